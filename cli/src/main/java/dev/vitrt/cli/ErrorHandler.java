@@ -1,0 +1,69 @@
+package dev.vitrt.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Bad input ends in one clear line on stderr and a non-zero exit; the stack trace only with {@code --verbose}.
+ * Exit codes: 2 usage errors (bad options), 1 everything else.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getCommandName().equals("vitrt") ? "vitrt: error: " + message(ex)
+                : "vitrt " + cmd.getCommandName() + ": error: " + message(ex));
+        if (verbose(parseResult)) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("vitrt " + (cmd.getCommandName().equals("vitrt") ? "" : cmd.getCommandName() + " ")
+                + "error: " + ex.getMessage() + " (see --help)");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    /** The most specific useful message along the cause chain. */
+    static String message(Throwable ex) {
+        Throwable t = ex;
+        String msg = null;
+        while (t != null) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                msg = t.getMessage();
+                if (!(t instanceof java.lang.reflect.InvocationTargetException)) {
+                    break;
+                }
+            }
+            t = t.getCause();
+        }
+        if (msg == null) {
+            msg = ex.getClass().getSimpleName();
+        } else if (ex instanceof java.nio.file.NoSuchFileException) {
+            msg = "no such file: " + msg;
+        } else if (ex instanceof java.nio.file.AccessDeniedException) {
+            msg = "permission denied: " + msg;
+        }
+        return msg.lines().findFirst().orElse(msg);
+    }
+
+    private static boolean verbose(ParseResult pr) {
+        for (ParseResult p = pr; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
