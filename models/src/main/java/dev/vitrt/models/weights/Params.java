@@ -24,12 +24,23 @@ public final class Params {
 
     private final StateDict checkpoint;
     private final long seed;
+    private final boolean zeros;
     private final Map<String, long[]> declared = new LinkedHashMap<>();
     private long parameterCount;
 
     public Params(StateDict checkpoint, long seed) {
+        this(checkpoint, seed, false);
+    }
+
+    private Params(StateDict checkpoint, long seed, boolean zeros) {
         this.checkpoint = checkpoint;
         this.seed = seed;
+        this.zeros = zeros;
+    }
+
+    /** All values zero: for accounting (parameter and MAC counts) without paying for random initialisation. */
+    public static Params zeros() {
+        return new Params(null, 0, true);
     }
 
     public boolean fromCheckpoint() {
@@ -86,6 +97,9 @@ public final class Params {
 
     private float[] random(String key, long[] shape, Init init) {
         float[] v = new float[Math.toIntExact(numel(shape))];
+        if (zeros) {
+            return v;
+        }
         switch (init) {
             case ZEROS -> {
             }

@@ -25,15 +25,18 @@ public final class Exporter {
     }
 
     public static ExportedModel export(ZooEntry e, ExportOptions o) throws IOException {
-        if (o.batch() < 0) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + o.batch());
-        }
-        int size = o.inputSize() > 0 ? o.inputSize() : e.inputSize();
-        if (o.inputSize() < 0 || size < 32) {
-            throw new IllegalArgumentException("--input-size must be at least 32, got " + (o.inputSize() < 0 ? o.inputSize() : size));
-        }
+        validate(e, o);
         StateDict weights = o.weights() == null ? null : SafeTensors.read(o.weights());
-        Params params = new Params(weights, o.seed());
+        return build(e, o, new Params(weights, o.seed()));
+    }
+
+    /** Parameter and MAC counts at the default input size, without weights (all zero). */
+    public static ExportedModel describe(ZooEntry e) {
+        return build(e, ExportOptions.defaults(), Params.zeros());
+    }
+
+    private static ExportedModel build(ZooEntry e, ExportOptions o, Params params) {
+        int size = validate(e, o);
         GraphBuilder g = new GraphBuilder(e.name(), o.opset());
         BlockTable blocks = new BlockTable();
         int batch = o.batch() == 0 ? 1 : o.batch();
@@ -63,6 +66,21 @@ public final class Exporter {
             throw new IllegalStateException(ex);
         }
         return new ExportedModel(e, graph, params.parameterCount(), macs, size);
+    }
+
+    /** Checks the options before any work is done; returns the input size to build at. */
+    private static int validate(ZooEntry e, ExportOptions o) {
+        if (o.batch() < 0) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + o.batch());
+        }
+        if (o.opset() < 13 || o.opset() > 21) {
+            throw new IllegalArgumentException("opset must be between 13 and 21, got " + o.opset());
+        }
+        int size = o.inputSize() != 0 ? o.inputSize() : e.inputSize();
+        if (size < 32 || size > 4096) {
+            throw new IllegalArgumentException("input size must be between 32 and 4096, got " + size);
+        }
+        return size;
     }
 
     private static String csv(float[] v) {
