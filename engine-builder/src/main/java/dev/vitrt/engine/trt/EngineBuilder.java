@@ -3,7 +3,7 @@ package dev.vitrt.engine.trt;
 import static org.bytedeco.tensorrt.global.nvinfer.createInferBuilder;
 import static org.bytedeco.tensorrt.global.nvonnxparser.createParser;
 
-import dev.vitrt.runtime.tensorrt.AtomicWrite;
+import dev.vitrt.runtime.io.AtomicFiles;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
 import dev.vitrt.runtime.tensorrt.TensorRtUnavailableException;
@@ -206,12 +206,12 @@ public final class EngineBuilder {
         }
         IHostMemory mem = tc.serialize();
         if (mem != null && !mem.isNull() && mem.size() > 0) {
-            AtomicWrite.writeVia(file, tmp -> copyOut(mem, tmp));
+            AtomicFiles.writeVia(file, tmp -> copyOut(mem, tmp));
         }
     }
 
     private static void writePlan(Path plan, IHostMemory serialized) throws IOException {
-        AtomicWrite.writeVia(plan, tmp -> copyOut(serialized, tmp));
+        AtomicFiles.writeVia(plan, tmp -> copyOut(serialized, tmp));
     }
 
     private static void copyOut(IHostMemory mem, Path file) throws IOException {

@@ -178,7 +178,7 @@ public record PlanManifest(
 
     /** Writes the manifest beside {@code plan}, atomically. */
     public void writeFor(Path plan) throws IOException {
-        AtomicWrite.writeBytes(pathFor(plan), toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        dev.vitrt.runtime.io.AtomicFiles.writeBytes(pathFor(plan), toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
