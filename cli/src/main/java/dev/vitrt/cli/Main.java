@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
                 ModelsCommand.class,
                 ExportCommand.class,
                 CommandLine.HelpCommand.class,
+                BuildEngineCommand.class,
         })
 public final class Main implements Runnable {
 
