@@ -1,5 +1,7 @@
 package dev.vitrt.engine.precision;
 
+import dev.vitrt.models.onnx.Float16;
+
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -544,11 +546,11 @@ public final class Fp16Lowering {
                 byte[] raw = new byte[values.length * 2];
                 for (int i = 0; i < values.length; i++) {
                     float v = values[i];
-                    if (v > Half.MAX_VALUE || v < -Half.MAX_VALUE) {
+                    if (v > Float16.MAX_VALUE || v < -Float16.MAX_VALUE) {
                         clamped++;
-                        v = Math.copySign(Half.MAX_VALUE, v);
+                        v = Math.copySign(Float16.MAX_VALUE, v);
                     }
-                    short h = Half.fromFloat(v);
+                    short h = Float16.fromFloat(v);
                     if (v != 0 && (h & 0x7fff) == 0) {
                         flushed++;
                     }

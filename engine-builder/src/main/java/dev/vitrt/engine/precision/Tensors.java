@@ -1,5 +1,7 @@
 package dev.vitrt.engine.precision;
 
+import dev.vitrt.models.onnx.Float16;
+
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import java.nio.ByteBuffer;
@@ -33,12 +35,12 @@ final class Tensors {
                 checkSize(t, t.getRawData().size(), 2L * n);
                 ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < n; i++) {
-                    out[i] = Half.toFloat(b.getShort());
+                    out[i] = Float16.toFloat(b.getShort());
                 }
             } else {
                 checkSize(t, t.getInt32DataCount(), n);
                 for (int i = 0; i < n; i++) {
-                    out[i] = Half.toFloat((short) t.getInt32Data(i));
+                    out[i] = Float16.toFloat((short) t.getInt32Data(i));
                 }
             }
         } else {

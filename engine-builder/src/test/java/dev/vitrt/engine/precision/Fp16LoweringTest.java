@@ -1,5 +1,7 @@
 package dev.vitrt.engine.precision;
 
+import dev.vitrt.models.onnx.Float16;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -202,7 +204,7 @@ class Fp16LoweringTest {
         int n = (int) java.util.Arrays.stream(dims).reduce(1, (a, b) -> a * b);
         ByteBuffer b = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
-            b.putShort(Half.fromFloat((float) RNG.nextGaussian()));
+            b.putShort(Float16.fromFloat((float) RNG.nextGaussian()));
         }
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT16_VALUE)
                 .setRawData(ByteString.copyFrom(b.array()));
