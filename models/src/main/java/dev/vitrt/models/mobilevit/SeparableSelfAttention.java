@@ -44,8 +44,12 @@ final class SeparableSelfAttention {
             // context vector: score-weighted sum of the keys over the patches, [B, d, 1, ph, 1, pw]
             Tensor key = g.reshape(parts[1], b, d, nh, ph, nw, pw);
             Tensor context = g.reduceSum(g.mul(key, scores), true, 2, 4);
+            // ReLU(value) * context. The context is first expanded along nw: broadcasting it over both grid axes
+            // leaves ONNX Runtime a pw-wide innermost span (2 values) per step, several times slower
             Tensor value = g.reshape(g.relu(parts[2]), b, d, nh, ph, nw, pw);
-            out = g.reshape(g.mul(value, context), b, d, h, w);
+            long[] rowShape = {b, d, 1, ph, nw, pw};
+            Tensor rows = g.op("Expand", null, context.dtype(), rowShape, context, g.constLongs(1, 1, 1, 1, nw, 1));
+            out = g.reshape(g.mul(value, rows), b, d, h, w);
         }
         return Layers.conv(ctx, out, prefix + ".out_proj", Conv.of(d, 1, 1, 1, true), null, null);
     }
