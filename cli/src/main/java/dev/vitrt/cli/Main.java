@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
         description = "Efficient vision transformers (Next-ViT, MobileViTv2) from Java to ONNX Runtime and TensorRT.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                ProfileCommand.class,
         })
 public final class Main implements Runnable {
 
