@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
         subcommands = {
                 ModelsCommand.class,
                 ExportCommand.class,
-                CommandLine.HelpCommand.class,
+                ProfileCommand.class,
                 BuildEngineCommand.class,
+                CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
 
