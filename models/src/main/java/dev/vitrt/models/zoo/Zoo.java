@@ -17,7 +17,8 @@ public final class Zoo {
         List<ZooFamily> families = List.of(
                 // one line per family file
                 new dev.vitrt.models.mobilevit.MobileViTv2(),
-                new dev.vitrt.models.resnet.ResNet()
+                new dev.vitrt.models.resnet.ResNet(),
+                new dev.vitrt.models.mobilevit.MobileViTv2Ablation()
         );
         Map<String, ZooEntry> m = new LinkedHashMap<>();
         for (ZooFamily f : families) {
