@@ -19,7 +19,8 @@ public final class Zoo {
                 new dev.vitrt.models.nextvit.NextVit(),
                 new dev.vitrt.models.mobilevit.MobileViTv2(),
                 new dev.vitrt.models.resnet.ResNet(),
-                new dev.vitrt.models.mobilevit.MobileViTv2Ablation()
+                new dev.vitrt.models.mobilevit.MobileViTv2Ablation(),
+                new dev.vitrt.models.nextvit.NextVitAblation()
         );
         Map<String, ZooEntry> m = new LinkedHashMap<>();
         for (ZooFamily f : families) {
