@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
                 ExportCommand.class,
                 ProfileCommand.class,
                 BuildEngineCommand.class,
+                ReproduceCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,0 +1,140 @@
+package dev.vitrt.cli;
+
+import dev.vitrt.cli.reproduce.BenchSettings;
+import dev.vitrt.cli.reproduce.ProgressDisplay;
+import dev.vitrt.cli.reproduce.ReproTable;
+import dev.vitrt.cli.reproduce.Reports;
+import dev.vitrt.cli.reproduce.Section;
+import dev.vitrt.cli.reproduce.TableOptions;
+import dev.vitrt.cli.reproduce.TableResult;
+import dev.vitrt.cli.reproduce.Tables;
+import dev.vitrt.models.zoo.Zoo;
+import dev.vitrt.runtime.BackendKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vitrt reproduce}: the Next-ViT and MobileViTv2 papers' latency tables, measured on this machine. */
+@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Regenerate a paper's latency table on this machine and backend, with the paper's own figures "
+                + "beside ours (its hardware named), the measured ordering in words (where it disagrees with the "
+                + "paper too), and a plot.",
+                "Tables:",
+                "  nextvit-models          Next-ViT S/B/L, ResNet-50 and the MobileViTv2 widths bracketing them: params,"
+                        + " GMACs, latency at the paper's batch (8) and size, throughput",
+                "  nextvit-blocks          Next-ViT-S ablations: NCB vs Bottleneck/ConvNeXt/LSA, hybrid strategies, NTB"
+                        + " shrink ratio r, BN+ReLU vs LN+GELU: latency and ratio to Next-ViT-S",
+                "  mobilevitv2-attention   MobileViTv2 with Transformer MHA / Linformer / separable attention (paper "
+                        + "Table 1), and latency vs token count with fitted growth exponents",
+                "Models are measured together in interleaved rounds (robust on a shared machine); each table writes "
+                        + "TABLE.md, TABLE.csv (and TABLE-SECTION.csv) and TABLE.svg into --out."})
+final class ReproduceCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "TABLE",
+            description = "nextvit-models, nextvit-blocks or mobilevitv2-attention.")
+    String table;
+
+    @Option(names = "--backend", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
+            description = "Backend; auto picks TensorRT where it can run, else ONNX Runtime (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--precision", paramLabel = "auto|fp32|fp16", defaultValue = "auto",
+            description = "auto: fp16 on TensorRT (as the papers measured), fp32 on ONNX Runtime (default: "
+                    + "${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--batch", paramLabel = "N",
+            description = "Images per run (default: the table's: 8 for nextvit-models, as Next-ViT's TensorRT figures; "
+                    + "1 for the others).")
+    Integer batch;
+
+    @Option(names = "--input-size", paramLabel = "N",
+            description = "Image side for every row (default: each model's paper size: 224, MobileViTv2 256).")
+    Integer inputSize;
+
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "30",
+            description = "Most interleaved rounds, i.e. timed runs per model (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2",
+            description = "Untimed runs per model before the rounds (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--time-budget", paramLabel = "SECONDS", defaultValue = "420",
+            description = "Start no new round after this long (at least 3 rounds run), so that a table finishes "
+                    + "within about 15 minutes on a 2-core CPU (default: ${DEFAULT-VALUE}).")
+    long timeBudget;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "ONNX Runtime intra-op threads; 0 = one per physical core (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--only", paramLabel = "MODEL", split = ",",
+            description = "Measure only these zoo models' rows (a reduced run), e.g. --only nextvit_small,resnet50.")
+    List<String> only;
+
+    @Option(names = "--sizes", paramLabel = "N", split = ",",
+            description = "Input sizes of mobilevitv2-attention's token sweep, multiples of 64 (default: "
+                    + "128,192,256,320,384,512).")
+    List<Integer> sizes;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "reproduce",
+            description = "Directory for TABLE.md, TABLE.csv, TABLE.svg (created if missing; default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        ReproTable t = Tables.get(table); // unknown tables fail first, with the known names
+        if (timeBudget < 1) {
+            throw new IllegalArgumentException("--time-budget must be >= 1 second, got " + timeBudget);
+        }
+        BenchSettings bench = new BenchSettings(BackendKind.parse(backend), precision.toLowerCase(Locale.ROOT), warmup,
+                iterations, Duration.ofSeconds(timeBudget), 3, threads);
+        if (only != null) {
+            for (String m : only) {
+                Zoo.get(m);
+            }
+        }
+        TableOptions options = new TableOptions(batch, inputSize, only == null ? null : new LinkedHashSet<>(only),
+                sizes, bench);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out is not a directory: " + out);
+        }
+        ProgressDisplay display = what -> {
+            ProgressBar bar = new ProgressBar("vitrt reproduce: " + what);
+            return new ProgressDisplay.Bar() {
+                @Override
+                public void update(String label, long done, long total) {
+                    bar.update(label, done, total);
+                }
+
+                @Override
+                public void close() {
+                    bar.close();
+                }
+            };
+        };
+        TableResult r = t.run(options, display);
+        List<Path> files = Reports.write(r, out);
+        System.out.println("# " + r.title());
+        for (String f : r.findings()) {
+            System.out.println("- " + f);
+        }
+        Section main = r.sections().get(0);
+        System.out.println();
+        System.out.print(Reports.csv(main).replace("\r\n", "\n"));
+        System.out.println();
+        for (String n : r.notes()) {
+            System.out.println("- " + n);
+        }
+        System.out.println("wrote " + String.join(", ", files.stream().map(Path::toString).toList()));
+        return 0;
+    }
+}

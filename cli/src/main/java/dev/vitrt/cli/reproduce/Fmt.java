@@ -1,0 +1,29 @@
+package dev.vitrt.cli.reproduce;
+
+import java.util.Locale;
+
+/** Cell formatting: fixed decimals, empty for a missing figure. */
+final class Fmt {
+    private Fmt() {
+    }
+
+    static String num(double v, int decimals) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "";
+    }
+
+    static String num(Double v, int decimals) {
+        return v == null ? "" : num(v.doubleValue(), decimals);
+    }
+
+    static String ms(double v) {
+        return num(v, v >= 100 ? 1 : 2);
+    }
+
+    static String range(double lo, double hi) {
+        return ms(lo) + "-" + ms(hi);
+    }
+
+    static String ratio(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2fx", v) : "";
+    }
+}

@@ -1,0 +1,39 @@
+package dev.vitrt.cli.reproduce;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/** The method lines every table reports: machine, backend, precision, runs, spread, load. */
+final class MethodNotes {
+    private MethodNotes() {
+    }
+
+    static List<String> of(Bench.Result r, BenchSettings s, double loadBefore, double loadAfter) {
+        List<String> out = new ArrayList<>();
+        out.add(String.format(Locale.ROOT, "Measured here: %s; backend %s on %s, %s (%s).", Machine.cpu(), r.backend(),
+                r.device(), r.precision(), r.choiceReason()));
+        String budget = s.budget() == null ? "no time budget" : "time budget " + s.budget().toSeconds() + " s";
+        out.add(String.format(Locale.ROOT, "Runs: %d warm-up run(s) per model, then %d interleaved round(s) (each round "
+                + "runs every model once, a different model first each time; %s, at most %d round(s)%s); latency is "
+                + "the median per run, spread p10-p90 (and min-max in the CSV). Whole measurement: %.0f s.",
+                s.warmup(), r.rounds(), budget, s.iterations(), r.stoppedByBudget() ? ", stopped by the budget" : "",
+                r.seconds()));
+        Measured worst = r.rows().stream().max(Comparator.comparingDouble(m -> m.latency().relativeSpreadPercent()))
+                .orElse(null);
+        double[] rel = r.rows().stream().mapToDouble(m -> m.latency().relativeSpreadPercent()).sorted().toArray();
+        if (worst != null && rel.length > 0) {
+            out.add(String.format(Locale.ROOT, "Spread seen: p10-p90 width %.0f%% of the median for the typical row, "
+                    + "%.0f%% at worst (%s). Load average %s before, %s after (%d logical CPUs): %s", rel[rel.length / 2],
+                    worst.latency().relativeSpreadPercent(), worst.run().label(), Machine.loadText(loadBefore),
+                    Machine.loadText(loadAfter), Runtime.getRuntime().availableProcessors(),
+                    loadBefore > Runtime.getRuntime().availableProcessors()
+                            || loadAfter > Runtime.getRuntime().availableProcessors()
+                            ? "the machine was shared with other work, so absolute times are inflated; the interleaving "
+                                    + "keeps the rows comparable with each other."
+                            : "the machine was not oversubscribed."));
+        }
+        return out;
+    }
+}
