@@ -190,8 +190,11 @@ public final class SvgPlot {
         double raw = span / 6;
         double mag = Math.pow(10, Math.floor(Math.log10(raw)));
         double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
-        for (double v = Math.ceil(r[0] / step) * step; v <= r[1] + step * 1e-9; v += step) {
-            out.add(Math.abs(v) < step * 1e-9 ? 0 : v);
+        // each tick from its index (no accumulated rounding), rounded to the step's decimals
+        int decimals = Math.max(0, (int) -Math.floor(Math.log10(step)) + 1);
+        for (long i = (long) Math.ceil(r[0] / step - 1e-9); i * step <= r[1] + step * 1e-9; i++) {
+            out.add(java.math.BigDecimal.valueOf(i * step).setScale(decimals, java.math.RoundingMode.HALF_UP)
+                    .doubleValue());
         }
         return out;
     }
