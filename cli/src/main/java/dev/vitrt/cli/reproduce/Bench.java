@@ -152,9 +152,11 @@ public final class Bench {
                         long a = System.nanoTime();
                         loaded.get(i).prepared().runDiscardingOutputs();
                         samples.get(i)[rounds] = (System.nanoTime() - a) / 1e6;
+                        // one step per model run, labelled by round (a line per round when stderr is a log)
+                        bar.update("round " + (rounds + 1), (long) rounds * loaded.size() + k + 1,
+                                (long) s.iterations() * loaded.size());
                     }
                     rounds++;
-                    bar.update("round", rounds, s.iterations());
                     if (s.budget() != null && rounds >= s.minRounds() && rounds < s.iterations()
                             && System.nanoTime() - start >= s.budget().toNanos()) {
                         stopped = true;
