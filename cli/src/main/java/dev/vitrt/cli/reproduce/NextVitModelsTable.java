@@ -165,6 +165,7 @@ public final class NextVitModelsTable implements ReproTable {
         findings.addAll(Orderings.compare(trt, where, "the paper's TensorRT figures (T4, batch 8)"));
         findings.addAll(Orderings.compare(coreml, where, "the paper's CoreML figures (iPhone 12 Pro Max)"));
         findings.addAll(Orderings.compare(iphone, where, "the MobileViTv2 paper's iPhone 12 figures"));
+        findings.addAll(scaling(r.rows()));
         findings.addAll(crossFamily(r.rows()));
         findings.add("Cost per MAC here (ms per GMAC per image): " + r.rows().stream()
                 .sorted(Comparator.comparingDouble(m -> m.msPerImage() / m.gmacs()))
@@ -186,6 +187,31 @@ public final class NextVitModelsTable implements ReproTable {
         notes.add("Weights are random (seeded): latency does not depend on their values. MobileViTv2 rows run at their "
                 + "paper size 256, the others at 224, unless --input-size says otherwise.");
         return new TableResult(NAME, "Next-ViT model comparison, reproduced", List.of(grid), findings, notes, plot);
+    }
+
+    /** Next-ViT-B and -L relative to Next-ViT-S, here and in the paper's two latency columns. */
+    private static List<String> scaling(List<Measured> rows) {
+        List<String> out = new ArrayList<>();
+        Measured s = find(rows, "nextvit_small");
+        PaperFigures.Figures ps = PaperFigures.of("nextvit_small");
+        if (s == null) {
+            return out;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String name : List.of("nextvit_base", "nextvit_large")) {
+            Measured m = find(rows, name);
+            PaperFigures.Figures p = PaperFigures.of(name);
+            if (m != null && p != null) {
+                parts.add(String.format(Locale.ROOT, "%s %.2fx here (GMACs %.2fx), %.2fx in the paper's TensorRT "
+                        + "figures, %.2fx in its CoreML figures", m.run().label(),
+                        m.latency().median() / s.latency().median(), m.gmacs() / s.gmacs(), p.gpuMs() / ps.gpuMs(),
+                        p.mobileMs() / ps.mobileMs()));
+            }
+        }
+        if (!parts.isEmpty()) {
+            out.add("Latency relative to Next-ViT-S: " + String.join("; ", parts) + ".");
+        }
+        return out;
     }
 
     /** Next-ViT-S against ResNet-50 and the nearest MobileViTv2, in latency and in MACs. */
