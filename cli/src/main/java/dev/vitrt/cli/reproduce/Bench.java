@@ -139,9 +139,12 @@ public final class Bench {
                 }
             }
             List<double[]> samples = new ArrayList<>();
+            List<double[]> cpuSamples = new ArrayList<>();
             for (int i = 0; i < loaded.size(); i++) {
                 samples.add(new double[s.iterations()]);
+                cpuSamples.add(new double[s.iterations()]);
             }
+            ProcessCpu cpu = new ProcessCpu();
             int rounds = 0;
             boolean stopped = false;
             long start = System.nanoTime();
@@ -149,9 +152,11 @@ public final class Bench {
                 while (rounds < s.iterations()) {
                     for (int k = 0; k < loaded.size(); k++) {
                         int i = (k + rounds) % loaded.size(); // a different model goes first each round
+                        long c = cpu.nanos();
                         long a = System.nanoTime();
                         loaded.get(i).prepared().runDiscardingOutputs();
                         samples.get(i)[rounds] = (System.nanoTime() - a) / 1e6;
+                        cpuSamples.get(i)[rounds] = (cpu.nanos() - c) / 1e6;
                         // one step per model run, labelled by round (a line per round when stderr is a log)
                         bar.update("round " + (rounds + 1), (long) rounds * loaded.size() + k + 1,
                                 (long) s.iterations() * loaded.size());
@@ -169,6 +174,8 @@ public final class Bench {
                 Loaded l = loaded.get(i);
                 double[] ms = java.util.Arrays.copyOf(samples.get(i), rounds);
                 Spread spread = Spread.of(ms);
+                Spread cpuSpread = cpu.available() ? Spread.of(java.util.Arrays.copyOf(cpuSamples.get(i), rounds))
+                        : null;
                 ModelProfiler.Result prof = null;
                 if (l.run().profile()) {
                     try (ProgressDisplay.Bar bar = display.open("profile " + l.run().label())) {
@@ -176,7 +183,7 @@ public final class Bench {
                                 new ModelProfiler.Config(1, PROFILE_RUNS, true), bar);
                     }
                 }
-                rows.add(new Measured(l.run(), l.counts().parameters(), l.counts().macs(), spread,
+                rows.add(new Measured(l.run(), l.counts().parameters(), l.counts().macs(), spread, cpuSpread,
                         prof == null ? null : prof.blocks(), prof == null ? Double.NaN : prof.latency().mean()));
             }
             Backend first = loaded.isEmpty() ? null : loaded.get(0).backend();

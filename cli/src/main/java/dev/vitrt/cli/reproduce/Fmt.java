@@ -23,6 +23,15 @@ final class Fmt {
         return ms(lo) + "-" + ms(hi);
     }
 
+    /** The median of a CPU-time spread, or empty when the JVM could not measure CPU time. */
+    static String cpu(Spread s) {
+        return s == null ? "" : ms(s.median());
+    }
+
+    static String cpuRange(Spread s) {
+        return s == null ? "" : range(s.p10(), s.p90());
+    }
+
     static String ratio(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2fx", v) : "";
     }

@@ -9,10 +9,12 @@ import dev.vitrt.runtime.profile.BlockProfile;
  * @param parameters  parameter count (timm's way)
  * @param macs        multiply-accumulates per image at the run's input size
  * @param latency     per-run latency (a run processes {@code run.batch()} images)
+ * @param cpu         per-run CPU time of this process (all its threads), null where the JVM cannot tell; unlike the
+ *                    wall time it hardly moves when other processes compete for the cores
  * @param blocks      layer times folded into block types and parts, scaled to the plain runs; null unless profiled
  * @param profiledMs  mean plain latency of the profiling pass that {@code blocks} is scaled to (NaN without)
  */
-public record Measured(ModelRun run, long parameters, long macs, Spread latency, BlockProfile blocks,
+public record Measured(ModelRun run, long parameters, long macs, Spread latency, Spread cpu, BlockProfile blocks,
                        double profiledMs) {
 
     public double gmacs() {

@@ -34,6 +34,17 @@ final class MethodNotes {
                                     + "keeps the rows comparable with each other."
                             : "the machine was not oversubscribed."));
         }
+        double[] cpuRel = r.rows().stream().filter(m -> m.cpu() != null)
+                .mapToDouble(m -> m.cpu().relativeSpreadPercent()).sorted().toArray();
+        double[] waits = r.rows().stream().filter(m -> m.cpu() != null && m.cpu().median() > 0)
+                .mapToDouble(m -> m.latency().median() / m.cpu().median()).sorted().toArray();
+        if (cpuRel.length > 0) {
+            out.add(String.format(Locale.ROOT, "CPU time (this process, all threads) per run is reported beside the "
+                    + "wall time: other processes stretch the wall time much more than the CPU time. Its p10-p90 width was "
+                    + "%.0f%% of the median for the typical row; wall time / CPU time was %.2f for the typical row "
+                    + "(below 1: several threads at once; well above: time spent waiting for a core).",
+                    cpuRel[cpuRel.length / 2], waits[waits.length / 2]));
+        }
         return out;
     }
 }

@@ -95,7 +95,8 @@ public final class MobileVitAttentionTable implements ReproTable {
         // Table 1: the variants at the paper's size
         Section t1 = new Section("table1", "Attention units in MobileViTv2-1.0 at " + tableSize + "x" + tableSize
                 + ", batch " + batch + " (paper Table 1)", List.of("attention", "zoo name", "params (M)", "GMACs",
-                "latency ms (median)", "p10-p90 ms", "min-max ms", "ratio to separable", "attention part ms",
+                "latency ms (median)", "p10-p90 ms", "min-max ms", "ratio to separable", "CPU ms (median)",
+                "attention part ms",
                 "paper latency ms (iPhone 12)", "paper ratio to separable"));
         Measured sep = r.row(new ModelRun(variants.getOrDefault("separable", ""), "", tableSize, batch, true).key());
         List<Orderings.Entry> order = new ArrayList<>();
@@ -106,7 +107,8 @@ public final class MobileVitAttentionTable implements ReproTable {
             Spread s = m.latency();
             t1.add(List.of(v.getKey(), v.getValue(), Fmt.num(m.paramsMillions(), 2), Fmt.num(m.gmacs(), 3),
                     Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()), Fmt.range(s.min(), s.max()),
-                    sep == null ? "" : Fmt.ratio(s.median() / sep.latency().median()), Fmt.ms(attentionMs(v.getKey(), m)),
+                    sep == null ? "" : Fmt.ratio(s.median() / sep.latency().median()), Fmt.cpu(m.cpu()),
+                    Fmt.ms(attentionMs(v.getKey(), m)),
                     Fmt.num(paper, 1), paper == null || paperSep == null ? "" : Fmt.ratio(paper / paperSep)));
             order.add(new Orderings.Entry(v.getKey(), s.median(), s.p10(), s.p90(), paper));
         }
@@ -114,7 +116,7 @@ public final class MobileVitAttentionTable implements ReproTable {
         // the sweep, and a power law per attention
         Section sweep = new Section("tokens", "Latency against token count (batch " + batch + ")", List.of(
                 "attention", "input", "tokens k (first MobileViTv2 block)", "GMACs", "latency ms (median)",
-                "p10-p90 ms", "min-max ms", "attention part ms", "attention share %"));
+                "p10-p90 ms", "min-max ms", "CPU ms (median)", "attention part ms", "attention share %"));
         Section fits = new Section("fits", "Growth with the token count: latency ~ k^b, fitted on log-log axes",
                 List.of("attention", "b (whole model)", "R2 (whole model)", "b (attention part)", "R2 (attention part)",
                         "sizes", "reading"));
@@ -137,7 +139,8 @@ public final class MobileVitAttentionTable implements ReproTable {
                 Spread s = m.latency();
                 sweep.add(List.of(v.getKey(), Integer.toString(size), Long.toString(tokens(size)),
                         Fmt.num(m.gmacs(), 3), Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()),
-                        Fmt.range(s.min(), s.max()), Fmt.ms(part[i]), Fmt.num(100 * part[i] / s.median(), 1)));
+                        Fmt.range(s.min(), s.max()), Fmt.cpu(m.cpu()), Fmt.ms(part[i]),
+                        Fmt.num(100 * part[i] / s.median(), 1)));
                 wholePts.add(new SvgPlot.Point(k[i], whole[i], null));
                 partPts.add(new SvgPlot.Point(k[i], part[i], null));
             }

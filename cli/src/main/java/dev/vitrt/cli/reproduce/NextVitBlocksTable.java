@@ -122,7 +122,8 @@ public final class NextVitBlocksTable implements ReproTable {
 
         Section grid = new Section("blocks", "Ablations on Next-ViT-S (" + size + "x" + size + ", batch " + batch
                 + ")", List.of("group", "variant", "zoo name", "params (M)", "GMACs", "latency ms (median)",
-                "p10-p90 ms", "min-max ms", "ratio to Next-ViT-S", "GMACs ratio", "paper TensorRT ms",
+                "p10-p90 ms", "min-max ms", "ratio to Next-ViT-S", "CPU ms (median)", "CPU ratio", "GMACs ratio",
+                "paper TensorRT ms",
                 "paper CoreML ms"));
         SvgPlot plot = new SvgPlot("Next-ViT-S ablations: latency vs GMACs (" + r.backend() + ", " + r.device()
                 + ", batch " + batch + ")", "GMACs per image", "median latency per image (ms)", false, false);
@@ -179,7 +180,9 @@ public final class NextVitBlocksTable implements ReproTable {
         Spread s = m.latency();
         return List.of(group, label, m.run().zooName(), Fmt.num(m.paramsMillions(), 2), Fmt.num(m.gmacs(), 3),
                 Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()), Fmt.range(s.min(), s.max()),
-                Fmt.ratio(s.median() / base.latency().median()), Fmt.ratio(m.gmacs() / base.gmacs()), "", "");
+                Fmt.ratio(s.median() / base.latency().median()), Fmt.cpu(m.cpu()),
+                m.cpu() == null || base.cpu() == null ? "" : Fmt.ratio(m.cpu().median() / base.cpu().median()),
+                Fmt.ratio(m.gmacs() / base.gmacs()), "", "");
     }
 
     /** The group's measured order (baseline included) and each variant against the baseline, in words. */

@@ -115,7 +115,8 @@ public final class NextVitModelsTable implements ReproTable {
 
         Section grid = new Section("models", "Models (latency per run of " + batch + " image(s))", List.of(
                 "model", "zoo name", "family", "input", "batch", "params (M)", "GMACs", "paper params (M)",
-                "paper GMACs", "latency ms (median)", "p10-p90 ms", "min-max ms", "ms/image", "images/s",
+                "paper GMACs", "latency ms (median)", "p10-p90 ms", "min-max ms", "CPU ms (median)", "CPU p10-p90 ms", "ms/image",
+                "images/s",
                 "ms per GMAC", "paper TensorRT ms (T4, FP16, bs 8)", "paper mobile ms (bs 1)",
                 "paper images/s (V100, bs 128)"));
         List<Orderings.Entry> trt = new ArrayList<>();
@@ -133,7 +134,7 @@ public final class NextVitModelsTable implements ReproTable {
                     Integer.toString(m.run().batch()), Fmt.num(m.paramsMillions(), 2), Fmt.num(m.gmacs(), 3),
                     p == null ? "" : Fmt.num(p.paramsM(), 1), p == null ? "" : Fmt.num(p.gmacs(), 1),
                     Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()), Fmt.range(s.min(), s.max()),
-                    Fmt.ms(m.msPerImage()), Fmt.num(m.throughput(), 1), Fmt.num(m.msPerImage() / m.gmacs(), 2),
+                    Fmt.cpu(m.cpu()), Fmt.cpuRange(m.cpu()), Fmt.ms(m.msPerImage()), Fmt.num(m.throughput(), 1), Fmt.num(m.msPerImage() / m.gmacs(), 2),
                     p == null ? "" : Fmt.num(p.gpuMs(), 1), p == null ? "" : Fmt.num(p.mobileMs(), 1),
                     p == null ? "" : Fmt.num(p.throughput(), 0)));
             byFamily.computeIfAbsent(e.family(), k -> new ArrayList<>())
