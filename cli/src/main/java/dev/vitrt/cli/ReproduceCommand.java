@@ -27,12 +27,9 @@ import picocli.CommandLine.Parameters;
                 + "beside ours (its hardware named), the measured ordering in words (where it disagrees with the "
                 + "paper too), and a plot.",
                 "Tables:",
-                "  nextvit-models          Next-ViT S/B/L, ResNet-50 and the MobileViTv2 widths bracketing them: params,"
-                        + " GMACs, latency at the paper's batch (8) and size, throughput",
-                "  nextvit-blocks          Next-ViT-S ablations: NCB vs Bottleneck/ConvNeXt/LSA, hybrid strategies, NTB"
-                        + " shrink ratio r, BN+ReLU vs LN+GELU: latency and ratio to Next-ViT-S",
-                "  mobilevitv2-attention   MobileViTv2 with Transformer MHA / Linformer / separable attention (paper "
-                        + "Table 1), and latency vs token count with fitted growth exponents",
+                "  nextvit-models         Next-ViT S/B/L, ResNet-50, MobileViTv2: params, GMACs, latency",
+                "  nextvit-blocks         Next-ViT-S ablations: conv block, strategy, r, LN+GELU",
+                "  mobilevitv2-attention  MHA vs Linformer vs separable; latency vs tokens",
                 "Models are measured together in interleaved rounds (robust on a shared machine); each table writes "
                         + "TABLE.md, TABLE.csv (and TABLE-SECTION.csv) and TABLE.svg into --out."})
 final class ReproduceCommand implements Callable<Integer> {
