@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
                 + "beside ours (its hardware named), the measured ordering in words (where it disagrees with the "
                 + "paper too), and a plot.",
                 "Tables:",
-                "  nextvit-models         Next-ViT S/B/L, ResNet-50, MobileViTv2: params, GMACs, latency",
+                "  nextvit-models         Next-ViT S/B/L, ResNet-50, MobileViTv2: GMACs, latency",
                 "  nextvit-blocks         Next-ViT-S ablations: conv block, strategy, r, LN+GELU",
                 "  mobilevitv2-attention  MHA vs Linformer vs separable; latency vs tokens",
                 "Models are measured together in interleaved rounds (robust on a shared machine); each table writes "
