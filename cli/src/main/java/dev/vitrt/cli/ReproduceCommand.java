@@ -1,6 +1,7 @@
 package dev.vitrt.cli;
 
 import dev.vitrt.cli.reproduce.BenchSettings;
+import dev.vitrt.cli.reproduce.Estimator;
 import dev.vitrt.cli.reproduce.ProgressDisplay;
 import dev.vitrt.cli.reproduce.ReproTable;
 import dev.vitrt.cli.reproduce.Reports;
@@ -56,7 +57,7 @@ final class ReproduceCommand implements Callable<Integer> {
             description = "Image side for every row (default: each model's paper size: 224, MobileViTv2 256).")
     Integer inputSize;
 
-    @Option(names = "--iterations", paramLabel = "N", defaultValue = "30",
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "60",
             description = "Most interleaved rounds, i.e. timed runs per model (default: ${DEFAULT-VALUE}).")
     int iterations;
 
@@ -68,6 +69,12 @@ final class ReproduceCommand implements Callable<Integer> {
             description = "Start no new round after this long (at least 3 rounds run), so that a table finishes "
                     + "within about 15 minutes on a 2-core CPU (default: ${DEFAULT-VALUE}).")
     long timeBudget;
+
+    @Option(names = "--estimator", paramLabel = "min|median", defaultValue = "min",
+            description = "The latency reported per row: min, the fastest run (other processes only add time, so on a "
+                    + "shared machine it best estimates the model's own cost), or median (default: ${DEFAULT-VALUE};"
+                    + " both are in the tables).")
+    String estimator;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "ONNX Runtime intra-op threads; 0 = one per physical core (default: ${DEFAULT-VALUE}).")
@@ -93,7 +100,7 @@ final class ReproduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--time-budget must be >= 1 second, got " + timeBudget);
         }
         BenchSettings bench = new BenchSettings(BackendKind.parse(backend), precision.toLowerCase(Locale.ROOT), warmup,
-                iterations, Duration.ofSeconds(timeBudget), 3, threads);
+                iterations, Duration.ofSeconds(timeBudget), 3, threads, Estimator.parse(estimator));
         if (only != null) {
             for (String m : only) {
                 Zoo.get(m);

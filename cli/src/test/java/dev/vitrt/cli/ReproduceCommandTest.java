@@ -63,15 +63,16 @@ class ReproduceCommandTest {
         assertEquals(3, rows.size());
         List<String> header = Files.readAllLines(out.resolve("nextvit-models.csv")).get(0).lines().toList();
         assertTrue(header.get(0).startsWith("model,zoo name,family,input,batch,params (M),GMACs,paper params (M),"
-                + "paper GMACs,latency ms (median),p10-p90 ms,min-max ms,CPU ms (median),CPU p10-p90 ms,ms/image,"
-                + "images/s,ms per GMAC,"));
+                + "paper GMACs,latency ms (fastest run),median ms,p10-p90 ms,min-max ms,CPU ms,CPU p10-p90 ms,"
+                + "ms/image,images/s,ms per GMAC,"));
         assertEquals(List.of("MobileViTv2-0.5", "mobilevitv2_050", "mobilevitv2", "64", "2"), rows.get(1).subList(0, 5));
         assertEquals(List.of("Next-ViT-S", "nextvit_small", "nextvit", "64", "2"), rows.get(2).subList(0, 5));
         assertEquals("31.76", rows.get(2).get(5));
         assertEquals("31.7", rows.get(2).get(7)); // the paper's figure beside ours
         double median = Double.parseDouble(rows.get(2).get(9));
         assertTrue(median > 0);
-        assertEquals(2 * 1000 / median, Double.parseDouble(rows.get(2).get(15)), 0.1 + 2 * 1000 / median * 0.01);
+        assertEquals(2 * 1000 / median, Double.parseDouble(rows.get(2).get(16)), 0.1 + 2 * 1000 / median * 0.01);
+        assertEquals(median, Double.parseDouble(rows.get(2).get(12).split("-")[0]), 0.01); // fastest run = min
         String md = Files.readString(out.resolve("nextvit-models.md"));
         assertTrue(md.contains("## Findings") && md.contains("Measured order") && md.contains("iPhone 12 Pro Max")
                 && md.contains("1 interleaved round(s)"), md);
@@ -83,19 +84,19 @@ class ReproduceCommandTest {
         assertEquals(0, run(args(dir, "reproduce", "nextvit-blocks", "--only", "nextvit_small_lsa,nextvit_small_r075",
                 "--input-size", "64")), err.toString());
         List<List<String>> rows = csv(dir.resolve("nextvit-blocks.csv"));
-        assertEquals(List.of("group", "variant", "zoo name", "params (M)", "GMACs", "latency ms (median)",
-                "p10-p90 ms", "min-max ms", "ratio to Next-ViT-S", "CPU ms (median)", "CPU ratio", "GMACs ratio",
+        assertEquals(List.of("group", "variant", "zoo name", "params (M)", "GMACs", "latency ms (fastest run)",
+                "median ms", "p10-p90 ms", "min-max ms", "ratio to Next-ViT-S", "CPU ms", "CPU ratio", "GMACs ratio",
                 "paper TensorRT ms", "paper CoreML ms"), rows.get(0));
         // each group: the published Next-ViT-S first, then its variants
         assertEquals(5, rows.size());
         assertEquals("nextvit_small", rows.get(1).get(2));
-        assertEquals("1.00x", rows.get(1).get(8));
+        assertEquals("1.00x", rows.get(1).get(9));
         assertEquals("nextvit_small_lsa", rows.get(2).get(2));
         assertEquals("nextvit_small", rows.get(3).get(2));
         assertEquals("nextvit_small_r075", rows.get(4).get(2));
-        assertEquals("1.00x", rows.get(4).get(11)); // r = 0.75 is the published network: same MACs
-        assertTrue(Double.parseDouble(rows.get(2).get(9)) > 0); // CPU time measured
-        assertEquals("", rows.get(2).get(12)); // no paper figure found: empty, not guessed
+        assertEquals("1.00x", rows.get(4).get(12)); // r = 0.75 is the published network: same MACs
+        assertTrue(Double.parseDouble(rows.get(2).get(10)) > 0); // CPU time measured
+        assertEquals("", rows.get(2).get(13)); // no paper figure found: empty, not guessed
         String md = Files.readString(dir.resolve("nextvit-blocks.md"));
         assertTrue(md.contains("Noise check") && md.contains("could not be found"), md);
         assertSvg(dir.resolve("nextvit-blocks.svg"), 3);
@@ -108,14 +109,14 @@ class ReproduceCommandTest {
         List<List<String>> t1 = csv(dir.resolve("mobilevitv2-attention.csv"));
         assertEquals(4, t1.size());
         assertEquals(List.of("separable", "mha", "linformer"), t1.subList(1, 4).stream().map(r -> r.get(0)).toList());
-        assertEquals("1.00x", t1.get(1).get(7));
-        assertEquals(List.of("3.4", "9.9", "10.2"), t1.subList(1, 4).stream().map(r -> r.get(10)).toList());
+        assertEquals("1.00x", t1.get(1).get(8));
+        assertEquals(List.of("3.4", "9.9", "10.2"), t1.subList(1, 4).stream().map(r -> r.get(11)).toList());
         List<List<String>> sweep = csv(dir.resolve("mobilevitv2-attention-tokens.csv"));
         assertEquals(7, sweep.size()); // 3 attentions x 2 sizes
         assertEquals(List.of("separable", "64", "16"), sweep.get(1).subList(0, 3));
         assertEquals(List.of("separable", "128", "64"), sweep.get(2).subList(0, 3));
         for (List<String> r : sweep.subList(1, sweep.size())) {
-            double part = Double.parseDouble(r.get(8));
+            double part = Double.parseDouble(r.get(9));
             assertTrue(part > 0 && part < Double.parseDouble(r.get(4)) * 1.5, r.toString());
         }
         List<List<String>> fits = csv(dir.resolve("mobilevitv2-attention-fits.csv"));

@@ -184,7 +184,8 @@ public final class Bench {
                     }
                 }
                 rows.add(new Measured(l.run(), l.counts().parameters(), l.counts().macs(), spread, cpuSpread,
-                        prof == null ? null : prof.blocks(), prof == null ? Double.NaN : prof.latency().mean()));
+                        prof == null ? null : prof.blocks(), prof == null ? Double.NaN : prof.latency().mean(),
+                        s.estimator()));
             }
             Backend first = loaded.isEmpty() ? null : loaded.get(0).backend();
             return new Result(rows, rounds, stopped, first == null ? "" : first.name(),

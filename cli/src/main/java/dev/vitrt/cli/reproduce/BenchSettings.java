@@ -14,9 +14,10 @@ import java.time.Duration;
  * @param budget     stop starting new rounds after this long (at least {@code minRounds}); null for no limit
  * @param minRounds  rounds always run, budget or not
  * @param threads    ONNX Runtime intra-op threads (0 = one per physical core)
+ * @param estimator  which figure of a row's runs is its reported latency
  */
 public record BenchSettings(BackendKind backend, String precision, int warmup, int iterations, Duration budget,
-                            int minRounds, int threads) {
+                            int minRounds, int threads, Estimator estimator) {
     public BenchSettings {
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
@@ -35,5 +36,8 @@ public record BenchSettings(BackendKind backend, String precision, int warmup, i
                     + " graph per model: `vitrt calibrate`), got '" + precision + "'");
         }
         minRounds = Math.max(1, Math.min(minRounds, iterations));
+        if (estimator == null) {
+            estimator = Estimator.MIN;
+        }
     }
 }

@@ -23,9 +23,9 @@ final class Fmt {
         return ms(lo) + "-" + ms(hi);
     }
 
-    /** The median of a CPU-time spread, or empty when the JVM could not measure CPU time. */
-    static String cpu(Spread s) {
-        return s == null ? "" : ms(s.median());
+    /** A row's reported CPU time, or empty when it could not be measured. */
+    static String cpu(Measured m) {
+        return m.cpu() == null ? "" : ms(m.cpuMs());
     }
 
     static String cpuRange(Spread s) {

@@ -17,8 +17,11 @@ final class MethodNotes {
         String budget = s.budget() == null ? "no time budget" : "time budget " + s.budget().toSeconds() + " s";
         out.add(String.format(Locale.ROOT, "Runs: %d warm-up run(s) per model, then %d interleaved round(s) (each round "
                 + "runs every model once, a different model first each time; %s, at most %d round(s)%s); latency is "
-                + "the median per run, spread p10-p90 (and min-max in the CSV). Whole measurement: %.0f s.",
+                + "the %s per run (%s), with the median and spread p10-p90 and min-max beside it. Whole measurement: %.0f s.",
                 s.warmup(), r.rounds(), budget, s.iterations(), r.stoppedByBudget() ? ", stopped by the budget" : "",
+                s.estimator().label(), s.estimator() == Estimator.MIN ? "other processes only add time to a run, so "
+                        + "on a shared machine the fastest run best estimates the model's own cost; --estimator median "
+                        + "reports the typical run instead" : "the typical run under the load of the moment",
                 r.seconds()));
         Measured worst = r.rows().stream().max(Comparator.comparingDouble(m -> m.latency().relativeSpreadPercent()))
                 .orElse(null);
@@ -36,8 +39,8 @@ final class MethodNotes {
         }
         double[] cpuRel = r.rows().stream().filter(m -> m.cpu() != null)
                 .mapToDouble(m -> m.cpu().relativeSpreadPercent()).sorted().toArray();
-        double[] waits = r.rows().stream().filter(m -> m.cpu() != null && m.cpu().median() > 0)
-                .mapToDouble(m -> m.latency().median() / m.cpu().median()).sorted().toArray();
+        double[] waits = r.rows().stream().filter(m -> m.cpu() != null && m.cpuMs() > 0)
+                .mapToDouble(m -> m.ms() / m.cpuMs()).sorted().toArray();
         if (cpuRel.length > 0) {
             out.add(String.format(Locale.ROOT, "CPU time (this process, all threads) per run is reported beside the "
                     + "wall time: other processes stretch the wall time much more than the CPU time. Its p10-p90 width was "

@@ -95,7 +95,8 @@ public final class MobileVitAttentionTable implements ReproTable {
         // Table 1: the variants at the paper's size
         Section t1 = new Section("table1", "Attention units in MobileViTv2-1.0 at " + tableSize + "x" + tableSize
                 + ", batch " + batch + " (paper Table 1)", List.of("attention", "zoo name", "params (M)", "GMACs",
-                "latency ms (median)", "p10-p90 ms", "min-max ms", "ratio to separable", "CPU ms (median)",
+                "latency ms (" + o.bench().estimator().label() + ")", "median ms", "p10-p90 ms", "min-max ms",
+                "ratio to separable", "CPU ms",
                 "attention part ms",
                 "paper latency ms (iPhone 12)", "paper ratio to separable"));
         Measured sep = r.row(new ModelRun(variants.getOrDefault("separable", ""), "", tableSize, batch, true).key());
@@ -106,24 +107,27 @@ public final class MobileVitAttentionTable implements ReproTable {
             Double paper = PaperFigures.attentionMs(v.getKey());
             Spread s = m.latency();
             t1.add(List.of(v.getKey(), v.getValue(), Fmt.num(m.paramsMillions(), 2), Fmt.num(m.gmacs(), 3),
-                    Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()), Fmt.range(s.min(), s.max()),
-                    sep == null ? "" : Fmt.ratio(s.median() / sep.latency().median()), Fmt.cpu(m.cpu()),
+                    Fmt.ms(m.ms()), Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()), Fmt.range(s.min(), s.max()),
+                    sep == null ? "" : Fmt.ratio(m.ms() / sep.ms()), Fmt.cpu(m),
                     Fmt.ms(attentionMs(v.getKey(), m)),
                     Fmt.num(paper, 1), paper == null || paperSep == null ? "" : Fmt.ratio(paper / paperSep)));
-            order.add(new Orderings.Entry(v.getKey(), s.median(), s.p10(), s.p90(), paper));
+            order.add(new Orderings.Entry(v.getKey(), m.ms(), m.lo(), m.hi(), paper));
         }
 
         // the sweep, and a power law per attention
         Section sweep = new Section("tokens", "Latency against token count (batch " + batch + ")", List.of(
-                "attention", "input", "tokens k (first MobileViTv2 block)", "GMACs", "latency ms (median)",
-                "p10-p90 ms", "min-max ms", "CPU ms (median)", "attention part ms", "attention share %"));
+                "attention", "input", "tokens k (first MobileViTv2 block)", "GMACs", "latency ms ("
+                + o.bench().estimator().label() + ")", "median ms", "p10-p90 ms", "min-max ms", "CPU ms",
+                "attention part ms", "attention share %"));
         Section fits = new Section("fits", "Growth with the token count: latency ~ k^b, fitted on log-log axes",
                 List.of("attention", "b (whole model)", "R2 (whole model)", "b (attention part)", "R2 (attention part)",
-                        "sizes", "reading"));
+                        "b (attention, two largest sizes)", "sizes", "reading"));
         SvgPlot plot = new SvgPlot("Latency vs tokens (" + r.backend() + ", " + r.device() + ", batch " + batch + ")",
-                "tokens k per attention (first MobileViTv2 block)", "median latency (ms)", true, true);
+                "tokens k per attention (first MobileViTv2 block)", "latency (ms, " + o.bench().estimator().label() + ")",
+                true, true);
         Map<String, PowerLawFit> partFits = new LinkedHashMap<>();
         Map<String, PowerLawFit> wholeFits = new LinkedHashMap<>();
+        Map<String, PowerLawFit> tailFits = new LinkedHashMap<>();
         for (Map.Entry<String, String> v : variants.entrySet()) {
             double[] k = new double[sizes.size()];
             double[] whole = new double[sizes.size()];
@@ -134,13 +138,13 @@ public final class MobileVitAttentionTable implements ReproTable {
                 int size = sizes.get(i);
                 Measured m = r.row(new ModelRun(v.getValue(), "", size, batch, true).key());
                 k[i] = tokens(size);
-                whole[i] = m.latency().median();
+                whole[i] = m.ms();
                 part[i] = attentionMs(v.getKey(), m);
                 Spread s = m.latency();
                 sweep.add(List.of(v.getKey(), Integer.toString(size), Long.toString(tokens(size)),
-                        Fmt.num(m.gmacs(), 3), Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()),
-                        Fmt.range(s.min(), s.max()), Fmt.cpu(m.cpu()), Fmt.ms(part[i]),
-                        Fmt.num(100 * part[i] / s.median(), 1)));
+                        Fmt.num(m.gmacs(), 3), Fmt.ms(m.ms()), Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()),
+                        Fmt.range(s.min(), s.max()), Fmt.cpu(m), Fmt.ms(part[i]),
+                        Fmt.num(100 * part[i] / m.ms(), 1)));
                 wholePts.add(new SvgPlot.Point(k[i], whole[i], null));
                 partPts.add(new SvgPlot.Point(k[i], part[i], null));
             }
@@ -148,8 +152,14 @@ public final class MobileVitAttentionTable implements ReproTable {
             PowerLawFit fp = PowerLawFit.of(k, part);
             wholeFits.put(v.getKey(), fw);
             partFits.put(v.getKey(), fp);
+            // the local slope at the largest k shows where the growth is heading once fixed costs stop dominating
+            int n = sizes.size();
+            PowerLawFit tail = n < 2 ? PowerLawFit.of(new double[0], new double[0])
+                    : PowerLawFit.of(new double[] {k[n - 2], k[n - 1]}, new double[] {part[n - 2], part[n - 1]});
+            tailFits.put(v.getKey(), tail);
             fits.add(List.of(v.getKey(), Fmt.num(fw.exponent(), 2), Fmt.num(fw.r2(), 3), Fmt.num(fp.exponent(), 2),
-                    Fmt.num(fp.r2(), 3), sizes.toString().replace(",", ""), reading(fp.valid() ? fp : fw)));
+                    Fmt.num(fp.r2(), 3), Fmt.num(tail.exponent(), 2), sizes.toString().replace(",", ""),
+                    reading(fp.valid() ? fp : fw)));
             plot.add(new SvgPlot.Series(v.getKey() + " attention", partPts, true, false));
             plot.add(new SvgPlot.Series(v.getKey() + " whole model", wholePts, true, true));
         }
@@ -167,7 +177,7 @@ public final class MobileVitAttentionTable implements ReproTable {
                 Measured m = r.row(new ModelRun(v.getValue(), "", tableSize, batch, true).key());
                 Double paper = PaperFigures.attentionMs(v.getKey());
                 findings.add(String.format(Locale.ROOT, "%s takes %.2fx separable attention's whole-model latency here"
-                        + "%s.", v.getKey(), m.latency().median() / sep.latency().median(), paper == null
+                        + "%s.", v.getKey(), m.ms() / sep.ms(), paper == null
                         || paperSep == null ? "" : String.format(Locale.ROOT, " (the paper: %.1fx)", paper / paperSep)));
             }
         }
@@ -175,9 +185,12 @@ public final class MobileVitAttentionTable implements ReproTable {
             PowerLawFit fp = partFits.get(a);
             PowerLawFit fw = wholeFits.get(a);
             if (fp.valid() || fw.valid()) {
+                PowerLawFit tail = tailFits.get(a);
                 findings.add(String.format(Locale.ROOT, "%s: attention time grows as k^%s (%s), the whole model as "
-                        + "k^%s, over k = %d..%d tokens.", a, Fmt.num(fp.exponent(), 2), reading(fp.valid() ? fp : fw),
-                        Fmt.num(fw.exponent(), 2), tokens(sizes.get(0)), tokens(sizes.get(sizes.size() - 1))));
+                        + "k^%s, over k = %d..%d tokens%s.", a, Fmt.num(fp.exponent(), 2), reading(fp.valid() ? fp : fw),
+                        Fmt.num(fw.exponent(), 2), tokens(sizes.get(0)), tokens(sizes.get(sizes.size() - 1)),
+                        tail.valid() ? "; between the two largest sizes the attention grows as k^"
+                                + Fmt.num(tail.exponent(), 2) : ""));
             }
         }
         if (sizes.size() < 2) {

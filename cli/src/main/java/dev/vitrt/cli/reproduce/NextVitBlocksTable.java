@@ -121,12 +121,12 @@ public final class NextVitBlocksTable implements ReproTable {
         Measured base = r.rows().get(0);
 
         Section grid = new Section("blocks", "Ablations on Next-ViT-S (" + size + "x" + size + ", batch " + batch
-                + ")", List.of("group", "variant", "zoo name", "params (M)", "GMACs", "latency ms (median)",
-                "p10-p90 ms", "min-max ms", "ratio to Next-ViT-S", "CPU ms (median)", "CPU ratio", "GMACs ratio",
+                + ")", List.of("group", "variant", "zoo name", "params (M)", "GMACs", "latency ms ("
+                + o.bench().estimator().label() + ")", "median ms", "p10-p90 ms", "min-max ms", "ratio to Next-ViT-S", "CPU ms", "CPU ratio", "GMACs ratio",
                 "paper TensorRT ms",
                 "paper CoreML ms"));
         SvgPlot plot = new SvgPlot("Next-ViT-S ablations: latency vs GMACs (" + r.backend() + ", " + r.device()
-                + ", batch " + batch + ")", "GMACs per image", "median latency per image (ms)", false, false);
+                + ", batch " + batch + ")", "GMACs per image", "latency per image (ms, " + o.bench().estimator().label() + ")", false, false);
         Map<Group, List<Measured>> byGroup = new LinkedHashMap<>();
         for (Group g : Group.values()) {
             byGroup.put(g, new ArrayList<>());
@@ -155,7 +155,7 @@ public final class NextVitBlocksTable implements ReproTable {
             if (variants.get(i).label().contains("same as published")) {
                 Measured m = r.rows().get(i + 1);
                 noise.add(String.format(Locale.ROOT, "%s %s", m.run().zooName(),
-                        Fmt.ratio(m.latency().median() / base.latency().median())));
+                        Fmt.ratio(m.ms() / base.ms())));
             }
         }
         if (!noise.isEmpty()) {
@@ -179,9 +179,9 @@ public final class NextVitBlocksTable implements ReproTable {
     private static List<String> row(String group, String label, Measured m, Measured base) {
         Spread s = m.latency();
         return List.of(group, label, m.run().zooName(), Fmt.num(m.paramsMillions(), 2), Fmt.num(m.gmacs(), 3),
-                Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()), Fmt.range(s.min(), s.max()),
-                Fmt.ratio(s.median() / base.latency().median()), Fmt.cpu(m.cpu()),
-                m.cpu() == null || base.cpu() == null ? "" : Fmt.ratio(m.cpu().median() / base.cpu().median()),
+                Fmt.ms(m.ms()), Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()), Fmt.range(s.min(), s.max()),
+                Fmt.ratio(m.ms() / base.ms()), Fmt.cpu(m),
+                m.cpu() == null || base.cpu() == null ? "" : Fmt.ratio(m.cpuMs() / base.cpuMs()),
                 Fmt.ratio(m.gmacs() / base.gmacs()), "", "");
     }
 
@@ -189,16 +189,16 @@ public final class NextVitBlocksTable implements ReproTable {
     private static String groupFinding(Group g, Measured base, List<Measured> rows) {
         List<Measured> all = new ArrayList<>(rows);
         all.add(base);
-        all.sort(Comparator.comparingDouble(m -> m.latency().median()));
+        all.sort(Comparator.comparingDouble(Measured::ms));
         String order = all.stream().map(m -> (m == base ? g.baselineLabel : m.run().label()) + " "
-                + Fmt.ms(m.latency().median())).collect(Collectors.joining(" < "));
+                + Fmt.ms(m.ms())).collect(Collectors.joining(" < "));
         List<String> faster = new ArrayList<>();
         for (Measured m : rows) {
-            boolean overlap = m.latency().p10() <= base.latency().p90() && base.latency().p10() <= m.latency().p90();
-            if (m.latency().median() < base.latency().median() && !overlap
+            boolean overlap = m.lo() <= base.hi() && base.lo() <= m.hi();
+            if (m.ms() < base.ms() && !overlap
                     && !m.run().label().contains("same as published")) {
                 faster.add(String.format(Locale.ROOT, "%s (%s of Next-ViT-S's latency at %s its GMACs)",
-                        m.run().label(), Fmt.ratio(m.latency().median() / base.latency().median()),
+                        m.run().label(), Fmt.ratio(m.ms() / base.ms()),
                         Fmt.ratio(m.gmacs() / base.gmacs())));
             }
         }

@@ -115,7 +115,8 @@ public final class NextVitModelsTable implements ReproTable {
 
         Section grid = new Section("models", "Models (latency per run of " + batch + " image(s))", List.of(
                 "model", "zoo name", "family", "input", "batch", "params (M)", "GMACs", "paper params (M)",
-                "paper GMACs", "latency ms (median)", "p10-p90 ms", "min-max ms", "CPU ms (median)", "CPU p10-p90 ms", "ms/image",
+                "paper GMACs", "latency ms (" + o.bench().estimator().label() + ")", "median ms", "p10-p90 ms",
+                "min-max ms", "CPU ms", "CPU p10-p90 ms", "ms/image",
                 "images/s",
                 "ms per GMAC", "paper TensorRT ms (T4, FP16, bs 8)", "paper mobile ms (bs 1)",
                 "paper images/s (V100, bs 128)"));
@@ -124,7 +125,7 @@ public final class NextVitModelsTable implements ReproTable {
         List<Orderings.Entry> iphone = new ArrayList<>();
         List<String> macNotes = new ArrayList<>();
         SvgPlot plot = new SvgPlot("Latency vs GMACs (" + r.backend() + ", " + r.device() + ", batch " + batch + ")",
-                "GMACs per image", "median latency per image (ms)", false, false);
+                "GMACs per image", "latency per image (ms, " + o.bench().estimator().label() + ")", false, false);
         Map<String, List<SvgPlot.Point>> byFamily = new LinkedHashMap<>();
         for (Measured m : r.rows()) {
             ZooEntry e = Zoo.get(m.run().zooName());
@@ -133,14 +134,14 @@ public final class NextVitModelsTable implements ReproTable {
             grid.add(List.of(m.run().label(), e.name(), e.family(), Integer.toString(m.run().inputSize()),
                     Integer.toString(m.run().batch()), Fmt.num(m.paramsMillions(), 2), Fmt.num(m.gmacs(), 3),
                     p == null ? "" : Fmt.num(p.paramsM(), 1), p == null ? "" : Fmt.num(p.gmacs(), 1),
-                    Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()), Fmt.range(s.min(), s.max()),
-                    Fmt.cpu(m.cpu()), Fmt.cpuRange(m.cpu()), Fmt.ms(m.msPerImage()), Fmt.num(m.throughput(), 1), Fmt.num(m.msPerImage() / m.gmacs(), 2),
+                    Fmt.ms(m.ms()), Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()), Fmt.range(s.min(), s.max()),
+                    Fmt.cpu(m), Fmt.cpuRange(m.cpu()), Fmt.ms(m.msPerImage()), Fmt.num(m.throughput(), 1), Fmt.num(m.msPerImage() / m.gmacs(), 2),
                     p == null ? "" : Fmt.num(p.gpuMs(), 1), p == null ? "" : Fmt.num(p.mobileMs(), 1),
                     p == null ? "" : Fmt.num(p.throughput(), 0)));
             byFamily.computeIfAbsent(e.family(), k -> new ArrayList<>())
                     .add(new SvgPlot.Point(m.gmacs(), m.msPerImage(), m.run().label()));
             if (p != null) {
-                Orderings.Entry base = new Orderings.Entry(m.run().label(), s.median(), s.p10(), s.p90(), null);
+                Orderings.Entry base = new Orderings.Entry(m.run().label(), m.ms(), m.lo(), m.hi(), null);
                 if (p.gpuMs() != null) {
                     trt.add(with(base, p.gpuMs()));
                 }
@@ -160,8 +161,8 @@ public final class NextVitModelsTable implements ReproTable {
 
         String where = "on this machine (" + r.backend() + ", " + r.device() + ")";
         List<String> findings = new ArrayList<>();
-        List<Orderings.Entry> all = r.rows().stream().map(m -> new Orderings.Entry(m.run().label(),
-                m.latency().median(), m.latency().p10(), m.latency().p90(), null)).toList();
+        List<Orderings.Entry> all = r.rows().stream().map(m -> new Orderings.Entry(m.run().label(), m.ms(), m.lo(),
+                m.hi(), null)).toList();
         findings.add("Measured order " + where + ", fastest first: " + Orderings.ours(all, "ms") + ".");
         findings.addAll(Orderings.compare(trt, where, "the paper's TensorRT figures (T4, batch 8)"));
         findings.addAll(Orderings.compare(coreml, where, "the paper's CoreML figures (iPhone 12 Pro Max)"));
@@ -205,7 +206,7 @@ public final class NextVitModelsTable implements ReproTable {
             if (m != null && p != null) {
                 parts.add(String.format(Locale.ROOT, "%s %.2fx here (GMACs %.2fx), %.2fx in the paper's TensorRT "
                         + "figures, %.2fx in its CoreML figures", m.run().label(),
-                        m.latency().median() / s.latency().median(), m.gmacs() / s.gmacs(), p.gpuMs() / ps.gpuMs(),
+                        m.ms() / s.ms(), m.gmacs() / s.gmacs(), p.gpuMs() / ps.gpuMs(),
                         p.mobileMs() / ps.mobileMs()));
             }
         }
@@ -222,7 +223,7 @@ public final class NextVitModelsTable implements ReproTable {
         Measured resnet = find(rows, "resnet50");
         if (s != null && resnet != null) {
             out.add(String.format(Locale.ROOT, "Next-ViT-S takes %.2fx ResNet-50's latency for %.2fx its GMACs here.",
-                    s.latency().median() / resnet.latency().median(), s.gmacs() / resnet.gmacs()));
+                    s.ms() / resnet.ms(), s.gmacs() / resnet.gmacs()));
         }
         if (s != null) {
             Measured nearest = rows.stream().filter(m -> Zoo.get(m.run().zooName()).family().equals("mobilevitv2"))

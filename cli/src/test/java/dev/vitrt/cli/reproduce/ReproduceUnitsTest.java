@@ -150,7 +150,8 @@ class ReproduceUnitsTest {
 
     @Test
     void attentionTableChecksSizesAndCountsTokens() {
-        BenchSettings b = new BenchSettings(dev.vitrt.runtime.BackendKind.ONNXRUNTIME, "fp32", 0, 1, null, 1, 0);
+        BenchSettings b = new BenchSettings(dev.vitrt.runtime.BackendKind.ONNXRUNTIME,
+                "fp32", 0, 1, null, 1, 0, Estimator.MIN);
         TableOptions o = new TableOptions(null, null, null, List.of(128, 64), b);
         assertEquals(List.of(64, 128, 256), MobileVitAttentionTable.sizes(o)); // the paper's 256 always included
         assertEquals(256, MobileVitAttentionTable.tokens(256));
@@ -162,6 +163,19 @@ class ReproduceUnitsTest {
                 MobileVitAttentionTable.variants(new TableOptions(null, null, null, null, b)).keySet());
         assertThrows(IllegalArgumentException.class, () -> MobileVitAttentionTable.variants(
                 new TableOptions(null, null, Set.of("resnet50"), null, b)));
+    }
+
+    @Test
+    void estimatorsPickTheFastestOrTypicalRun() {
+        Spread s = Spread.of(new double[] {12, 10, 30, 11, 50});
+        assertEquals(10, Estimator.MIN.of(s), 0);
+        assertEquals(12, Estimator.MEDIAN.of(s), 0);
+        assertEquals(10, Estimator.MIN.lo(s), 0);
+        assertEquals(s.p10(), Estimator.MIN.hi(s), 0);
+        assertEquals(s.p90(), Estimator.MEDIAN.hi(s), 0);
+        assertEquals(Estimator.MEDIAN, Estimator.parse("median"));
+        assertEquals("--estimator must be min or median, got 'mean'", assertThrows(IllegalArgumentException.class,
+                () -> Estimator.parse("mean")).getMessage());
     }
 
     @Test
@@ -179,12 +193,13 @@ class ReproduceUnitsTest {
     void settingsRejectBadValuesInOneLine() {
         var kind = dev.vitrt.runtime.BackendKind.AUTO;
         assertEquals("--iterations must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
-                () -> new BenchSettings(kind, "auto", 0, 0, null, 1, 0)).getMessage());
+                () -> new BenchSettings(kind, "auto", 0, 0, null, 1, 0, Estimator.MIN)).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new BenchSettings(kind, "int8", 0, 1, null, 1, 0)).getMessage().startsWith("--precision"));
-        BenchSettings ok = new BenchSettings(kind, "auto", 0, 1, null, 1, 0);
+                () -> new BenchSettings(kind,
+                        "int8", 0, 1, null, 1, 0, Estimator.MIN)).getMessage().startsWith("--precision"));
+        BenchSettings ok = new BenchSettings(kind, "auto", 0, 1, null, 1, 0, Estimator.MIN);
         assertEquals("--batch must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
                 () -> new TableOptions(0, null, null, null, ok)).getMessage());
-        assertEquals(2, new BenchSettings(kind, "auto", 0, 2, null, 3, 0).minRounds());
+        assertEquals(2, new BenchSettings(kind, "auto", 0, 2, null, 3, 0, Estimator.MIN).minRounds());
     }
 }
