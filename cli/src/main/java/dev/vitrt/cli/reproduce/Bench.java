@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  */
 public final class Bench {
     /** Profiled runs per model in the profiling pass: proportions settle quickly, and profiling costs double. */
-    static final int PROFILE_RUNS = 3;
+    static final int PROFILE_RUNS = 5;
 
     /**
      * The measured rows, in the order asked, and how the measuring went.

@@ -122,11 +122,11 @@ public final class NextVitBlocksTable implements ReproTable {
 
         Section grid = new Section("blocks", "Ablations on Next-ViT-S (" + size + "x" + size + ", batch " + batch
                 + ")", List.of("group", "variant", "zoo name", "params (M)", "GMACs", "latency ms ("
-                + o.bench().estimator().label() + ")", "median ms", "p10-p90 ms", "min-max ms", "ratio to Next-ViT-S", "CPU ms", "CPU ratio", "GMACs ratio",
-                "paper TensorRT ms",
-                "paper CoreML ms"));
+                + o.bench().estimator().label() + ")", "median ms", "p10-p90 ms", "min-max ms", "ratio to Next-ViT-S",
+                "CPU ms", "CPU ratio", "GMACs ratio", "paper TensorRT ms", "paper CoreML ms"));
         SvgPlot plot = new SvgPlot("Next-ViT-S ablations: latency vs GMACs (" + r.backend() + ", " + r.device()
-                + ", batch " + batch + ")", "GMACs per image", "latency per image (ms, " + o.bench().estimator().label() + ")", false, false);
+                + ", batch " + batch + ")", "GMACs per image", "latency per image (ms, "
+                + o.bench().estimator().label() + ")", false, false);
         Map<Group, List<Measured>> byGroup = new LinkedHashMap<>();
         for (Group g : Group.values()) {
             byGroup.put(g, new ArrayList<>());

@@ -135,7 +135,8 @@ public final class NextVitModelsTable implements ReproTable {
                     Integer.toString(m.run().batch()), Fmt.num(m.paramsMillions(), 2), Fmt.num(m.gmacs(), 3),
                     p == null ? "" : Fmt.num(p.paramsM(), 1), p == null ? "" : Fmt.num(p.gmacs(), 1),
                     Fmt.ms(m.ms()), Fmt.ms(s.median()), Fmt.range(s.p10(), s.p90()), Fmt.range(s.min(), s.max()),
-                    Fmt.cpu(m), Fmt.cpuRange(m.cpu()), Fmt.ms(m.msPerImage()), Fmt.num(m.throughput(), 1), Fmt.num(m.msPerImage() / m.gmacs(), 2),
+                    Fmt.cpu(m), Fmt.cpuRange(m.cpu()), Fmt.ms(m.msPerImage()), Fmt.num(m.throughput(), 1),
+                    Fmt.num(m.msPerImage() / m.gmacs(), 2),
                     p == null ? "" : Fmt.num(p.gpuMs(), 1), p == null ? "" : Fmt.num(p.mobileMs(), 1),
                     p == null ? "" : Fmt.num(p.throughput(), 0)));
             byFamily.computeIfAbsent(e.family(), k -> new ArrayList<>())

@@ -50,7 +50,7 @@ final class Orderings {
                 if (a.median() < b.median()) {
                     agree++;
                 } else if (overlap) {
-                    ties.add(String.format(Locale.ROOT, "%s and %s (%s vs %s ms, p10-p90 overlapping)", a.name(),
+                    ties.add(String.format(Locale.ROOT, "%s and %s (%s vs %s ms, their spreads overlap)", a.name(),
                             b.name(), Fmt.ms(a.median()), Fmt.ms(b.median())));
                 } else {
                     flips.add(String.format(Locale.ROOT, "%s, %s is faster than %s (%s vs %s ms), unlike %s (%s vs %s"
