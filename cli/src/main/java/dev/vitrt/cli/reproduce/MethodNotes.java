@@ -16,8 +16,8 @@ final class MethodNotes {
                 r.device(), r.precision(), r.choiceReason()));
         String budget = s.budget() == null ? "no time budget" : "time budget " + s.budget().toSeconds() + " s";
         out.add(String.format(Locale.ROOT, "Runs: %d warm-up run(s) per model, then %d interleaved round(s) (each round "
-                + "runs every model once, a different model first each time; %s, at most %d round(s)%s); latency is "
-                + "the %s per run (%s), with the median and spread p10-p90 and min-max beside it. Whole measurement: "
+                + "runs every model once, a different model first each time; %s, at most %d round(s)%s); a row's latency "
+                + "is the %s of its runs (%s), with the median and spread p10-p90 and min-max beside it. Whole measurement: "
                 + "%.0f s.",
                 s.warmup(), r.rounds(), budget, s.iterations(), r.stoppedByBudget() ? ", stopped by the budget" : "",
                 s.estimator().label(), s.estimator() == Estimator.MIN ? "other processes only add time to a run, so "
