@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 ProfileCommand.class,
+                InferCommand.class,
+                CompareCommand.class,
         })
 public final class Main implements Runnable {
 
