@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
                 ModelsCommand.class,
                 ExportCommand.class,
                 ProfileCommand.class,
+                InferCommand.class,
+                CompareCommand.class,
                 BuildEngineCommand.class,
                 CommandLine.HelpCommand.class,
         })
