@@ -1,0 +1,63 @@
+package dev.vitrt.runtime.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesAndReplaces() throws IOException {
+        Path f = dir.resolve("out.txt");
+        AtomicFiles.writeString(f, "first");
+        AtomicFiles.writeString(f, "second");
+        assertEquals("second", Files.readString(f));
+        assertEquals(1, count(dir), "no temporary files left behind");
+    }
+
+    @Test
+    void failedWriteLeavesOldContentAndNoTemporaryFile() throws IOException {
+        Path f = dir.resolve("out.bin");
+        AtomicFiles.writeString(f, "old");
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
+            out.write(new byte[1000]);
+            throw new IOException("boom");
+        }));
+        assertEquals("boom", e.getMessage());
+        assertEquals("old", Files.readString(f));
+        assertEquals(1, count(dir));
+    }
+
+    @Test
+    void failedWriteOfNewFileCreatesNothing() throws IOException {
+        Path f = dir.resolve("new.bin");
+        assertThrows(IllegalStateException.class, () -> AtomicFiles.writeVia(f, tmp -> {
+            Files.writeString(tmp, "partial");
+            throw new IllegalStateException("fail");
+        }));
+        assertFalse(Files.exists(f));
+        assertEquals(0, count(dir));
+    }
+
+    @Test
+    void missingDirectoryIsOneClearError() {
+        IOException e = assertThrows(IOException.class,
+                () -> AtomicFiles.writeString(dir.resolve("nope/out.txt"), "x"));
+        assertEquals("output directory does not exist: " + dir.resolve("nope").toAbsolutePath(), e.getMessage());
+    }
+
+    private static long count(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.count();
+        }
+    }
+}
