@@ -1,0 +1,409 @@
+package dev.vitrt.runtime.ort;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.BackendException;
+import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.Progress;
+import dev.vitrt.runtime.TensorSpec;
+import dev.vitrt.runtime.profile.LayerProfiling;
+import dev.vitrt.runtime.profile.LayerTimings;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
+
+/**
+ * The embedded default backend: ONNX Runtime, on the CPU, with every graph optimization on. Runs are thread-safe
+ * (ONNX Runtime's {@code Run} is); a read-write lock keeps {@link #close} from freeing the session under a running call.
+ */
+public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
+    private static final String PROVIDER_PREFIX = "ONNX_TENSOR_ELEMENT_DATA_TYPE_";
+
+    private final OrtEnvironment env;
+    private final Path model;
+    private final BackendOptions options;
+    private final OrtSession session;
+    private final List<TensorSpec> inputs;
+    private final List<TensorSpec> outputs;
+    private final Map<String, String> metadata;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private OnnxRuntimeBackend(OrtEnvironment env, Path model, BackendOptions options, OrtSession session)
+            throws OrtException {
+        this.env = env;
+        this.model = model;
+        this.options = options;
+        this.session = session;
+        this.inputs = specs(session.getInputInfo());
+        this.outputs = specs(session.getOutputInfo());
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(session.getMetadata().getCustomMetadata()));
+    }
+
+    /** Loads {@code model} (an .onnx file) with these options. */
+    public static OnnxRuntimeBackend open(Path model, BackendOptions options) throws BackendException {
+        if (!Files.isRegularFile(model)) {
+            throw new BackendException("no such model file: " + model);
+        }
+        OrtEnvironment env = environment();
+        try (OrtSession.SessionOptions so = sessionOptions(options, null)) {
+            OrtSession session = env.createSession(model.toString(), so);
+            try {
+                return new OnnxRuntimeBackend(env, model, options, session);
+            } catch (OrtException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        } catch (OrtException e) {
+            throw new BackendException(loadError(model, e), e);
+        }
+    }
+
+    /** The process-wide ONNX Runtime environment, logging errors only (its warnings are noise for users). */
+    static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vitrt");
+    }
+
+    private static OrtSession.SessionOptions sessionOptions(BackendOptions o, String profilePrefix) throws OrtException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        if (o.interOpThreads() > 1) {
+            so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.PARALLEL);
+            so.setInterOpNumThreads(o.interOpThreads());
+        } else {
+            // sequential: one node at a time, so per-node kernel times add up to the run's time
+            so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        }
+        if (o.intraOpThreads() > 0) {
+            so.setIntraOpNumThreads(o.intraOpThreads());
+        }
+        if (profilePrefix != null) {
+            so.enableProfiling(profilePrefix);
+        }
+        return so;
+    }
+
+    /** One line for a model ONNX Runtime cannot load, without ORT's error-code preamble. */
+    static String loadError(Path model, OrtException e) {
+        String msg = String.valueOf(e.getMessage());
+        int i = msg.indexOf("message: ");
+        if (i >= 0) {
+            msg = msg.substring(i + "message: ".length());
+        }
+        msg = msg.lines().findFirst().orElse(msg).trim();
+        if (msg.contains("Protobuf parsing failed") || msg.contains("INVALID_PROTOBUF")) {
+            return model + ": not a valid ONNX model (protobuf parsing failed)";
+        }
+        return model + ": ONNX Runtime cannot load the model: " + msg;
+    }
+
+    private static List<TensorSpec> specs(Map<String, NodeInfo> info) {
+        List<TensorSpec> out = new ArrayList<>();
+        for (Map.Entry<String, NodeInfo> e : info.entrySet()) {
+            if (e.getValue().getInfo() instanceof TensorInfo t) {
+                String type = t.onnxType.name();
+                if (type.startsWith(PROVIDER_PREFIX)) {
+                    type = type.substring(PROVIDER_PREFIX.length());
+                }
+                out.add(new TensorSpec(e.getKey(), type.toLowerCase(Locale.ROOT), t.getShape(), t.getDimensionNames()));
+            } else {
+                out.add(new TensorSpec(e.getKey(), "non-tensor", new long[0], new String[0]));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public String name() {
+        return "onnxruntime";
+    }
+
+    @Override
+    public String device() {
+        int n = options.intraOpThreads();
+        return "CPU (" + (n > 0 ? n + " intra-op threads" : "default threads") + ")";
+    }
+
+    @Override
+    public Path modelPath() {
+        return model;
+    }
+
+    @Override
+    public List<TensorSpec> inputs() {
+        return inputs;
+    }
+
+    @Override
+    public List<TensorSpec> outputs() {
+        return outputs;
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** The options this backend was opened with. */
+    public BackendOptions options() {
+        return options;
+    }
+
+    @Override
+    public Map<String, FloatTensor> run(Map<String, FloatTensor> in) throws BackendException {
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            Map<String, OnnxTensor> tensors = toOrt(in);
+            try (OrtSession.Result r = session.run(tensors)) {
+                return fromOrt(r);
+            } catch (OrtException e) {
+                throw new BackendException(model.getFileName() + ": ONNX Runtime run failed: " + firstLine(e), e);
+            } finally {
+                tensors.values().forEach(OnnxTensor::close);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Map<String, FloatTensor> run(FloatBuffer input, long[] shape) throws BackendException {
+        TensorSpec spec = singleInput();
+        spec.checkShape(shape);
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            try (OnnxTensor t = OnnxTensor.createTensor(env, input.duplicate(), shape);
+                 OrtSession.Result r = session.run(Map.of(spec.name(), t))) {
+                return fromOrt(r);
+            } catch (OrtException e) {
+                throw new BackendException(model.getFileName() + ": ONNX Runtime run failed: " + firstLine(e), e);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public PreparedRun prepare(Map<String, FloatTensor> in) throws BackendException {
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            return new OrtPreparedRun(session, toOrt(in));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private final class OrtPreparedRun implements PreparedRun {
+        private final OrtSession target;
+        private final Map<String, OnnxTensor> tensors;
+
+        OrtPreparedRun(OrtSession target, Map<String, OnnxTensor> tensors) {
+            this.target = target;
+            this.tensors = tensors;
+        }
+
+        @Override
+        public Map<String, FloatTensor> run() throws BackendException {
+            lock.readLock().lock();
+            try (OrtSession.Result r = runRaw()) {
+                return fromOrt(r);
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+
+        @Override
+        public void runDiscardingOutputs() throws BackendException {
+            lock.readLock().lock();
+            try {
+                runRaw().close();
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+
+        private OrtSession.Result runRaw() throws BackendException {
+            checkOpen();
+            try {
+                return target.run(tensors);
+            } catch (OrtException e) {
+                throw new BackendException(model.getFileName() + ": ONNX Runtime run failed: " + firstLine(e), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * Opens a second session with ONNX Runtime's profiler on (profiling is fixed when a session is created), runs it,
+     * and reads the per-node kernel times from the trace it writes. The latency session is never profiled.
+     */
+    @Override
+    public LayerTimings profileLayers(Map<String, FloatTensor> in, int warmup, int runs, Progress progress)
+            throws BackendException {
+        if (runs < 1 || warmup < 0) {
+            throw new IllegalArgumentException("profiling needs runs >= 1 and warmup >= 0");
+        }
+        checkOpen();
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("vitrt-ort-profile");
+            String trace;
+            Path optimizedGraph = dir.resolve("optimized.onnx");
+            try (OrtSession.SessionOptions so = sessionOptions(options, dir.resolve("ort").toString())) {
+                // the graph as ONNX Runtime rewrote it: maps renamed nodes back to the model's node names
+                so.setOptimizedModelFilePath(optimizedGraph.toString());
+                trace = runProfiled(so, in, warmup, runs, progress);
+            }
+            Path file = Path.of(trace);
+            if (!file.isAbsolute() && !Files.exists(file)) {
+                file = dir.resolve(file.getFileName());
+            }
+            LayerTimings raw = OrtProfileParser.parse(file, runs);
+            OnnxGraphIndex optimized = null;
+            try {
+                optimized = Files.isRegularFile(optimizedGraph) ? OnnxGraphIndex.read(optimizedGraph) : null;
+            } catch (IOException e) {
+                // without the optimized graph, names still resolve through tensor names
+            }
+            return new OrtNodeNames(OnnxGraphIndex.read(model), optimized).resolveAll(raw);
+        } catch (OrtException e) {
+            throw new BackendException(model.getFileName() + ": ONNX Runtime profiling failed: " + firstLine(e), e);
+        } catch (IOException e) {
+            throw new BackendException("ONNX Runtime profile unreadable: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private String runProfiled(OrtSession.SessionOptions so, Map<String, FloatTensor> in, int warmup, int runs,
+            Progress progress) throws OrtException, BackendException {
+        try (OrtSession profiled = env.createSession(model.toString(), so)) {
+            Map<String, OnnxTensor> tensors = toOrt(in);
+            try {
+                int total = warmup + runs;
+                for (int i = 0; i < total; i++) {
+                    profiled.run(tensors).close();
+                    progress.update(i < warmup ? "warm-up" : "profile", i + 1, total);
+                }
+            } finally {
+                tensors.values().forEach(OnnxTensor::close);
+            }
+            return profiled.endProfiling();
+        }
+    }
+
+    private Map<String, OnnxTensor> toOrt(Map<String, FloatTensor> in) throws BackendException {
+        for (String name : in.keySet()) {
+            if (inputs.stream().noneMatch(s -> s.name().equals(name))) {
+                throw new IllegalArgumentException("unknown input '" + name + "' (model inputs: "
+                        + inputs.stream().map(TensorSpec::name).toList() + ")");
+            }
+        }
+        Map<String, OnnxTensor> out = new LinkedHashMap<>();
+        try {
+            for (TensorSpec spec : inputs) {
+                FloatTensor t = in.get(spec.name());
+                if (t == null) {
+                    throw new IllegalArgumentException("missing input '" + spec.name() + "' " + spec);
+                }
+                if (!spec.elementType().equals("float")) {
+                    throw new IllegalArgumentException("input '" + spec.name() + "' is " + spec.elementType()
+                            + "; VitRT feeds float32 inputs only");
+                }
+                spec.checkShape(t.shape());
+                out.put(spec.name(), OnnxTensor.createTensor(env, FloatBuffer.wrap(t.data()), t.shape()));
+            }
+            return out;
+        } catch (OrtException | RuntimeException e) {
+            out.values().forEach(OnnxTensor::close);
+            if (e instanceof OrtException oe) {
+                throw new BackendException("cannot create input tensor: " + firstLine(oe), oe);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private Map<String, FloatTensor> fromOrt(OrtSession.Result r) throws BackendException {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, OnnxValue> e : r) {
+            if (!(e.getValue() instanceof OnnxTensor t)) {
+                throw new BackendException("output '" + e.getKey() + "' is not a tensor");
+            }
+            TensorInfo info = t.getInfo();
+            OnnxJavaType jt = info.type;
+            if (jt != OnnxJavaType.FLOAT && jt != OnnxJavaType.FLOAT16 && jt != OnnxJavaType.BFLOAT16) {
+                throw new BackendException("output '" + e.getKey() + "' is " + jt + "; VitRT reads float outputs only");
+            }
+            FloatBuffer fb = t.getFloatBuffer(); // converts float16/bfloat16 to float32
+            float[] data = new float[fb.remaining()];
+            fb.get(data);
+            out.put(e.getKey(), new FloatTensor(info.getShape(), data));
+        }
+        return out;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("backend for " + model.getFileName() + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                try {
+                    session.close();
+                } catch (OrtException e) {
+                    // closing a session only frees memory; nothing a caller could do about a failure here
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private static String firstLine(OrtException e) {
+        String m = String.valueOf(e.getMessage());
+        int i = m.indexOf("message: ");
+        return (i >= 0 ? m.substring(i + 9) : m).lines().findFirst().orElse(m).trim();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.vitrt.runtime.profile;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Per-layer times from a profiled backend.
+ *
+ * @param layers        each layer's mean time per run, in execution order of first appearance
+ * @param runs          how many profiled runs the means are over
+ * @param profiledRunMs mean wall time of one profiled run as the backend's own trace measured it (NaN if unknown);
+ *                      it includes the profiler's own cost, so it is context, not the latency to report
+ * @param elementTypes  tensor element types seen on layer inputs (e.g. {@code float}, {@code float16}, {@code int8})
+ */
+public record LayerTimings(List<LayerTime> layers, int runs, double profiledRunMs, Set<String> elementTypes) {
+    public LayerTimings {
+        layers = List.copyOf(layers);
+        elementTypes = Set.copyOf(elementTypes);
+    }
+
+    /** Sum of the layers' mean times: one run's time spent inside layers. */
+    public double totalMs() {
+        return layers.stream().mapToDouble(LayerTime::ms).sum();
+    }
+
+    /** Operator types seen (for guessing the precision of a graph). */
+    public Set<String> opTypes() {
+        return layers.stream().map(LayerTime::opType).filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+}
