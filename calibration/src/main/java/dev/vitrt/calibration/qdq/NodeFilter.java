@@ -17,6 +17,7 @@ public final class NodeFilter {
 
     private final List<Pattern> globs = new ArrayList<>();
     private final List<Pattern> regexes = new ArrayList<>();
+    private boolean inverted;
 
     /** A filter that excludes nothing. */
     public static NodeFilter none() {
@@ -42,9 +43,16 @@ public final class NodeFilter {
         }
     }
 
+    /** A filter that excludes every node outside the block (or module) at {@code path}: for sensitivity runs. */
+    public static NodeFilter allBut(String path) {
+        NodeFilter f = new NodeFilter(List.of(path.replace("*", "").replace("?", "")));
+        f.inverted = true;
+        return f;
+    }
+
     /** True when nothing is excluded. */
     public boolean isEmpty() {
-        return globs.isEmpty() && regexes.isEmpty();
+        return !inverted && globs.isEmpty() && regexes.isEmpty();
     }
 
     /** True when the node with this name stays in float. */
@@ -52,6 +60,10 @@ public final class NodeFilter {
         if (isEmpty()) {
             return false;
         }
+        return inverted != matches(nodeName);
+    }
+
+    private boolean matches(String nodeName) {
         String path = modulePath(nodeName);
         for (Pattern r : regexes) {
             if (r.matcher(nodeName).find() || r.matcher(path).find()) {

@@ -96,14 +96,16 @@ public final class QdqInserter {
             String scaleName = fresh(t + "_scale");
             String zpName = fresh(t + "_zero_point");
             newInits.add(OnnxTensors.floatTensor(scaleName, new long[0], new float[] {scale}));
-            newInits.add(OnnxTensors.int8Tensor(zpName, new long[0], new byte[] {0}));
+            newInits.add(activationZeroPoint(zpName));
             String q = fresh(t + "_quantized");
-            String dq = fresh(t + "_dequantized");
-            List<NodeProto> pair = List.of(
-                    node("QuantizeLinear", fresh(prefix + "QuantizeLinear"), List.of(t, scaleName, zpName), q, -1),
-                    node("DequantizeLinear", fresh(prefix + "DequantizeLinear"), List.of(q, scaleName, zpName), dq, -1));
-            after.computeIfAbsent(p == null ? -1 : p, k -> new ArrayList<>()).addAll(pair);
+            List<NodeProto> emitted = after.computeIfAbsent(p == null ? -1 : p, k -> new ArrayList<>());
+            emitted.add(node("QuantizeLinear", fresh(prefix + "QuantizeLinear"), List.of(t, scaleName, zpName), q, -1));
+            String dq = null;
             for (QdqPlan.NodeInput use : e.getValue()) {
+                if (dq == null) {
+                    dq = fresh(t + "_dequantized");
+                    emitted.add(node("DequantizeLinear", fresh(prefix + "DequantizeLinear"), List.of(q, scaleName, zpName), dq, -1));
+                }
                 rewire.put(use, dq);
             }
         }
@@ -213,6 +215,19 @@ public final class QdqInserter {
                 gb.removeInitializer(i);
             }
         }
+    }
+
+    /**
+     * Zero point of an activation: int8 0, or for ONNX Runtime uint8 128, the same symmetric grid shifted into the
+     * encoding its x86 kernels take. (ORT converts int8 Q/DQ pairs to uint8 itself, but only where a Q feeds a single
+     * DQ; a value read by two consumers would otherwise stay int8 and block the QLinearConv fusion of its producer.)
+     */
+    private TensorProto activationZeroPoint(String name) {
+        if (plan.target() == QdqTarget.ORT) {
+            return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.UINT8_VALUE)
+                    .setRawData(ByteString.copyFrom(new byte[] {(byte) 128})).build();
+        }
+        return OnnxTensors.int8Tensor(name, new long[0], new byte[] {0});
     }
 
     private static NodeProto node(String op, String name, List<String> inputs, String output, int axis) {
