@@ -10,6 +10,8 @@ import picocli.CommandLine.Option;
         versionProvider = VersionProvider.class,
         description = "Efficient vision transformers (Next-ViT, MobileViTv2) from Java to ONNX Runtime and TensorRT.",
         subcommands = {
+                ModelsCommand.class,
+                ExportCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

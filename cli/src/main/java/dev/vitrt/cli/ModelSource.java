@@ -3,6 +3,12 @@ package dev.vitrt.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.vitrt.models.onnx.OnnxWriter;
+import dev.vitrt.models.zoo.ExportOptions;
+import dev.vitrt.models.zoo.ExportedModel;
+import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.models.zoo.Zoo;
+import dev.vitrt.models.zoo.ZooEntry;
 
 /**
  * Turns a command's MODEL argument into an ONNX file: an existing {@code .onnx} path is used as is, a zoo name is
@@ -27,7 +33,20 @@ final class ModelSource {
             }
             return p;
         }
-        // zoo export is wired in by the models issue (#2)
-        throw new IllegalArgumentException("unknown model '" + modelOrFile + "' (see `vitrt models`) and not an .onnx file");
+        if (Files.exists(p) && !Zoo.contains(modelOrFile)) {
+            throw new IllegalArgumentException("not an ONNX file (expected a .onnx name) nor a zoo model: " + modelOrFile);
+        }
+        ZooEntry entry = Zoo.get(modelOrFile); // unknown names fail here with a suggestion
+        ExportedModel m = Exporter.export(entry, new ExportOptions(
+                options.inputSize() == null ? 0 : options.inputSize(),
+                options.batch() == null ? 0 : options.batch(),
+                options.opset() == null ? ExportOptions.DEFAULT_OPSET : options.opset(),
+                options.weights(), 0));
+        Path tmp = Files.createTempFile("vitrt-" + entry.name() + "-", ".onnx");
+        tmp.toFile().deleteOnExit();
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            OnnxWriter.write(m.graph(), out);
+        }
+        return tmp;
     }
 }

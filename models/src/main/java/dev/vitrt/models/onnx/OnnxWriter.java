@@ -1,0 +1,180 @@
+package dev.vitrt.models.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.vitrt.models.graph.DType;
+import dev.vitrt.models.graph.Graph;
+import dev.vitrt.models.graph.Initializer;
+import dev.vitrt.models.graph.Node;
+import dev.vitrt.models.graph.Tensor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+
+/** Serialises a {@link Graph} as an ONNX {@code ModelProto}. */
+public final class OnnxWriter {
+    public static final String PRODUCER = "vitrt";
+    public static final String BATCH_DIM = "batch";
+
+    private OnnxWriter() {
+    }
+
+    /** The ONNX IR version that goes with a default-domain opset (the onnx/onnx versioning table). */
+    public static long irVersionFor(int opset) {
+        if (opset <= 14) {
+            return 7;
+        }
+        if (opset <= 17) {
+            return 8;
+        }
+        if (opset <= 20) {
+            return 9;
+        }
+        if (opset <= 22) {
+            return 10;
+        }
+        return 11;
+    }
+
+    public static void write(Graph g, OutputStream out) throws IOException {
+        toProto(g).writeTo(out);
+    }
+
+    public static byte[] toBytes(Graph g) {
+        return toProto(g).toByteArray();
+    }
+
+    public static OnnxMl.ModelProto toProto(Graph g) {
+        OnnxMl.GraphProto.Builder gp = OnnxMl.GraphProto.newBuilder().setName(g.name);
+        for (Tensor t : g.inputs) {
+            gp.addInput(valueInfo(t, g.dynamicBatch));
+        }
+        for (Tensor t : g.outputs) {
+            gp.addOutput(valueInfo(t, g.dynamicBatch));
+        }
+        for (Node n : g.nodes) {
+            gp.addNode(node(n));
+        }
+        for (Initializer init : g.initializers.values()) {
+            gp.addInitializer(tensor(init));
+        }
+        for (Tensor t : g.values.values()) {
+            gp.addValueInfo(valueInfo(t, g.dynamicBatch));
+        }
+        OnnxMl.ModelProto.Builder mp = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(irVersionFor(g.opset))
+                .setProducerName(PRODUCER)
+                .setProducerVersion(version())
+                .setGraph(gp)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(g.opset));
+        for (Map.Entry<String, Integer> e : g.extraOpsets.entrySet()) {
+            mp.addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(e.getKey()).setVersion(e.getValue()));
+        }
+        for (Map.Entry<String, String> e : g.metadata.entrySet()) {
+            mp.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
+        }
+        return mp.build();
+    }
+
+    private static String version() {
+        String v = OnnxWriter.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private static OnnxMl.ValueInfoProto valueInfo(Tensor t, boolean dynamicBatch) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+        long[] dims = t.shape();
+        for (int i = 0; i < dims.length; i++) {
+            OnnxMl.TensorShapeProto.Dimension.Builder d = OnnxMl.TensorShapeProto.Dimension.newBuilder();
+            if (i == 0 && dynamicBatch && dims.length > 1) {
+                d.setDimParam(BATCH_DIM);
+            } else {
+                d.setDimValue(dims[i]);
+            }
+            shape.addDim(d);
+        }
+        return OnnxMl.ValueInfoProto.newBuilder().setName(t.name())
+                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(t.dtype().onnxCode).setShape(shape)))
+                .build();
+    }
+
+    private static OnnxMl.NodeProto node(Node n) {
+        OnnxMl.NodeProto.Builder b = OnnxMl.NodeProto.newBuilder().setOpType(n.opType()).setName(n.name())
+                .addAllInput(n.inputs()).addAllOutput(n.outputs());
+        if (!n.domain().isEmpty()) {
+            b.setDomain(n.domain());
+        }
+        for (Map.Entry<String, Object> e : n.attributes().entrySet()) {
+            b.addAttribute(attribute(e.getKey(), e.getValue()));
+        }
+        return b.build();
+    }
+
+    static AttributeProto attribute(String name, Object v) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name);
+        if (v instanceof Long l) {
+            a.setType(AttributeProto.AttributeType.INT).setI(l);
+        } else if (v instanceof Integer i) {
+            a.setType(AttributeProto.AttributeType.INT).setI(i);
+        } else if (v instanceof Float f) {
+            a.setType(AttributeProto.AttributeType.FLOAT).setF(f);
+        } else if (v instanceof String s) {
+            a.setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(s));
+        } else if (v instanceof long[] ls) {
+            a.setType(AttributeProto.AttributeType.INTS);
+            for (long l : ls) {
+                a.addInts(l);
+            }
+        } else if (v instanceof float[] fs) {
+            a.setType(AttributeProto.AttributeType.FLOATS);
+            for (float f : fs) {
+                a.addFloats(f);
+            }
+        } else if (v instanceof String[] ss) {
+            a.setType(AttributeProto.AttributeType.STRINGS);
+            for (String s : ss) {
+                a.addStrings(ByteString.copyFromUtf8(s));
+            }
+        } else if (v instanceof Initializer t) {
+            a.setType(AttributeProto.AttributeType.TENSOR).setT(tensor(t));
+        } else {
+            throw new IllegalArgumentException("attribute " + name + " has unsupported type " + v.getClass());
+        }
+        return a.build();
+    }
+
+    static TensorProto tensor(Initializer init) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(init.name()).setDataType(init.dtype().onnxCode);
+        for (long d : init.shape()) {
+            t.addDims(d);
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) (init.numel() * init.dtype().bytes)).order(ByteOrder.LITTLE_ENDIAN);
+        switch (init.dtype()) {
+            case FLOAT -> buf.asFloatBuffer().put(init.floats());
+            case FLOAT16 -> {
+                for (float f : init.floats()) {
+                    buf.putShort(Float16.fromFloat(f));
+                }
+            }
+            case INT64 -> buf.asLongBuffer().put(init.longs());
+            case INT32 -> {
+                for (long l : init.longs()) {
+                    buf.putInt((int) l);
+                }
+            }
+            case INT8, UINT8, BOOL -> buf.put(init.bytes());
+            default -> throw new IllegalArgumentException("cannot write initializer of type " + init.dtype());
+        }
+        return t.setRawData(UnsafeByteOperations.unsafeWrap(buf.array())).build();
+    }
+
+    static boolean isFloat(DType d) {
+        return d == DType.FLOAT || d == DType.FLOAT16;
+    }
+}

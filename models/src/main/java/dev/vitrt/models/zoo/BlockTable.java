@@ -1,0 +1,31 @@
+package dev.vitrt.models.zoo;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Which module paths are blocks of which type, and which sub-modules of a block type are its parts. Written into
+ * the graph's metadata ({@code vitrt.blocks}, {@code vitrt.parts}) so that profilers can fold node timings back.
+ */
+public final class BlockTable {
+    private final Map<String, String> blocks = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> parts = new LinkedHashMap<>();
+
+    /** Declares {@code path} (e.g. {@code stages.2.blocks.4}) a block of {@code type} (e.g. {@code NTB}). */
+    public void block(String path, String type) {
+        blocks.put(path, type);
+    }
+
+    /** Declares that, within blocks of {@code type}, sub-module {@code prefix} is the part {@code part}. */
+    public void part(String type, String prefix, String part) {
+        parts.computeIfAbsent(type, k -> new LinkedHashMap<>()).put(prefix, part);
+    }
+
+    public Map<String, String> blocks() {
+        return blocks;
+    }
+
+    public Map<String, Map<String, String>> parts() {
+        return parts;
+    }
+}
