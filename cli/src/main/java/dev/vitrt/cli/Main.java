@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
         subcommands = {
                 ModelsCommand.class,
                 ExportCommand.class,
+                CalibrateCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

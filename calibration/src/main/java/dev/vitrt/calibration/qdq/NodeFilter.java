@@ -12,7 +12,7 @@ import java.util.regex.PatternSyntaxException;
  * {@code stages.3.*} or {@code stages.2.blocks.4} exclude a whole block. Anything else is a regular expression,
  * searched for in the node's name and module path.
  */
-public final class NodeFilter {
+public class NodeFilter {
     private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9_.:/\\-*?]+");
 
     private final List<Pattern> globs = new ArrayList<>();
