@@ -35,12 +35,19 @@ public final class Calibration {
             throw new IllegalArgumentException("--samples " + samples + " asks for more samples than the data holds ("
                     + data.describe() + ")");
         }
-        int batches = (samples + batch - 1) / batch;
         try (ActivationStatistics stats = ActivationStatistics.open(model, tensors, options)) {
+            // a graph exported with a fixed batch takes only that batch: whole batches of it, the rest dropped
+            int fixed = stats.fixedBatch();
+            int size = fixed > 0 ? fixed : batch;
+            int batches = fixed > 0 ? samples / fixed : (samples + batch - 1) / batch;
+            if (batches == 0) {
+                throw new IllegalArgumentException("the model takes batches of exactly " + fixed + " but --samples is "
+                        + samples);
+            }
             progress.update("calibrating", 0, batches);
             for (int b = 0; b < batches; b++) {
-                int from = b * batch;
-                stats.add(data.batch(from, Math.min(batch, samples - from)));
+                int from = b * size;
+                stats.add(data.batch(from, Math.min(size, samples - from)));
                 progress.update("calibrating", b + 1, batches);
             }
             return stats.histograms();

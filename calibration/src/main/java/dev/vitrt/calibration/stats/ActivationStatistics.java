@@ -74,6 +74,12 @@ public final class ActivationStatistics implements AutoCloseable {
         return backend.singleInput().name();
     }
 
+    /** The model's fixed batch size, or 0 when its batch dimension is dynamic. */
+    public int fixedBatch() {
+        long[] shape = backend.singleInput().shape();
+        return shape.length > 0 && shape[0] > 0 ? (int) shape[0] : 0;
+    }
+
     /** Runs one batch and adds every watched tensor's values to its histogram. */
     public void add(FloatTensor batch) throws BackendException {
         Map<String, FloatTensor> out = backend.run(Map.of(inputName(), batch));
