@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
                 ModelsCommand.class,
                 ExportCommand.class,
                 CalibrateCommand.class,
+                ProfileCommand.class,
+                BuildEngineCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -26,6 +26,13 @@ public record BnAffine(float[] scale, float[] shift) {
         return new BnAffine(scale, shift);
     }
 
+    /** A constant scaling {@code y = s * x} over {@code channels}, e.g. attention's 1/sqrt(head dim) to fold into q. */
+    public static BnAffine scaling(int channels, float s) {
+        float[] scale = new float[channels];
+        java.util.Arrays.fill(scale, s);
+        return new BnAffine(scale, new float[channels]);
+    }
+
     public int channels() {
         return scale.length;
     }

@@ -82,6 +82,35 @@ public final class Layers {
         }
     }
 
+    /**
+     * A linear layer at {@code prefix} (timm key {@code weight} [out, in]) applied per pixel of an NCHW tensor as a
+     * 1x1 convolution, so token-wise projections stay in the channels-first layout without transposes. BatchNorms
+     * {@code before} (over the input channels) and {@code after} (over the outputs) are folded.
+     */
+    public static Tensor linearAsConv(ModelContext ctx, Tensor x, String prefix, int out, boolean bias, BnAffine before,
+                                      BnAffine after) {
+        Params p = ctx.params();
+        int in = (int) x.dim(1);
+        float[] w = p.param(prefix + ".weight", new long[] {out, in}, Init.FAN_IN);
+        float[] b = bias ? p.param(prefix + ".bias", new long[] {out}, Init.ZEROS) : null;
+        if (before != null) {
+            float[][] f = Folding.foldBefore(w, b, out, in, before);
+            w = f[0];
+            b = f[1];
+        }
+        if (after != null) {
+            float[][] f = Folding.foldAfter(w, b, out, after);
+            w = f[0];
+            b = f[1];
+        }
+        GraphBuilder g = ctx.g();
+        try (var s = g.absoluteScope(prefix)) {
+            Tensor wt = g.weight("weight", new long[] {out, in, 1, 1}, w);
+            Tensor bt = b == null ? null : g.weight("bias", new long[] {out}, b);
+            return g.conv(x, wt, bt, new int[] {1, 1}, new int[] {0}, null, 1);
+        }
+    }
+
     /** [rows, cols] to [cols, rows]. */
     public static float[] transpose(float[] w, int rows, int cols) {
         float[] t = new float[w.length];

@@ -5,7 +5,15 @@ package dev.vitrt.models.onnx;
  * handles subnormals, overflow to infinity and NaN.
  */
 public final class Float16 {
+    /** Largest finite half. */
+    public static final float MAX_VALUE = 65504f;
+
     private Float16() {
+    }
+
+    /** The float nearest to {@code f} that a half can hold: the FP16 rounding a tensor undergoes. */
+    public static float round(float f) {
+        return toFloat(fromFloat(f));
     }
 
     public static float toFloat(short h) {

@@ -259,61 +259,96 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
     }
 
     /**
-     * Opens a second session with ONNX Runtime's profiler on (profiling is fixed when a session is created), runs it,
-     * and reads the per-node kernel times from the trace it writes. The latency session is never profiled.
+     * Opens a second session with ONNX Runtime's profiler on (profiling is fixed when a session is created); its
+     * per-node kernel times are read from the trace it writes. The latency session is never profiled.
      */
     @Override
-    public LayerTimings profileLayers(Map<String, FloatTensor> in, int warmup, int runs, Progress progress)
-            throws BackendException {
-        if (runs < 1 || warmup < 0) {
-            throw new IllegalArgumentException("profiling needs runs >= 1 and warmup >= 0");
-        }
+    public ProfiledRuns startProfiling(Map<String, FloatTensor> in) throws BackendException {
         checkOpen();
         Path dir = null;
         try {
             dir = Files.createTempDirectory("vitrt-ort-profile");
-            String trace;
-            Path optimizedGraph = dir.resolve("optimized.onnx");
-            try (OrtSession.SessionOptions so = sessionOptions(options, dir.resolve("ort").toString())) {
-                // the graph as ONNX Runtime rewrote it: maps renamed nodes back to the model's node names
-                so.setOptimizedModelFilePath(optimizedGraph.toString());
-                trace = runProfiled(so, in, warmup, runs, progress);
-            }
-            Path file = Path.of(trace);
-            if (!file.isAbsolute() && !Files.exists(file)) {
-                file = dir.resolve(file.getFileName());
-            }
-            LayerTimings raw = OrtProfileParser.parse(file, runs);
-            OnnxGraphIndex optimized = null;
-            try {
-                optimized = Files.isRegularFile(optimizedGraph) ? OnnxGraphIndex.read(optimizedGraph) : null;
-            } catch (IOException e) {
-                // without the optimized graph, names still resolve through tensor names
-            }
-            return new OrtNodeNames(OnnxGraphIndex.read(model), optimized).resolveAll(raw);
-        } catch (OrtException e) {
-            throw new BackendException(model.getFileName() + ": ONNX Runtime profiling failed: " + firstLine(e), e);
+            return new OrtProfiledRuns(dir, in);
         } catch (IOException e) {
-            throw new BackendException("ONNX Runtime profile unreadable: " + e.getMessage(), e);
-        } finally {
             deleteQuietly(dir);
+            throw new BackendException("cannot create a temporary directory for ONNX Runtime's profile: "
+                    + e.getMessage(), e);
+        } catch (OrtException e) {
+            deleteQuietly(dir);
+            throw new BackendException(model.getFileName() + ": ONNX Runtime profiling failed: " + firstLine(e), e);
         }
     }
 
-    private String runProfiled(OrtSession.SessionOptions so, Map<String, FloatTensor> in, int warmup, int runs,
-            Progress progress) throws OrtException, BackendException {
-        try (OrtSession profiled = env.createSession(model.toString(), so)) {
-            Map<String, OnnxTensor> tensors = toOrt(in);
-            try {
-                int total = warmup + runs;
-                for (int i = 0; i < total; i++) {
-                    profiled.run(tensors).close();
-                    progress.update(i < warmup ? "warm-up" : "profile", i + 1, total);
-                }
-            } finally {
-                tensors.values().forEach(OnnxTensor::close);
+    private final class OrtProfiledRuns implements ProfiledRuns {
+        private final Path dir;
+        private final Path optimizedGraph;
+        private final OrtSession profiled;
+        private final Map<String, OnnxTensor> tensors;
+        private boolean done;
+
+        OrtProfiledRuns(Path dir, Map<String, FloatTensor> in) throws OrtException, BackendException {
+            this.dir = dir;
+            this.optimizedGraph = dir.resolve("optimized.onnx");
+            try (OrtSession.SessionOptions so = sessionOptions(options, dir.resolve("ort").toString())) {
+                // the graph as ONNX Runtime rewrote it: maps renamed nodes back to the model's node names
+                so.setOptimizedModelFilePath(optimizedGraph.toString());
+                this.profiled = env.createSession(model.toString(), so);
             }
-            return profiled.endProfiling();
+            try {
+                this.tensors = toOrt(in);
+            } catch (BackendException | RuntimeException e) {
+                profiled.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void run() throws BackendException {
+            if (done) {
+                throw new IllegalStateException("profiling already finished");
+            }
+            try {
+                profiled.run(tensors).close();
+            } catch (OrtException e) {
+                throw new BackendException(model.getFileName() + ": ONNX Runtime run failed: " + firstLine(e), e);
+            }
+        }
+
+        @Override
+        public LayerTimings finish(int lastRuns) throws BackendException {
+            if (done) {
+                throw new IllegalStateException("profiling already finished");
+            }
+            done = true;
+            try {
+                Path file = Path.of(profiled.endProfiling());
+                if (!file.isAbsolute() && !Files.exists(file)) {
+                    file = dir.resolve(file.getFileName());
+                }
+                LayerTimings raw = OrtProfileParser.parse(file, lastRuns);
+                OnnxGraphIndex optimized = null;
+                try {
+                    optimized = Files.isRegularFile(optimizedGraph) ? OnnxGraphIndex.read(optimizedGraph) : null;
+                } catch (IOException e) {
+                    // without the optimized graph, names still resolve through tensor names
+                }
+                return new OrtNodeNames(OnnxGraphIndex.read(model), optimized).resolveAll(raw);
+            } catch (OrtException e) {
+                throw new BackendException(model.getFileName() + ": ONNX Runtime profiling failed: " + firstLine(e), e);
+            } catch (IOException e) {
+                throw new BackendException("ONNX Runtime profile unreadable: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            tensors.values().forEach(OnnxTensor::close);
+            try {
+                profiled.close();
+            } catch (OrtException e) {
+                // freeing memory only
+            }
+            deleteQuietly(dir);
         }
     }
 

@@ -23,6 +23,12 @@ public record LayerTimings(List<LayerTime> layers, int runs, double profiledRunM
         return layers.stream().mapToDouble(LayerTime::ms).sum();
     }
 
+    /** The same timings with every layer's time multiplied by {@code factor} (the run time too). */
+    public LayerTimings scaled(double factor) {
+        List<LayerTime> out = layers.stream().map(l -> new LayerTime(l.name(), l.opType(), l.ms() * factor)).toList();
+        return new LayerTimings(out, runs, profiledRunMs * factor, elementTypes);
+    }
+
     /** Operator types seen (for guessing the precision of a graph). */
     public Set<String> opTypes() {
         return layers.stream().map(LayerTime::opType).filter(java.util.Objects::nonNull)

@@ -1,0 +1,140 @@
+package dev.vitrt.cli;
+
+import dev.vitrt.engine.trt.BuildOptions;
+import dev.vitrt.engine.trt.EngineBuilder;
+import dev.vitrt.engine.trt.Precision;
+import dev.vitrt.runtime.tensorrt.PlanManifest;
+import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
+import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vitrt build-engine}: compiles a zoo model or ONNX file into a TensorRT plan with its manifest. */
+@Command(name = "build-engine",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Builds a TensorRT engine (plan) from a zoo model or an ONNX file, and writes FILE.plan.json beside it",
+                "(model, precision, inputs/outputs, batch range, TensorRT version, GPU, source-graph SHA-256).",
+                "Precision lives in the graph (strongly typed network): fp16 lowers the graph to float16 with",
+                "normalisations and softmax kept in float32; int8 takes the Q/DQ graph made by `vitrt calibrate` as is.",
+                "Needs an NVIDIA GPU and TensorRT 10 natives (build with -Ptensorrt, or a system TensorRT 10.x)."})
+public final class BuildEngineCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx",
+            description = "A zoo model name (exported on the fly) or an ONNX file.")
+    String model;
+
+    @Option(names = "--precision", required = true, paramLabel = "fp32|fp16|int8",
+            converter = PrecisionConverter.class, description = "Engine precision.")
+    Precision precision;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.plan",
+            description = "Plan file to write (its manifest goes to FILE.plan.json).")
+    Path output;
+
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "Checkpoint (timm safetensors) for a zoo model; random weights without it.")
+    Path weights;
+
+    @Option(names = "--calib-data", paramLabel = "DIR|synthetic",
+            description = "Calibration data for int8 (use `vitrt calibrate` to make the Q/DQ graph, then build it).")
+    String calibData;
+
+    @Option(names = "--batch", paramLabel = "MIN:OPT:MAX", defaultValue = "1:1:1", converter = BatchConverter.class,
+            description = "Batch range of the optimization profile (default ${DEFAULT-VALUE}); N means N:N:N.")
+    BatchRange batch;
+
+    @Option(names = "--input-size", paramLabel = "N",
+            description = "Input resolution (H = W) for the export of a zoo model or a graph with dynamic H, W.")
+    Integer inputSize;
+
+    @Option(names = "--workspace", paramLabel = "MiB", defaultValue = "4096",
+            description = "TensorRT workspace limit in MiB (default ${DEFAULT-VALUE}).")
+    long workspaceMiB;
+
+    @Option(names = "--timing-cache", paramLabel = "FILE",
+            description = "Timing cache, read if present and updated after the build (reused across builds).")
+    Path timingCache;
+
+    @Option(names = "--opt-level", paramLabel = "0-5", defaultValue = "3",
+            description = "Builder optimization level (default ${DEFAULT-VALUE}; higher searches longer).")
+    int optLevel;
+
+    @Option(names = "--hardware-compatibility", paramLabel = "none|ampere+|same-cc", defaultValue = "none",
+            description = "Build a plan that also runs on other GPUs of that range (default ${DEFAULT-VALUE}).")
+    String hardwareCompatibility;
+
+    @Option(names = "--trt-verbose", description = "Print TensorRT's verbose log.")
+    boolean trtVerbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        BuildOptions options = options();
+        Path out = output.toAbsolutePath();
+        if (out.getParent() != null && !Files.isDirectory(out.getParent())) {
+            throw new IllegalArgumentException("output directory does not exist: " + out.getParent());
+        }
+        if (calibData != null) {
+            if (precision != Precision.INT8) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--calib-data only applies to --precision int8");
+            }
+            throw new IllegalArgumentException("build-engine does not calibrate by itself yet: run `vitrt calibrate "
+                    + model + " --calib-data " + calibData + "` and build the Q/DQ .onnx it writes with --precision int8");
+        }
+        // cheap and decisive: before any export, lowering or parsing
+        TensorRtAvailability.require();
+        Path onnx = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, weights, null));
+        EngineBuilder.Built built = EngineBuilder.build(onnx, options, out, System.err);
+        for (String note : built.notes()) {
+            System.err.println(note);
+        }
+        PlanManifest m = built.manifest();
+        System.out.printf("wrote %s (%.1f MB) and %s: %s %s, batch %s, TensorRT %s on %s (sm %s), built in %.1f s%n",
+                output, Files.size(out) / 1e6, PlanManifest.pathFor(output), m.model(), m.precision(), m.batch(),
+                m.tensorRtVersion(), m.gpuName(), m.computeCapability(), built.seconds());
+        return 0;
+    }
+
+    /** The builder options these command-line options describe (validated). */
+    BuildOptions options() {
+        try {
+            return new BuildOptions(precision, batch, inputSize, workspaceMiB, optLevel, timingCache,
+                    hardwareCompatibility, trtVerbose);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** {@code --batch MIN:OPT:MAX}. */
+    static final class BatchConverter implements CommandLine.ITypeConverter<BatchRange> {
+        @Override
+        public BatchRange convert(String value) {
+            try {
+                return BatchRange.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code --precision fp32|fp16|int8}. */
+    static final class PrecisionConverter implements CommandLine.ITypeConverter<Precision> {
+        @Override
+        public Precision convert(String value) {
+            try {
+                return Precision.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.vitrt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.vitrt.engine.trt.BuildOptions;
+import dev.vitrt.engine.trt.Precision;
+import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
+import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BuildEngineCommandTest {
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        return cl.execute(args);
+    }
+
+    private static BuildEngineCommand parse(String... args) {
+        BuildEngineCommand c = new BuildEngineCommand();
+        new CommandLine(c).parseArgs(args);
+        return c;
+    }
+
+    @Test
+    void parsesEveryOption() {
+        BuildEngineCommand c = parse("m.onnx", "--precision", "fp16", "--batch", "1:8:32", "--input-size", "256",
+                "--workspace", "2048", "--timing-cache", "t.cache", "--opt-level", "5",
+                "--hardware-compatibility", "ampere+", "-o", "m.plan");
+        BuildOptions o = c.options();
+        assertEquals(Precision.FP16, o.precision());
+        assertEquals(new BatchRange(1, 8, 32), o.batch());
+        assertEquals(256, o.inputSize());
+        assertEquals(2048, o.workspaceMiB());
+        assertEquals(Path.of("t.cache"), o.timingCache());
+        assertEquals(5, o.optimizationLevel());
+        assertEquals("ampere+", o.hardwareCompatibility());
+        assertEquals(Path.of("m.plan"), c.output);
+    }
+
+    @Test
+    void defaults() {
+        BuildOptions o = parse("m.onnx", "--precision", "int8", "-o", "m.plan").options();
+        assertEquals(new BatchRange(1, 1, 1), o.batch());
+        assertEquals(4096, o.workspaceMiB());
+        assertEquals(3, o.optimizationLevel());
+        assertEquals("none", o.hardwareCompatibility());
+    }
+
+    @Test
+    void badValuesAreOneLineUsageErrors() {
+        String[][] cases = {
+                {"--batch", "8:1:32", "1 <= MIN <= OPT <= MAX"},
+                {"--batch", "1:8", "MIN:OPT:MAX"},
+                {"--batch", "x:8:32", "not a whole number"},
+                {"--precision", "fp8", "fp32, fp16, int8"},
+                {"--workspace", "0", "workspace"},
+                {"--opt-level", "9", "0..5"},
+                {"--hardware-compatibility", "turing", "ampere+"},
+        };
+        for (String[] c : cases) {
+            err.getBuffer().setLength(0);
+            String[] args = c[0].equals("--precision")
+                    ? new String[] {"m.onnx", c[0], c[1], "-o", "m.plan"}
+                    : new String[] {"m.onnx", "--precision", "fp32", c[0], c[1], "-o", "m.plan"};
+            assertEquals(2, run(concat("build-engine", args)), c[0] + " " + c[1]);
+            String msg = err.toString().trim();
+            assertEquals(1, msg.lines().count(), msg);
+            assertTrue(msg.startsWith("vitrt build-engine error:") && msg.contains(c[2]), msg);
+        }
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("build-engine", "m.onnx", "--precision", "fp32"));
+        assertTrue(err.toString().contains("--output"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("build-engine", "m.onnx", "--precision", "fp16", "--calib-data", "synthetic", "-o", "x.plan"));
+        assertTrue(err.toString().contains("--calib-data only applies to --precision int8"), err.toString());
+    }
+
+    /** Where TensorRT cannot run (every machine of this project): one line, exit 1, nothing written, no export. */
+    @Test
+    void withoutTensorRtEndsInOneClearLineAndWritesNothing(@TempDir Path dir) throws Exception {
+        assumeFalse(TensorRtAvailability.check().available(), "TensorRT is available here");
+        Path plan = dir.resolve("m.plan");
+        // a zoo name that does not exist: availability must be checked before the model is resolved
+        int code = run("build-engine", "no_such_model", "--precision", "fp16", "--batch", "1:8:32", "-o",
+                plan.toString());
+        assertEquals(1, code);
+        String msg = err.toString().trim();
+        assertEquals(1, msg.lines().count(), msg);
+        assertTrue(msg.startsWith("vitrt build-engine: error: TensorRT cannot run here:"), msg);
+        assertTrue(msg.contains("-Ptensorrt"), msg);
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.count(), "no plan, manifest or temporary file left");
+        }
+        assertFalse(Files.exists(plan));
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        String[] out = new String[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.vitrt.models.nextvit;
+
+import dev.vitrt.models.graph.GraphBuilder;
+import dev.vitrt.models.graph.Tensor;
+import dev.vitrt.models.layers.BnAffine;
+import dev.vitrt.models.layers.Layers;
+import dev.vitrt.models.zoo.BlockTable;
+import dev.vitrt.models.zoo.ModelContext;
+import dev.vitrt.models.zoo.ModelDefinition;
+import dev.vitrt.models.zoo.Preprocessing;
+import dev.vitrt.models.zoo.ZooEntry;
+import dev.vitrt.models.zoo.ZooFamily;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Next-ViT (Li et al., 2022, arXiv:2207.05501) as timm's {@code nextvit.py} defines it: stem, four stages of
+ * NCB / NTB hybrids ((NCB x4 + NTB x1) x L in stage 3), final BatchNorm and a linear classifier; module paths and
+ * state-dict keys are timm's. Built in deployment form (all BatchNorms merged into convolutions and linears).
+ */
+public final class NextVit implements ZooFamily {
+    static final int HEAD_DIM = 32;
+    static final double BN_EPS = 1e-5;
+    static final int[] STEM_CHS = {64, 32, 64};
+    static final int[] STRIDES = {1, 2, 2, 2};
+    static final int[] SR_RATIOS = {8, 4, 2, 1};
+    static final String FAMILY = "nextvit";
+    static final int NUM_CLASSES = 1000;
+
+    /** A configuration: blocks per stage. */
+    public record Variant(String name, int[] depths) {
+        /** Output width of each block of each stage (timm's stage_out_chs). */
+        int[][] widths() {
+            int[] d = depths;
+            int[][] w = new int[4][];
+            w[0] = filled(d[0], 96, 96);
+            w[1] = filled(d[1], 192, 256);
+            w[2] = new int[d[2]];
+            for (int i = 0; i < d[2]; i++) {
+                w[2][i] = i % 5 == 4 ? 512 : 384;
+            }
+            w[3] = filled(d[3], 768, 1024);
+            return w;
+        }
+
+        /** Whether block {@code i} of stage {@code s} is an NTB (timm's stage_block_types). */
+        boolean isTransformer(int s, int i) {
+            return switch (s) {
+                case 0 -> false;
+                case 2 -> i % 5 == 4;
+                default -> i == depths[s] - 1;
+            };
+        }
+
+        private static int[] filled(int n, int value, int last) {
+            int[] a = new int[n];
+            Arrays.fill(a, value);
+            a[n - 1] = last;
+            return a;
+        }
+    }
+
+    public static final Variant SMALL = new Variant("nextvit_small", new int[] {3, 4, 10, 3});
+    public static final Variant BASE = new Variant("nextvit_base", new int[] {3, 4, 20, 3});
+    public static final Variant LARGE = new Variant("nextvit_large", new int[] {3, 4, 30, 3});
+
+    @Override
+    public List<ZooEntry> entries() {
+        List<ZooEntry> out = new ArrayList<>();
+        for (Variant v : List.of(SMALL, BASE, LARGE)) {
+            out.add(new ZooEntry(v.name(), FAMILY, 224, NUM_CLASSES, Preprocessing.imagenet(0.95),
+                    "Next-ViT, depths " + Arrays.toString(v.depths()), () -> definition(v)));
+        }
+        return out;
+    }
+
+    /** The network of a variant. */
+    public static ModelDefinition definition(Variant v) {
+        return (ctx, input) -> build(ctx, input, v);
+    }
+
+    static Tensor build(ModelContext ctx, Tensor input, Variant v) {
+        BlockTable table = ctx.blocks();
+        table.block(Stem.PATH, "Stem");
+        NextConvBlock.declareParts(table);
+        NextTransformerBlock.declareParts(table);
+
+        Tensor x = Stem.apply(ctx, input, STEM_CHS);
+        int[][] widths = v.widths();
+        for (int s = 0; s < 4; s++) {
+            for (int i = 0; i < widths[s].length; i++) {
+                String path = "stages." + s + ".blocks." + i;
+                int stride = i == 0 ? STRIDES[s] : 1;
+                x = v.isTransformer(s, i)
+                        ? NextTransformerBlock.apply(ctx, x, path, widths[s][i], stride, SR_RATIOS[s])
+                        : NextConvBlock.apply(ctx, x, path, widths[s][i], stride);
+            }
+        }
+        return head(ctx, x);
+    }
+
+    /** Final BatchNorm (merged into the classifier through the average pool), global average pool, linear. */
+    static Tensor head(ModelContext ctx, Tensor x) {
+        ctx.blocks().block("norm", "Head");
+        ctx.blocks().block("head", "Head");
+        int chs = (int) x.dim(1);
+        BnAffine norm = BnAffine.load(ctx.params(), "norm", chs, BN_EPS);
+        GraphBuilder g = ctx.g();
+        try (var s = g.absoluteScope("head.global_pool")) {
+            x = g.flatten(g.globalAveragePool(x));
+        }
+        return Layers.linear(ctx, x, "head.fc", NUM_CLASSES, true, norm);
+    }
+}

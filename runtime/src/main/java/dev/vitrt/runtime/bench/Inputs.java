@@ -1,0 +1,58 @@
+package dev.vitrt.runtime.bench;
+
+import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.TensorSpec;
+import dev.vitrt.runtime.io.Npy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+/** Benchmark and profiling inputs: seeded standard-normal data (an already normalized image) or an .npy file. */
+public final class Inputs {
+    private Inputs() {
+    }
+
+    /**
+     * A seeded standard-normal tensor for this input, dynamic dimensions filled: dimension 0 with {@code batch}, the
+     * others with {@code size} (the image side; 0 = the model's fixed size).
+     */
+    public static FloatTensor random(TensorSpec spec, int batch, int size, long seed) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        }
+        long[] fixed = spec.shape();
+        long[] shape = spec.concreteShape(batch, size);
+        if (shape.length > 0 && fixed[0] > 0 && fixed[0] != batch) {
+            throw new IllegalArgumentException("model input '" + spec.name() + "' has a fixed batch of "
+                    + fixed[0] + "; --batch " + batch + " does not fit");
+        }
+        for (int i = 2; i < fixed.length; i++) {
+            if (fixed[i] > 0 && size > 0 && fixed[i] != size) {
+                throw new IllegalArgumentException("model input '" + spec.name() + "' has a fixed size "
+                        + FloatTensor.shapeString(fixed) + "; --input-size " + size + " does not fit");
+            }
+            if (fixed[i] < 0 && size <= 0) {
+                throw new IllegalArgumentException("model input '" + spec.name() + "' has a dynamic size "
+                        + FloatTensor.shapeString(fixed) + "; give --input-size");
+            }
+        }
+        float[] d = new float[Math.toIntExact(FloatTensor.elementCount(shape))];
+        Random r = new Random(new SplittableRandom(seed).nextLong());
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) r.nextGaussian();
+        }
+        return new FloatTensor(shape, d);
+    }
+
+    /** Reads an .npy input and checks it fits the model input. */
+    public static FloatTensor fromNpy(Path file, TensorSpec spec) throws IOException {
+        FloatTensor t = Npy.read(file);
+        try {
+            spec.checkShape(t.shape());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage());
+        }
+        return t;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.vitrt.runtime.profile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A model's block tags from its graph metadata: {@code vitrt.blocks} maps each block path to its type
+ * ({@code "stages.2.blocks.4": "NTB"}), {@code vitrt.parts} maps each block type's relative module prefixes to part
+ * names ({@code "NTB": {"e_mhsa": "E-MHSA"}}). A layer name belongs to the block whose path is the longest prefix of
+ * the name followed by {@code /} or {@code .}; inside it, the longest matching part prefix (same rule on the relative
+ * path) names the part.
+ */
+public final class BlockTags {
+    public static final String BLOCKS_KEY = "vitrt.blocks";
+    public static final String PARTS_KEY = "vitrt.parts";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, String> blocks;
+    private final Map<String, Map<String, String>> parts;
+
+    /** Where a layer name falls: its block path and type, and its part (null when no part prefix matches). */
+    public record Match(String blockPath, String blockType, String part) {
+    }
+
+    public BlockTags(Map<String, String> blocks, Map<String, Map<String, String>> parts) {
+        this.blocks = Collections.unmodifiableMap(new LinkedHashMap<>(blocks));
+        Map<String, Map<String, String>> p = new LinkedHashMap<>();
+        parts.forEach((k, v) -> p.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
+        this.parts = Collections.unmodifiableMap(p);
+    }
+
+    /** No tags: every layer is {@code other}. */
+    public static BlockTags none() {
+        return new BlockTags(Map.of(), Map.of());
+    }
+
+    /**
+     * Reads the tags from model metadata; absent keys mean no tags.
+     *
+     * @throws IllegalArgumentException naming the key if its value is not the expected JSON
+     */
+    public static BlockTags fromMetadata(Map<String, String> metadata) {
+        Map<String, String> blocks = new LinkedHashMap<>();
+        Map<String, Map<String, String>> parts = new LinkedHashMap<>();
+        String b = metadata.get(BLOCKS_KEY);
+        if (b != null) {
+            for (Map.Entry<String, JsonNode> e : fields(object(BLOCKS_KEY, b))) {
+                if (!e.getValue().isTextual()) {
+                    throw new IllegalArgumentException("metadata " + BLOCKS_KEY + ": block '" + e.getKey()
+                            + "' must map to a type name");
+                }
+                blocks.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        String p = metadata.get(PARTS_KEY);
+        if (p != null) {
+            for (Map.Entry<String, JsonNode> e : fields(object(PARTS_KEY, p))) {
+                if (!e.getValue().isObject()) {
+                    throw new IllegalArgumentException("metadata " + PARTS_KEY + ": block type '" + e.getKey()
+                            + "' must map to an object {prefix: part}");
+                }
+                Map<String, String> m = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonNode> f : fields(e.getValue())) {
+                    m.put(f.getKey(), f.getValue().asText());
+                }
+                parts.put(e.getKey(), m);
+            }
+        }
+        return new BlockTags(blocks, parts);
+    }
+
+    private static JsonNode object(String key, String text) {
+        try {
+            JsonNode n = JSON.readTree(text);
+            if (n == null || !n.isObject()) {
+                throw new IllegalArgumentException("metadata " + key + " is not a JSON object");
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("metadata " + key + " is not valid JSON: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> fields(JsonNode n) {
+        return () -> {
+            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+            return it;
+        };
+    }
+
+    /** Block path -> type, in model order. */
+    public Map<String, String> blocks() {
+        return blocks;
+    }
+
+    /** Block type -> (relative prefix -> part name). */
+    public Map<String, Map<String, String>> parts() {
+        return parts;
+    }
+
+    public boolean isEmpty() {
+        return blocks.isEmpty();
+    }
+
+    /** Block type -> number of blocks of that type, in order of first appearance. */
+    public Map<String, Integer> blockCounts() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        blocks.values().forEach(t -> m.merge(t, 1, Integer::sum));
+        return m;
+    }
+
+    /** Where a layer (node) name falls, or null if no block path prefixes it. */
+    public Match match(String name) {
+        String n = name.startsWith("/") ? name.substring(1) : name;
+        int end = longestPrefix(n, blocks);
+        if (end < 0) {
+            return null;
+        }
+        String path = n.substring(0, end);
+        String type = blocks.get(path);
+        String part = null;
+        Map<String, String> p = parts.get(type);
+        if (p != null && end < n.length()) {
+            String rel = n.substring(end + 1);
+            int pe = longestPrefix(rel, p);
+            if (pe >= 0) {
+                part = p.get(rel.substring(0, pe));
+            }
+        }
+        return new Match(path, type, part);
+    }
+
+    /** End index of the longest key that prefixes {@code s} and is followed by '/' or '.' (or ends s), else -1. */
+    private static int longestPrefix(String s, Map<String, ?> keys) {
+        int best = -1;
+        for (int i = 0; i <= s.length(); i++) {
+            if (i == s.length() || s.charAt(i) == '/' || s.charAt(i) == '.') {
+                if (i > 0 && keys.containsKey(s.substring(0, i))) {
+                    best = i;
+                }
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.vitrt.runtime.profile;
+
+import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.BackendException;
+import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.Progress;
+import dev.vitrt.runtime.bench.LatencyStats;
+import java.util.Map;
+
+/**
+ * Measures a model's end-to-end latency and where it goes, block type by block type.
+ *
+ * <p>Two kinds of runs, interleaved one to one: plain runs, timed end to end (the latency the report gives), and
+ * profiled runs on a separate profiled session, whose per-layer times are folded into blocks. Interleaving makes both
+ * kinds see the same machine conditions (other processes, clock boost, caches), so the block times and the latency
+ * can be compared; profiling never touches the latency runs.
+ *
+ * <p>How the per-layer sum relates to wall time: in sequential execution one layer runs at a time (its own
+ * intra-op threads included), so a run's wall time is the sum of its layers' kernel times plus what the runtime spends
+ * between and around them (scheduling each node, allocating outputs, binding inputs, copying outputs). A profiled run
+ * is slower than a plain one: the profiler records events around every node, and that perturbs the kernels too
+ * (measured on ONNX Runtime: kernel sums of profiled runs come out 5-10% above the plain runs' whole wall time, and
+ * profiled runs take 15-30% longer end to end). So the layer times are scaled by
+ * {@code plain mean / profiled mean}: each layer keeps its share of the profiled run, and the run is the plain one.
+ * Their sum is then (kernel time / wall time) of the profiled runs, times the plain mean: below 100%, the rest being
+ * the runtime's own time outside layers, which the report states instead of spreading it over the blocks. The scale
+ * factor is kept in the result ({@link Result#layerScale()}) and shown.
+ */
+public final class ModelProfiler {
+
+    /**
+     * @param warmup     untimed runs of each kind before measuring
+     * @param iterations timed plain runs, and as many profiled runs
+     * @param layers     whether to profile layers at all (false: latency only)
+     */
+    public record Config(int warmup, int iterations, boolean layers) {
+        public Config {
+            if (warmup < 0) {
+                throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+            }
+            if (iterations < 1) {
+                throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
+            }
+        }
+    }
+
+    /**
+     * What a profile found.
+     *
+     * @param latency end-to-end latency of the plain runs
+     * @param layers  per-layer times of the profiled runs, or null when the backend cannot profile layers
+     * @param blocks  the layers folded into blocks (scaled to the plain runs), or null with {@code layers}
+     * @param layerScale factor applied to profiled layer times: plain mean latency / profiled mean run time (NaN
+     *                   without layers)
+     */
+    public record Result(LatencyStats latency, LayerTimings layers, BlockProfile blocks, double layerScale) {
+        /** Sum of block times as a percentage of the end-to-end mean latency (NaN without layers). */
+        public double blockSumPercent() {
+            return blocks == null ? Double.NaN : 100.0 * blocks.totalMs() / latency.mean();
+        }
+    }
+
+    private ModelProfiler() {
+    }
+
+    private static double profiledWall(double[] plainMs, Config config) {
+        // a backend that cannot say how long its profiled runs took: assume no perturbation
+        return LatencyStats.of(plainMs, 1).mean();
+    }
+
+    /** Profiles {@code backend} on these inputs; {@code batch} images per run. */
+    public static Result profile(Backend backend, Map<String, FloatTensor> inputs, int batch, Config config,
+            Progress progress) throws BackendException {
+        BlockTags tags = BlockTags.fromMetadata(backend.metadata());
+        boolean layers = config.layers() && backend instanceof LayerProfiling;
+        long total = (long) (config.warmup() + config.iterations()) * (layers ? 2 : 1);
+        long done = 0;
+        double[] ms = new double[config.iterations()];
+        try (Backend.PreparedRun plain = backend.prepare(inputs);
+             LayerProfiling.ProfiledRuns profiled = layers
+                     ? ((LayerProfiling) backend).startProfiling(inputs) : null) {
+            for (int i = 0; i < config.warmup(); i++) {
+                plain.runDiscardingOutputs();
+                progress.update("warm-up", ++done, total);
+                if (profiled != null) {
+                    profiled.run();
+                    progress.update("warm-up", ++done, total);
+                }
+            }
+            for (int i = 0; i < config.iterations(); i++) {
+                long t0 = System.nanoTime();
+                plain.runDiscardingOutputs();
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+                progress.update("profile", ++done, total);
+                if (profiled != null) {
+                    profiled.run();
+                    progress.update("profile", ++done, total);
+                }
+            }
+            LatencyStats latency = LatencyStats.of(ms, batch);
+            if (profiled == null) {
+                return new Result(latency, null, null, Double.NaN);
+            }
+            LayerTimings t = profiled.finish(config.iterations());
+            double profiledMs = Double.isNaN(t.profiledRunMs()) || t.profiledRunMs() <= 0 ? profiledWall(ms, config)
+                    : t.profiledRunMs();
+            double scale = latency.mean() / profiledMs;
+            LayerTimings scaled = t.scaled(scale);
+            return new Result(latency, scaled, new BlockFolder(tags).fold(scaled.layers()), scale);
+        }
+    }
+}

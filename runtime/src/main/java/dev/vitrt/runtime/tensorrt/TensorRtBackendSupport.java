@@ -1,0 +1,45 @@
+package dev.vitrt.runtime.tensorrt;
+
+import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.BackendException;
+import dev.vitrt.runtime.BackendOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The TensorRT backend as {@link dev.vitrt.runtime.Backends} finds it (ServiceLoader). Runs plans with their
+ * manifest; an ONNX file must be built first ({@code vitrt build-engine}), which needs the engine builder, not the
+ * runtime.
+ */
+public final class TensorRtBackendSupport implements TensorRtSupport {
+    @Override
+    public Availability availability(Path model) {
+        TensorRtAvailability.Status s = TensorRtAvailability.check();
+        if (!s.available()) {
+            return Availability.no(s.reason());
+        }
+        if (isOnnx(model)) {
+            return Availability.yes(s.reason() + "; the ONNX file needs `vitrt build-engine` first");
+        }
+        try {
+            String why = PlanManifest.readFor(model).incompatibility(s.tensorRtVersion(), s.gpuName(),
+                    s.computeCapability());
+            return why == null ? Availability.yes(s.reason()) : Availability.no(model + ": " + why);
+        } catch (IOException e) {
+            return Availability.no(e.getMessage());
+        }
+    }
+
+    @Override
+    public Backend open(Path model, BackendOptions options) throws BackendException {
+        if (isOnnx(model)) {
+            throw new BackendException(model + " is an ONNX file: build a plan with `vitrt build-engine " + model
+                    + " --precision fp16 -o FILE.plan` and open that");
+        }
+        return TensorRtBackend.open(model, options);
+    }
+
+    private static boolean isOnnx(Path p) {
+        return p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
+    }
+}
