@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
         subcommands = {
                 ModelsCommand.class,
                 ExportCommand.class,
+                CalibrateCommand.class,
                 ProfileCommand.class,
                 InferCommand.class,
                 CompareCommand.class,
