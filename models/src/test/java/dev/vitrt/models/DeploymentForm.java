@@ -16,7 +16,7 @@ public final class DeploymentForm {
     public static final Set<String> TENSORRT_OPS = Set.of("Conv", "Add", "Sub", "Mul", "Div", "Relu", "Sigmoid", "Exp",
             "Erf", "Sqrt", "Pow", "Tanh", "Clip", "HardSigmoid", "HardSwish", "ReduceMax", "ReduceSum", "ReduceMean",
             "Reshape", "Transpose", "Split", "Slice", "Concat", "Shape", "Resize", "Flatten", "Gemm", "MatMul",
-            "Softmax", "LayerNormalization", "InstanceNormalization", "Expand", "GlobalAveragePool", "AveragePool", "MaxPool", "Cast");
+            "Softmax", "LayerNormalization", "InstanceNormalization", "Expand", "Pad", "GlobalAveragePool", "AveragePool", "MaxPool", "Cast");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -72,6 +72,8 @@ final class MobileViTv2Block {
         GroupNorm1.Normalized n1 = GroupNorm1.apply(ctx, x, prefix + ".norm1");
         Tensor a = switch (attention) {
             case SEPARABLE -> SeparableSelfAttention.build(ctx, n1.x(), prefix + ".attn", n1.affine(), PATCH, PATCH);
+            case MHA -> PatchTokenAttention.build(ctx, n1.x(), prefix + ".attn", n1.affine(), PATCH, PATCH, false);
+            case LINFORMER -> PatchTokenAttention.build(ctx, n1.x(), prefix + ".attn", n1.affine(), PATCH, PATCH, true);
         };
         try (var s = g.absoluteScope(prefix)) {
             x = g.add(x, a);
