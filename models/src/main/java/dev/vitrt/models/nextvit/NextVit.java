@@ -86,18 +86,35 @@ public final class NextVit implements ZooFamily {
         NextConvBlock.declareParts(table);
         NextTransformerBlock.declareParts(table);
 
-        Tensor x = Stem.apply(ctx, input, STEM_CHS);
+        BlockOutput x = BlockOutput.of(Stem.apply(ctx, input, STEM_CHS));
         int[][] widths = v.widths();
         for (int s = 0; s < 4; s++) {
             for (int i = 0; i < widths[s].length; i++) {
                 String path = "stages." + s + ".blocks." + i;
                 int stride = i == 0 ? STRIDES[s] : 1;
+                boolean defer = nextPatchEmbedHasConv(v, s, i);
                 x = v.isTransformer(s, i)
-                        ? NextTransformerBlock.apply(ctx, x, path, widths[s][i], stride, SR_RATIOS[s])
-                        : NextConvBlock.apply(ctx, x, path, widths[s][i], stride);
+                        ? NextTransformerBlock.apply(ctx, x, path, widths[s][i], stride, SR_RATIOS[s], defer)
+                        : NextConvBlock.apply(ctx, x, path, widths[s][i], stride, defer);
             }
         }
-        return head(ctx, x);
+        return head(ctx, ((BlockOutput.Materialized) x).x());
+    }
+
+    /**
+     * Whether the block after stage {@code s} block {@code i} starts with a PatchEmbed conv, which then absorbs
+     * this block's fc2 (see {@link PendingResidual}): at stage transitions and where an NCB follows a wider NTB.
+     */
+    static boolean nextPatchEmbedHasConv(Variant v, int s, int i) {
+        int[][] widths = v.widths();
+        int ns = i + 1 < widths[s].length ? s : s + 1;
+        int ni = ns == s ? i + 1 : 0;
+        if (ns >= widths.length) {
+            return false;
+        }
+        int stride = ni == 0 ? STRIDES[ns] : 1;
+        int out = v.isTransformer(ns, ni) ? NextTransformerBlock.patchEmbedWidth(widths[ns][ni]) : widths[ns][ni];
+        return PatchEmbed.hasConv(widths[s][i], out, stride);
     }
 
     /** Final BatchNorm (merged into the classifier through the average pool), global average pool, linear. */
