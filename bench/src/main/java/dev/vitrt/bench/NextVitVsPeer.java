@@ -19,7 +19,12 @@ import java.util.SplittableRandom;
  * Latency of our {@code nextvit_small} graph against the PyTorch-exported peer graph
  * ({@code nextvit_small.peer.onnx} from the timm fixtures) on ONNX Runtime CPU: the same session options for both,
  * runs interleaved round by round so that machine load hits both alike. Prints mean and median per batch size and
- * the ratio ours / peer (below 1 is faster).
+ * the ratio ours / peer (below 1 is faster), and the median of paired ratios (run i of each, neighbours in time).
+ * With {@code --threads 1} ONNX Runtime computes on the calling thread, so its CPU time is reported too: on a shared
+ * machine that figure is the one that does not depend on how long the benchmark waited for a core.
+ *
+ * <p>Run: {@code mvn -B -o -pl bench -am -DskipTests package dependency:build-classpath -Dmdep.outputFile=cp.txt},
+ * then {@code java -cp bench/target/classes:$(cat bench/cp.txt) dev.vitrt.bench.NextVitVsPeer}.
  *
  * <p>Usage: {@code NextVitVsPeer [--peer FILE] [--batches 1,8] [--rounds N] [--iters N] [--threads N] [--ours FILE]}
  */
