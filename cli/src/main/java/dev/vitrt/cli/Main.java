@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
                 ExportCommand.class,
                 CommandLine.HelpCommand.class,
                 BuildEngineCommand.class,
+                ProfileCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,210 @@
+package dev.vitrt.runtime.preprocess;
+
+import dev.vitrt.runtime.FloatTensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * timm's evaluation transform for a model, in one place (used by {@code infer --image}, calibration and services):
+ * resize the shorter side to {@code floor(size / crop_pct)} (bicubic, PIL-exact), center-crop {@code size x size},
+ * scale to [0, 1], normalize per channel with the model's mean and std, lay out as NCHW float32.
+ */
+public final class ImagePreprocessor {
+    /** ImageNet mean and std, timm's defaults. */
+    public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+    public static final double DEFAULT_CROP_PCT = 0.875;
+    public static final int DEFAULT_INPUT_SIZE = 224;
+
+    /**
+     * How to preprocess.
+     *
+     * @param inputSize     output side in pixels
+     * @param cropPct       fraction of the resized image the crop keeps ({@code resize = floor(size / crop_pct)})
+     * @param mean          per-channel mean (RGB) after scaling to [0, 1]
+     * @param std           per-channel std (RGB)
+     * @param interpolation resize filter
+     */
+    public record Config(int inputSize, double cropPct, float[] mean, float[] std, Resampler.Filter interpolation) {
+        public Config {
+            if (inputSize < 1) {
+                throw new IllegalArgumentException("input size must be >= 1, got " + inputSize);
+            }
+            if (!(cropPct > 0 && cropPct <= 1)) {
+                throw new IllegalArgumentException("crop_pct must be in (0, 1], got " + cropPct);
+            }
+            if (mean.length != 3 || std.length != 3) {
+                throw new IllegalArgumentException("mean and std need 3 values (RGB)");
+            }
+            for (float s : std) {
+                if (!(s > 0)) {
+                    throw new IllegalArgumentException("std values must be > 0, got " + Arrays.toString(std));
+                }
+            }
+            mean = mean.clone();
+            std = std.clone();
+        }
+
+        /** The side the shorter image side is resized to. */
+        public int resizeSize() {
+            return (int) Math.floor(inputSize / cropPct);
+        }
+    }
+
+    private final Config config;
+
+    public ImagePreprocessor(Config config) {
+        this.config = config;
+    }
+
+    /**
+     * The transform a model's metadata describes ({@code vitrt.input_size}, {@code vitrt.crop_pct}, {@code vitrt.mean},
+     * {@code vitrt.std}, {@code vitrt.interpolation}); absent keys take timm's defaults (224, 0.875, ImageNet mean and
+     * std, bicubic). {@code inputSizeOverride} (may be null) wins over the metadata.
+     */
+    public static ImagePreprocessor forModel(Map<String, String> metadata, Integer inputSizeOverride) {
+        int size = inputSizeOverride != null ? inputSizeOverride
+                : (int) number(metadata, "vitrt.input_size", DEFAULT_INPUT_SIZE);
+        double crop = number(metadata, "vitrt.crop_pct", DEFAULT_CROP_PCT);
+        float[] mean = triple(metadata, "vitrt.mean", IMAGENET_MEAN);
+        float[] std = triple(metadata, "vitrt.std", IMAGENET_STD);
+        String interp = metadata.getOrDefault("vitrt.interpolation", "bicubic");
+        Resampler.Filter f;
+        try {
+            f = Resampler.Filter.parse(interp);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("metadata vitrt.interpolation: " + e.getMessage());
+        }
+        return new ImagePreprocessor(new Config(size, crop, mean, std, f));
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Reads and preprocesses one image file into a [1, 3, size, size] tensor. */
+    public FloatTensor load(Path image) throws IOException {
+        return toTensor(List.of(transform(RgbImage.read(image))));
+    }
+
+    /** Reads and preprocesses images into one [n, 3, size, size] batch. */
+    public FloatTensor loadBatch(List<Path> images) throws IOException {
+        RgbImage[] out = new RgbImage[images.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = transform(RgbImage.read(images.get(i)));
+        }
+        return toTensor(Arrays.asList(out));
+    }
+
+    /** Resize then center crop, giving a size x size 8-bit image. */
+    public RgbImage transform(RgbImage img) {
+        int target = config.resizeSize();
+        int w = img.width();
+        int h = img.height();
+        // torchvision Resize(int): the shorter side becomes target, the longer keeps the aspect ratio (truncated)
+        int nw;
+        int nh;
+        if (w <= h) {
+            nw = target;
+            nh = (int) ((long) target * h / w);
+        } else {
+            nh = target;
+            nw = (int) ((long) target * w / h);
+        }
+        RgbImage resized = (nw == w && nh == h) ? img : Resampler.resize(img, nw, nh, config.interpolation());
+        return centerCrop(resized, config.inputSize());
+    }
+
+    /** torchvision's CenterCrop: offsets rounded, padding with zeros when the image is smaller than the crop. */
+    static RgbImage centerCrop(RgbImage img, int size) {
+        int top = (int) Math.round((img.height() - size) / 2.0);
+        int left = (int) Math.round((img.width() - size) / 2.0);
+        int[] out = new int[size * size * 3];
+        for (int y = 0; y < size; y++) {
+            int sy = y + top;
+            if (sy < 0 || sy >= img.height()) {
+                continue;
+            }
+            for (int x = 0; x < size; x++) {
+                int sx = x + left;
+                if (sx < 0 || sx >= img.width()) {
+                    continue;
+                }
+                int s = (sy * img.width() + sx) * 3;
+                int d = (y * size + x) * 3;
+                out[d] = img.rgb()[s];
+                out[d + 1] = img.rgb()[s + 1];
+                out[d + 2] = img.rgb()[s + 2];
+            }
+        }
+        return new RgbImage(size, size, out);
+    }
+
+    /** Scales to [0, 1], normalizes and lays out NCHW. */
+    public FloatTensor toTensor(List<RgbImage> images) {
+        int s = config.inputSize();
+        int plane = s * s;
+        float[] data = new float[images.size() * 3 * plane];
+        for (int n = 0; n < images.size(); n++) {
+            RgbImage img = images.get(n);
+            if (img.width() != s || img.height() != s) {
+                throw new IllegalArgumentException("image " + n + " is " + img.width() + "x" + img.height()
+                        + ", expected " + s + "x" + s);
+            }
+            int[] px = img.rgb();
+            for (int c = 0; c < 3; c++) {
+                float m = config.mean()[c];
+                float sd = config.std()[c];
+                int off = (n * 3 + c) * plane;
+                for (int i = 0; i < plane; i++) {
+                    data[off + i] = (px[i * 3 + c] / 255.0f - m) / sd;
+                }
+            }
+        }
+        return new FloatTensor(new long[] {images.size(), 3, s, s}, data);
+    }
+
+    private static double number(Map<String, String> md, String key, double dflt) {
+        String v = md.get(key);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("metadata " + key + " is not a number: '" + v + "'");
+        }
+    }
+
+    private static float[] triple(Map<String, String> md, String key, float[] dflt) {
+        String v = md.get(key);
+        if (v == null || v.isBlank()) {
+            return dflt.clone();
+        }
+        String[] parts = v.replace("[", "").replace("]", "").replace("(", "").replace(")", "").split(",");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("metadata " + key + " needs 3 comma-separated values, got '" + v + "'");
+        }
+        float[] out = new float[3];
+        for (int i = 0; i < 3; i++) {
+            try {
+                out[i] = Float.parseFloat(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("metadata " + key + " is not numbers: '" + v + "'");
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        Config c = config;
+        return String.format(Locale.ROOT, "resize %d (%s), center crop %d, mean %s, std %s", c.resizeSize(),
+                c.interpolation().name().toLowerCase(Locale.ROOT), c.inputSize(), Arrays.toString(c.mean()),
+                Arrays.toString(c.std()));
+    }
+}

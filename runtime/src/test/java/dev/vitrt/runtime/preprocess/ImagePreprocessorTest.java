@@ -1,0 +1,150 @@
+package dev.vitrt.runtime.preprocess;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vitrt.runtime.FloatTensor;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImagePreprocessorTest {
+
+    static RgbImage gradient(int w, int h) {
+        int[] px = new int[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = (y * w + x) * 3;
+                px[i] = x * 255 / Math.max(1, w - 1);
+                px[i + 1] = y * 255 / Math.max(1, h - 1);
+                px[i + 2] = (x + y) % 256;
+            }
+        }
+        return new RgbImage(w, h, px);
+    }
+
+    @Test
+    void bicubicKernelIsKeysWithAMinusHalf() {
+        Resampler.Filter f = Resampler.Filter.BICUBIC;
+        assertEquals(1.0, f.weight(0), 1e-12);
+        assertEquals(0.0, f.weight(1), 1e-12);
+        assertEquals(0.0, f.weight(2), 1e-12);
+        assertEquals(0.5625, f.weight(0.5), 1e-12);   // (1.5*0.5 - 2.5)*0.25 + 1
+        assertEquals(-0.0625, f.weight(1.5), 1e-12);  // ((1.5-5)*1.5+8)*1.5-4 = 0.125, times -0.5
+    }
+
+    @Test
+    void constantImageStaysConstantAndSameSizeIsACopy() {
+        int[] px = new int[40 * 30 * 3];
+        java.util.Arrays.fill(px, 77);
+        RgbImage flat = new RgbImage(40, 30, px);
+        for (int[] size : new int[][] {{13, 9}, {80, 61}, {40, 7}}) {
+            RgbImage r = Resampler.resize(flat, size[0], size[1], Resampler.Filter.BICUBIC);
+            assertTrue(java.util.Arrays.stream(r.rgb()).allMatch(v -> v == 77), "constant at " + size[0]);
+        }
+        RgbImage g = gradient(17, 11);
+        assertArrayEquals(g.rgb(), Resampler.resize(g, 17, 11, Resampler.Filter.BICUBIC).rgb());
+    }
+
+    @Test
+    void downscalingAveragesLikeAnAntialiasedFilter() {
+        // a 1-pixel checkerboard downscaled 4x must come out near its mean (no aliasing), which a plain
+        // (non-stretched) bicubic would not give
+        int w = 64;
+        int[] px = new int[w * w * 3];
+        for (int y = 0; y < w; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = ((x + y) & 1) == 0 ? 0 : 200;
+                int i = (y * w + x) * 3;
+                px[i] = v;
+                px[i + 1] = v;
+                px[i + 2] = v;
+            }
+        }
+        RgbImage r = Resampler.resize(new RgbImage(w, w, px), 16, 16, Resampler.Filter.BICUBIC);
+        for (int y = 2; y < 14; y++) {
+            for (int x = 2; x < 14; x++) {
+                assertEquals(100, r.get(x, y, 0), 2);
+            }
+        }
+        // a horizontal ramp stays a monotone ramp
+        RgbImage ramp = Resampler.resize(gradient(100, 4), 25, 4, Resampler.Filter.BICUBIC);
+        for (int x = 1; x < 25; x++) {
+            assertTrue(ramp.get(x, 0, 0) >= ramp.get(x - 1, 0, 0));
+        }
+    }
+
+    @Test
+    void timmEvalTransformGeometry() {
+        ImagePreprocessor p = ImagePreprocessor.forModel(Map.of(), null);
+        assertEquals(224, p.config().inputSize());
+        assertEquals(256, p.config().resizeSize()); // floor(224 / 0.875)
+        RgbImage out = p.transform(gradient(640, 480));
+        assertEquals(224, out.width());
+        assertEquals(224, out.height());
+        ImagePreprocessor q = ImagePreprocessor.forModel(Map.of("vitrt.input_size", "256", "vitrt.crop_pct", "0.95"),
+                null);
+        assertEquals(269, q.config().resizeSize()); // floor(256 / 0.95)
+        // the crop is centered: a symmetric image gives a symmetric crop
+        RgbImage sym = gradient(300, 300);
+        RgbImage c = ImagePreprocessor.centerCrop(sym, 100);
+        assertEquals(sym.get(100, 100, 0), c.get(0, 0, 0));
+    }
+
+    @Test
+    void normalizesWithModelMeanAndStd() {
+        ImagePreprocessor p = ImagePreprocessor.forModel(Map.of("vitrt.input_size", "2", "vitrt.crop_pct", "1.0",
+                "vitrt.mean", "0.5,0.5,0.5", "vitrt.std", "0.5,0.25,0.5"), null);
+        int[] px = {255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        FloatTensor t = p.toTensor(java.util.List.of(new RgbImage(2, 2, px)));
+        assertArrayEquals(new long[] {1, 3, 2, 2}, t.shape());
+        assertEquals(1.0f, t.data()[0], 1e-6f);        // R(0,0): (1 - 0.5) / 0.5
+        assertEquals(2.0f, t.data()[4], 1e-6f);        // G(0,0): (1 - 0.5) / 0.25
+        assertEquals(-1.0f, t.data()[8], 1e-6f);       // B(0,0): (0 - 0.5) / 0.5
+        assertEquals(-2.0f, t.data()[5], 1e-6f);       // G(1,0)
+    }
+
+    @Test
+    void defaultsAreImagenetAndBadMetadataIsOneLine() {
+        ImagePreprocessor p = ImagePreprocessor.forModel(Map.of(), 256);
+        assertArrayEquals(ImagePreprocessor.IMAGENET_MEAN, p.config().mean());
+        assertEquals(256, p.config().inputSize());
+        assertEquals("metadata vitrt.mean needs 3 comma-separated values, got '0.5,0.5'",
+                assertThrows(IllegalArgumentException.class,
+                        () -> ImagePreprocessor.forModel(Map.of("vitrt.mean", "0.5,0.5"), null)).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> ImagePreprocessor.forModel(Map.of("vitrt.interpolation", "lanczos"), null)).getMessage()
+                .startsWith("metadata vitrt.interpolation: unsupported interpolation 'lanczos'"));
+    }
+
+    @Test
+    void readsPngAndGrayAndRejectsNonImages(@TempDir Path dir) throws IOException {
+        BufferedImage rgb = new BufferedImage(5, 4, BufferedImage.TYPE_INT_RGB);
+        rgb.setRGB(1, 2, 0x102030);
+        Path png = dir.resolve("a.png");
+        ImageIO.write(rgb, "png", png.toFile());
+        RgbImage r = RgbImage.read(png);
+        assertEquals(0x10, r.get(1, 2, 0));
+        assertEquals(0x20, r.get(1, 2, 1));
+        assertEquals(0x30, r.get(1, 2, 2));
+        BufferedImage gray = new BufferedImage(3, 3, BufferedImage.TYPE_BYTE_GRAY);
+        gray.getRaster().setSample(1, 1, 0, 100);
+        Path g = dir.resolve("g.png");
+        ImageIO.write(gray, "png", g.toFile());
+        RgbImage gr = RgbImage.read(g);
+        assertEquals(100, gr.get(1, 1, 0));
+        assertEquals(100, gr.get(1, 1, 2));
+        Path txt = dir.resolve("x.jpg");
+        Files.writeString(txt, "not an image");
+        assertTrue(assertThrows(IOException.class, () -> RgbImage.read(txt)).getMessage().startsWith(txt.toString()));
+        FloatTensor t = ImagePreprocessor.forModel(Map.of("vitrt.input_size", "4"), null).load(png);
+        assertArrayEquals(new long[] {1, 3, 4, 4}, t.shape());
+    }
+}

@@ -1,0 +1,123 @@
+package dev.vitrt.runtime.session;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.bench.Inputs;
+import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
+import dev.vitrt.runtime.testing.TinyModels;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** 16 threads x 200 requests on one session, with and without dynamic batching; every result must be its own. */
+class InferenceSessionTest {
+    static final int THREADS = 16;
+    static final int REQUESTS = 200;
+    static final int DISTINCT = 64;
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static List<FloatTensor> inputs = new ArrayList<>();
+    static List<FloatTensor> expected = new ArrayList<>();
+
+    @BeforeAll
+    static void reference() throws Exception {
+        model = TinyModels.taggedCnn(dir.resolve("tiny.onnx"), 16, 8, 10, true);
+        try (OnnxRuntimeBackend b = OnnxRuntimeBackend.open(model, BackendOptions.defaults().withIntraOpThreads(1))) {
+            for (int i = 0; i < DISTINCT; i++) {
+                FloatTensor x = Inputs.random(b.singleInput(), 1, 16, 1000 + i);
+                inputs.add(x);
+                expected.add(b.run(x)); // single-threaded, one image per run
+            }
+        }
+    }
+
+    @Test
+    void concurrentCallsEachGetTheirOwnResult() throws Exception {
+        try (InferenceSession s = InferenceSession.open(
+                OnnxRuntimeBackend.open(model, BackendOptions.defaults().withIntraOpThreads(1)))) {
+            hammer(s, 0f);
+            assertEquals(0, s.batchesRun());
+        }
+    }
+
+    @Test
+    void dynamicBatchingGivesEveryCallerItsOwnSlice() throws Exception {
+        try (InferenceSession s = InferenceSession.open(
+                OnnxRuntimeBackend.open(model, BackendOptions.defaults().withIntraOpThreads(1)),
+                new InferenceSession.Batching(8, Duration.ofMillis(2), 2))) {
+            // bitwise equal on this graph in practice; 1e-6 leaves room for a GEMM kernel that blocks by batch size
+            hammer(s, 1e-6f);
+            assertTrue(s.batchesRun() < THREADS * REQUESTS, "requests were batched: " + s.batchesRun() + " runs");
+        }
+    }
+
+    @Test
+    void batchedRequestsOfSeveralImagesAndClose() throws Exception {
+        InferenceSession s = InferenceSession.open(
+                OnnxRuntimeBackend.open(model, BackendOptions.defaults().withIntraOpThreads(1)),
+                new InferenceSession.Batching(4, Duration.ofMillis(1), 1));
+        float[] two = new float[2 * 3 * 16 * 16];
+        System.arraycopy(inputs.get(0).data(), 0, two, 0, 768);
+        System.arraycopy(inputs.get(1).data(), 0, two, 768, 768);
+        FloatTensor y = s.inferFirst(new FloatTensor(new long[] {2, 3, 16, 16}, two));
+        assertArrayEquals(new long[] {2, 10}, y.shape());
+        for (int k = 0; k < 10; k++) {
+            assertEquals(expected.get(1).data()[k], y.data()[10 + k], 1e-5f);
+        }
+        FloatTensor big = FloatTensor.zeros(6, 3, 16, 16); // over max batch: runs alone
+        assertArrayEquals(new long[] {6, 10}, s.inferFirst(big).shape());
+        s.close();
+        s.close();
+        assertThrows(IllegalStateException.class, () -> s.infer(inputs.get(0)));
+    }
+
+    private static void hammer(InferenceSession s, float tolerance) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                final int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int r = 0; r < REQUESTS; r++) {
+                        int i = (thread * 31 + r * 7) % DISTINCT;
+                        FloatTensor y = s.inferFirst(inputs.get(i));
+                        float[] e = expected.get(i).data();
+                        assertArrayEquals(new long[] {1, 10}, y.shape());
+                        for (int k = 0; k < e.length; k++) {
+                            if (Math.abs(e[k] - y.data()[k]) > tolerance) {
+                                throw new AssertionError("thread " + thread + " request " + r + ": logit " + k + " "
+                                        + y.data()[k] + " != " + e[k]);
+                            }
+                        }
+                    }
+                    return REQUESTS;
+                }));
+            }
+            start.countDown();
+            int total = 0;
+            for (Future<Integer> f : done) {
+                total += f.get();
+            }
+            assertEquals(THREADS * REQUESTS, total);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
