@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
                 CommandLine.HelpCommand.class,
                 BuildEngineCommand.class,
                 ProfileCommand.class,
+                TritonExportCommand.class,
         })
 public final class Main implements Runnable {
 
