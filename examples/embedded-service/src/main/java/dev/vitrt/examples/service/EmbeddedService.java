@@ -107,6 +107,15 @@ public final class EmbeddedService implements AutoCloseable {
         return out;
     }
 
+    /** The item shape (input without the batch dimension) of a served model. */
+    long[] itemShape(String model) {
+        ServedModel m = models.get(model);
+        if (m == null) {
+            throw new IllegalArgumentException("unknown model '" + model + "'");
+        }
+        return m.itemShape();
+    }
+
     /** Requests answered so far (any status). */
     public int served() {
         return served.get();
