@@ -12,10 +12,13 @@ import picocli.CommandLine.Option;
         subcommands = {
                 ModelsCommand.class,
                 ExportCommand.class,
-                CommandLine.HelpCommand.class,
-                BuildEngineCommand.class,
+                CalibrateCommand.class,
                 ProfileCommand.class,
+                InferCommand.class,
+                CompareCommand.class,
+                BuildEngineCommand.class,
                 TritonExportCommand.class,
+                CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -16,7 +16,11 @@ public final class Zoo {
     private static Map<String, ZooEntry> load() {
         List<ZooFamily> families = List.of(
                 // one line per family file
-                new dev.vitrt.models.nextvit.NextVit()
+                new dev.vitrt.models.nextvit.NextVit(),
+                new dev.vitrt.models.mobilevit.MobileViTv2(),
+                new dev.vitrt.models.resnet.ResNet(),
+                new dev.vitrt.models.mobilevit.MobileViTv2Ablation(),
+                new dev.vitrt.models.nextvit.NextVitAblation()
         );
         Map<String, ZooEntry> m = new LinkedHashMap<>();
         for (ZooFamily f : families) {

@@ -1,0 +1,99 @@
+package dev.vitrt.models.resnet;
+
+import dev.vitrt.models.graph.GraphBuilder;
+import dev.vitrt.models.graph.Tensor;
+import dev.vitrt.models.layers.BnAffine;
+import dev.vitrt.models.layers.Layers;
+import dev.vitrt.models.layers.Layers.Conv;
+import dev.vitrt.models.zoo.BlockTable;
+import dev.vitrt.models.zoo.ModelContext;
+import dev.vitrt.models.zoo.ModelDefinition;
+import dev.vitrt.models.zoo.Preprocessing;
+import dev.vitrt.models.zoo.ZooEntry;
+import dev.vitrt.models.zoo.ZooFamily;
+import java.util.List;
+
+/**
+ * ResNet-50 as timm builds it ({@code timm/models/resnet.py}), the CNN baseline of the Next-ViT paper: a 7x7/2 conv
+ * stem with BatchNorm, ReLU and 3x3/2 max pooling; four stages of bottleneck blocks [3, 4, 6, 3] (stride on the 3x3
+ * conv, 1x1 conv + BN downsample on the first block of each stage); global average pooling and {@code fc}.
+ * BatchNorms are folded into the convolutions.
+ */
+public final class ResNet implements ZooFamily {
+    public static final String FAMILY = "resnet";
+    static final double BN_EPS = 1e-5;
+    static final int EXPANSION = 4;
+
+    @Override
+    public List<ZooEntry> entries() {
+        return List.of(new ZooEntry("resnet50", FAMILY, 224, 1000, Preprocessing.imagenet(0.95),
+                "ResNet-50 (timm), bottleneck blocks [3, 4, 6, 3]", () -> definition(new int[] {3, 4, 6, 3})));
+    }
+
+    /** A bottleneck ResNet with {@code depths} blocks per stage and widths 64, 128, 256, 512 (x4 out). */
+    public static ModelDefinition definition(int[] depths) {
+        return (ctx, input) -> build(ctx, input, depths);
+    }
+
+    static Tensor build(ModelContext ctx, Tensor input, int[] depths) {
+        BlockTable blocks = ctx.blocks();
+        GraphBuilder g = ctx.g();
+        blocks.part("Bottleneck", "downsample", "Downsample");
+        // timm's stem is four top-level modules: conv1, bn1 (folded into conv1), act1, maxpool
+        for (String stem : new String[] {"conv1", "act1", "maxpool"}) {
+            blocks.block(stem, "Stem");
+        }
+        Tensor x = convBn(ctx, input, "conv1", "bn1", new Conv(64, 7, 2, 3, 1, false));
+        try (var s = g.absoluteScope("act1")) {
+            x = g.relu(x);
+        }
+        try (var s = g.absoluteScope("maxpool")) {
+            x = g.maxPool(x, new int[] {3, 3}, new int[] {2, 2}, new int[] {1}, false);
+        }
+        for (int stage = 0; stage < depths.length; stage++) {
+            int planes = 64 << stage;
+            for (int i = 0; i < depths[stage]; i++) {
+                String path = "layer" + (stage + 1) + "." + i;
+                blocks.block(path, "Bottleneck");
+                x = bottleneck(ctx, x, path, planes, i == 0 && stage > 0 ? 2 : 1);
+            }
+        }
+        blocks.block("global_pool", "Head");
+        blocks.block("fc", "Head");
+        Tensor pooled;
+        try (var s = g.absoluteScope("global_pool")) {
+            pooled = g.flatten(g.globalAveragePool(x));
+        }
+        return Layers.linear(ctx, pooled, "fc", 1000, true, null);
+    }
+
+    /** timm's Bottleneck: 1x1, 3x3 (stride), 1x1 (x4), each with BN; ReLUs act1..act3, the last after the add. */
+    static Tensor bottleneck(ModelContext ctx, Tensor x, String prefix, int planes, int stride) {
+        GraphBuilder g = ctx.g();
+        int out = planes * EXPANSION;
+        Tensor shortcut = x;
+        if (stride != 1 || x.dim(1) != out) {
+            shortcut = convBn(ctx, x, prefix + ".downsample.0", prefix + ".downsample.1", new Conv(out, 1, stride, 0, 1, false));
+        }
+        Tensor y = convBn(ctx, x, prefix + ".conv1", prefix + ".bn1", new Conv(planes, 1, 1, 0, 1, false));
+        y = relu(g, y, prefix + ".act1");
+        y = convBn(ctx, y, prefix + ".conv2", prefix + ".bn2", new Conv(planes, 3, stride, 1, 1, false));
+        y = relu(g, y, prefix + ".act2");
+        y = convBn(ctx, y, prefix + ".conv3", prefix + ".bn3", new Conv(out, 1, 1, 0, 1, false));
+        try (var s = g.absoluteScope(prefix)) {
+            y = g.add(y, shortcut);
+        }
+        return relu(g, y, prefix + ".act3");
+    }
+
+    static Tensor convBn(ModelContext ctx, Tensor x, String conv, String bn, Conv c) {
+        BnAffine affine = BnAffine.load(ctx.params(), bn, c.out(), BN_EPS);
+        return Layers.conv(ctx, x, conv, c, null, affine);
+    }
+
+    private static Tensor relu(GraphBuilder g, Tensor x, String path) {
+        try (var s = g.absoluteScope(path)) {
+            return g.relu(x);
+        }
+    }
+}
