@@ -331,7 +331,11 @@ public final class EmbeddedService implements AutoCloseable {
         // a shutdown hook of its own, which would pull it from under a batch still running in another hook.
         java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
         for (String signal : List.of("INT", "TERM")) {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), sig -> stop.countDown());
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), sig -> stop.countDown());
+            } catch (IllegalArgumentException e) { // e.g. SIGINT ignored in a background job: SIGTERM still works
+                System.err.println("note: SIG" + signal + " cannot be handled here (" + e.getMessage() + ")");
+            }
         }
         stop.await();
         System.err.println("shutting down: finishing requests in flight...");
