@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
                 InferCommand.class,
                 CompareCommand.class,
                 BuildEngineCommand.class,
+                TritonExportCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
