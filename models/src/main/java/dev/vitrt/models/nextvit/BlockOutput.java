@@ -12,6 +12,14 @@ sealed interface BlockOutput permits BlockOutput.Materialized, PendingResidual {
         return new Materialized(x);
     }
 
+    /** The tensor of a materialised output (a block built with {@code deferOutput} false returns one). */
+    default Tensor tensor() {
+        if (this instanceof Materialized m) {
+            return m.x();
+        }
+        throw new IllegalStateException("block output is a pending residual, not a tensor");
+    }
+
     /** The block's output channels. */
     default int channels() {
         return (int) (this instanceof PendingResidual p ? p.x() : ((Materialized) this).x()).dim(1);
