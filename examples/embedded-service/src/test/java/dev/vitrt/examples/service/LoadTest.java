@@ -46,7 +46,7 @@ class LoadTest {
         assertEquals("no batching", off.mode());
         assertEquals(1.0, off.meanBatch(), 1e-9);
         assertTrue(on.meanBatch() > 2, "batches formed: mean " + on.meanBatch());
-        assertTrue(on.result().requestsPerSecond() > off.result().requestsPerSecond(),
-                "batching " + on.result().requestsPerSecond() + " req/s vs " + off.result().requestsPerSecond());
+        // throughput is reported above (and measured properly by BatchingBench), not asserted: tests check
+        // behaviour, and a loaded CI machine must not turn a timing into a failure
     }
 }
