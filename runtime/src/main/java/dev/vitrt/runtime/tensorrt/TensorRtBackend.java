@@ -245,16 +245,24 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         }
     }
 
+    /** Why per-layer times are unavailable: see {@link #layerProfilingUnavailable()}. */
+    static final String NO_IPROFILER = "per-layer TensorRT times are not available: org.bytedeco:tensorrt:10.15-1.5.13"
+            + " does not let Java implement IProfiler (not virtualized); end-to-end latency and `--layers`"
+            + " (IEngineInspector) work";
+
     /**
      * Per-layer times need TensorRT to call a Java {@code IProfiler}; the JavaCPP presets this project can resolve
      * (org.bytedeco:tensorrt:10.15-1.5.13) do not virtualize {@code IProfiler}, so TensorRT has no way to call back
      * into Java. This says so instead of pretending.
      */
     @Override
+    public String layerProfilingUnavailable() {
+        return NO_IPROFILER;
+    }
+
+    @Override
     public ProfiledRuns startProfiling(Map<String, FloatTensor> inputs) throws BackendException {
-        throw new BackendException("per-layer TensorRT times are not available: org.bytedeco:tensorrt:10.15-1.5.13 "
-                + "does not let Java implement IProfiler (not virtualized); end-to-end latency and `--layers` "
-                + "(IEngineInspector) work");
+        throw new BackendException(NO_IPROFILER);
     }
 
     @Override
