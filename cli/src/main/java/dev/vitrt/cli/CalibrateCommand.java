@@ -9,9 +9,8 @@ import dev.vitrt.calibration.cache.ModelFingerprint;
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.calibration.calibrators.Calibrator;
 import dev.vitrt.calibration.data.CalibrationData;
+import dev.vitrt.calibration.data.CalibrationSources;
 import dev.vitrt.calibration.data.ImageFolderData;
-import dev.vitrt.calibration.data.InterimEvalTransform;
-import dev.vitrt.calibration.data.NpyData;
 import dev.vitrt.calibration.data.SyntheticData;
 import dev.vitrt.calibration.qdq.NodeFilter;
 import dev.vitrt.calibration.qdq.QdqInserter;
@@ -124,7 +123,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
         CalibrationMethod m = CalibrationMethod.parse(method);
         Calibrator calibrator = m.calibrator(percentile);
-        String methodId = m == CalibrationMethod.PERCENTILE ? "percentile(" + percentile + ")" : m.id();
+        String methodId = Calibration.methodId(m, percentile);
         QdqTarget qdqTarget = QdqTarget.parse(target);
         NodeFilter filter = new NodeFilter(exclude);
         Path outDir = output.toAbsolutePath().getParent();
@@ -230,67 +229,22 @@ public final class CalibrateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Opens --data for up to {@code want} samples. */
+    /** Opens --data for up to {@code want} samples (images through the runtime's preprocessing). */
     private CalibrationData openData(long[] sampleShape, int want, ModelProto fp32, PrintWriter err) throws IOException {
-        if (data.equals("synthetic")) {
-            return new SyntheticData(seed, want, sampleShape);
-        }
-        Path p = Path.of(data);
-        if (data.toLowerCase(Locale.ROOT).endsWith(".npy")) {
-            if (!Files.isRegularFile(p)) {
-                throw new IOException("no such .npy file: " + data);
-            }
-            NpyData d = new NpyData(p);
-            long[] s = d.sampleShape();
-            if (!java.util.Arrays.equals(s, sampleShape)) {
-                throw new IllegalArgumentException(data + " holds samples of shape " + java.util.Arrays.toString(s)
-                        + ", the model takes " + java.util.Arrays.toString(sampleShape));
-            }
-            return d;
-        }
-        if (!Files.isDirectory(p)) {
-            throw new IOException("--data " + data + " is neither a folder, an .npy file nor 'synthetic'");
-        }
-        ImageFolderData d = new ImageFolderData(p, preprocessor(fp32, sampleShape), sampleShape, want);
-        if (d.skipped() > 0) {
-            err.printf(Locale.ROOT, "skipped %d unreadable image files in %s%n", d.skipped(), p);
+        Map<String, String> meta = new java.util.HashMap<>();
+        fp32.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
+        CalibrationData d = CalibrationSources.open(data, sampleShape, meta, want, seed);
+        if (d instanceof ImageFolderData images && images.skipped() > 0) {
+            err.printf(Locale.ROOT, "skipped %d unreadable image files in %s%n", images.skipped(), data);
         }
         return d;
     }
 
-    /** Preprocessing from the graph's metadata (vitrt.mean, vitrt.std, vitrt.crop_pct), ImageNet defaults otherwise. */
-    private static InterimEvalTransform preprocessor(ModelProto m, long[] sampleShape) {
-        Map<String, String> meta = new java.util.HashMap<>();
-        m.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
-        float[] mean = floats(meta.getOrDefault("vitrt.mean", "0.485,0.456,0.406"));
-        float[] std = floats(meta.getOrDefault("vitrt.std", "0.229,0.224,0.225"));
-        double crop = Double.parseDouble(meta.getOrDefault("vitrt.crop_pct", "0.875"));
-        return new InterimEvalTransform((int) sampleShape[2], crop, mean, std);
-    }
-
-    private static float[] floats(String csv) {
-        String[] p = csv.split(",");
-        float[] f = new float[p.length];
-        for (int i = 0; i < p.length; i++) {
-            f[i] = Float.parseFloat(p[i].trim());
-        }
-        return f;
-    }
-
     /** [C, H, W] of the model's input; dynamic H/W fall back to vitrt.input_size, then 224. */
     private static long[] sampleShape(TensorSpec in, ModelProto m) {
-        long[] s = in.shape();
-        if (s.length != 4) {
-            throw new IllegalArgumentException("calibrate needs a model with one NCHW image input; '" + in.name()
-                    + "' has rank " + s.length);
-        }
-        long size = 224;
-        for (var e : m.getMetadataPropsList()) {
-            if (e.getKey().equals("vitrt.input_size")) {
-                size = Long.parseLong(e.getValue().trim());
-            }
-        }
-        return new long[] {s[1] > 0 ? s[1] : 3, s[2] > 0 ? s[2] : size, s[3] > 0 ? s[3] : size};
+        Map<String, String> meta = new java.util.HashMap<>();
+        m.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
+        return CalibrationSources.sampleShape(in.name(), in.shape(), meta, null);
     }
 
     private static ModelProto withMeta(ModelProto m, String key, String value) {

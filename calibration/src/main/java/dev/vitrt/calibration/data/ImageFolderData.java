@@ -1,7 +1,8 @@
 package dev.vitrt.calibration.data;
 
 import dev.vitrt.runtime.FloatTensor;
-import java.awt.image.BufferedImage;
+import dev.vitrt.runtime.preprocess.ImagePreprocessor;
+import dev.vitrt.runtime.preprocess.RgbImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,11 +14,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * JPEG and PNG images found recursively under a folder, in sorted path order, decoded and preprocessed when a batch
  * asks for them. Files that cannot be decoded are skipped and counted; a folder with no readable image is an error.
+ *
+ * <p>Decoding and preprocessing are the runtime's ({@link RgbImage}, {@link ImagePreprocessor}: timm's eval transform
+ * from the graph's metadata), so calibration sees exactly what {@code infer --image} and services feed the model.
  */
 public final class ImageFolderData implements CalibrationData {
     private final Path dir;
@@ -30,14 +33,15 @@ public final class ImageFolderData implements CalibrationData {
     /**
      * Lists and checks the images (each is decoded once, so that unreadable ones are known up front).
      *
+     * @param preprocessor the model's transform; samples are {@code [3, size, size]} with its input size
      * @param limit stop after this many readable images (the calibration sample count plus held-out ones)
      * @throws IOException naming the folder when it is missing or holds no readable JPEG/PNG image
      */
-    public ImageFolderData(Path dir, ImagePreprocessor preprocessor, long[] sampleShape, int limit)
-            throws IOException {
+    public ImageFolderData(Path dir, ImagePreprocessor preprocessor, int limit) throws IOException {
         this.dir = dir;
         this.preprocessor = preprocessor;
-        this.shape = sampleShape.clone();
+        int size = preprocessor.config().inputSize();
+        this.shape = new long[] {3, size, size};
         if (!Files.isDirectory(dir)) {
             throw new IOException("calibration data folder " + dir + " does not exist");
         }
@@ -70,9 +74,9 @@ public final class ImageFolderData implements CalibrationData {
         return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
     }
 
-    private static BufferedImage read(Path p) {
+    private static RgbImage read(Path p) {
         try {
-            return ImageIO.read(p.toFile());
+            return RgbImage.read(p);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -95,24 +99,16 @@ public final class ImageFolderData implements CalibrationData {
 
     @Override
     public FloatTensor batch(int from, int count) throws IOException {
-        int per = (int) FloatTensor.elementCount(shape);
-        float[] data = new float[per * count];
+        List<RgbImage> images = new ArrayList<>(count);
         for (int s = 0; s < count; s++) {
             Path p = files.get(from + s);
-            BufferedImage img = read(p);
+            RgbImage img = read(p);
             if (img == null) {
                 throw new IOException("image " + p + " became unreadable during calibration");
             }
-            float[] sample = preprocessor.apply(img);
-            if (sample.length != per) {
-                throw new IOException("preprocessing " + p + " gave " + sample.length + " values, expected " + per);
-            }
-            System.arraycopy(sample, 0, data, s * per, per);
+            images.add(preprocessor.transform(img));
         }
-        long[] bshape = new long[shape.length + 1];
-        bshape[0] = count;
-        System.arraycopy(shape, 0, bshape, 1, shape.length);
-        return new FloatTensor(bshape, data);
+        return preprocessor.toTensor(images);
     }
 
     @Override

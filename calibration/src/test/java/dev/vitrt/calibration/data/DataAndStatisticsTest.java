@@ -11,12 +11,14 @@ import dev.vitrt.calibration.stats.ActivationStatistics;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.io.Npy;
+import dev.vitrt.runtime.preprocess.ImagePreprocessor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,18 +54,27 @@ class DataAndStatisticsTest {
         ImageIO.write(img, "jpg", sub.resolve("two.JPG").toFile());
         Files.writeString(sub.resolve("three.jpeg"), "not an image");
         Files.writeString(dir.resolve("notes.txt"), "ignored");
-        ImageFolderData d = new ImageFolderData(dir, new InterimEvalTransform(8, 0.875,
-                new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}), new long[] {3, 8, 8}, 10);
+        ImagePreprocessor pre = ImagePreprocessor.forModel(Map.of("vitrt.input_size", "8"), null);
+        ImageFolderData d = new ImageFolderData(dir, pre, 10);
         assertEquals(2, d.size());
         assertEquals(1, d.skipped());
-        assertArrayEquals(new long[] {2, 3, 8, 8}, d.batch(0, 2).shape());
+        assertArrayEquals(new long[] {3, 8, 8}, d.sampleShape());
+        FloatTensor batch = d.batch(0, 2);
+        assertArrayEquals(new long[] {2, 3, 8, 8}, batch.shape());
+        // the files in sorted path order, each exactly what the runtime's preprocessing makes of it
+        FloatTensor expected = pre.loadBatch(List.of(sub.resolve("two.JPG"), dir.resolve("one.png")));
+        assertArrayEquals(expected.data(), batch.data());
         // black pixels normalize to -mean/std
-        assertEquals(-0.485f / 0.229f, d.batch(0, 1).data()[0], 1e-4);
+        assertEquals(-0.485f / 0.229f, d.batch(1, 1).data()[0], 1e-4);
+        assertTrue(d.describe().contains("1 unreadable skipped"), d.describe());
+
+        ImageFolderData one = new ImageFolderData(dir, pre, 1);
+        assertEquals(1, one.size(), "the limit stops the listing");
 
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        IOException e = assertThrows(IOException.class, () -> new ImageFolderData(empty, null, new long[] {3, 8, 8}, 10));
+        IOException e = assertThrows(IOException.class, () -> new ImageFolderData(empty, pre, 10));
         assertTrue(e.getMessage().contains("no readable JPEG or PNG"), e.getMessage());
-        assertThrows(IOException.class, () -> new ImageFolderData(dir.resolve("missing"), null, new long[] {3, 8, 8}, 1));
+        assertThrows(IOException.class, () -> new ImageFolderData(dir.resolve("missing"), pre, 1));
     }
 
     @Test
