@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "build-engine",
         mixinStandardHelpOptions = true,
         description = {
-                "Builds a TensorRT engine (plan) from a zoo model or an ONNX file, and writes FILE.plan.json beside it",
-                "(model, precision, inputs/outputs, batch range, TensorRT version, GPU, source-graph SHA-256).",
+                "Build a TensorRT engine (plan) from a zoo model or an ONNX file, with a JSON manifest beside it.",
+                "FILE.plan.json records the model, precision, inputs/outputs, batch range, TensorRT version, GPU, source-graph SHA-256).",
                 "Precision lives in the graph (strongly typed network): fp16 lowers the graph to float16 with",
                 "normalisations and softmax kept in float32; int8 takes the Q/DQ graph made by `vitrt calibrate`",
                 "(an ONNX Runtime layout is converted to TensorRT's: int8 zero point 0, float biases), or calibrates",

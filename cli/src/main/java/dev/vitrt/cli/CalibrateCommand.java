@@ -41,10 +41,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vitrt calibrate}: INT8 post-training quantization into an explicit Q/DQ ONNX graph. */
-@Command(name = "calibrate", sortOptions = false,
+@Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Calibrate a model on sample data and write an explicitly quantized (Q/DQ, INT8) ONNX graph:",
-                "symmetric INT8, weights per output channel, activations per tensor, placed where TensorRT and",
+                "Quantize a model to INT8: calibrate on sample data, write an explicit Q/DQ ONNX graph.",
+                "Symmetric INT8, weights per output channel, activations per tensor, placed where TensorRT and",
                 "ONNX Runtime fuse them. Then compare FP32 and INT8 on held-out inputs and time both on ONNX Runtime."})
 public final class CalibrateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx", description = "Zoo model name or FP32 ONNX file.")

@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "triton-export",
         mixinStandardHelpOptions = true,
         description = {
-                "Writes a model into an NVIDIA Triton Inference Server model repository:",
-                "DIR/NAME/config.pbtxt and DIR/NAME/1/model.plan (platform tensorrt_plan) or model.onnx",
+                "Write a model into an NVIDIA Triton Inference Server model repository.",
+                "Writes DIR/NAME/config.pbtxt and DIR/NAME/1/model.plan (platform tensorrt_plan) or model.onnx",
                 "(onnxruntime_onnx). Inputs, outputs, dims and the batch range come from the plan's manifest",
                 "(FILE.plan.json) or the ONNX graph; a model with a dynamic batch gets dynamic batching, one with a",
                 "fixed batch gets max_batch_size 0 and full dims. Serve with: tritonserver --model-repository=DIR"})
