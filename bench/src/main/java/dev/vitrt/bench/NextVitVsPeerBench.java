@@ -23,13 +23,12 @@ import java.util.SplittableRandom;
  * With {@code --threads 1} ONNX Runtime computes on the calling thread, so its CPU time is reported too: on a shared
  * machine that figure is the one that does not depend on how long the benchmark waited for a core.
  *
- * <p>Run: {@code mvn -B -o -pl bench -am -DskipTests package dependency:build-classpath -Dmdep.outputFile=cp.txt},
- * then {@code java -cp bench/target/classes:$(cat bench/cp.txt) dev.vitrt.bench.NextVitVsPeer}.
+ * <p>Run from the repository root: {@code bench/run NextVitVsPeerBench --batches 1,8}.
  *
- * <p>Usage: {@code NextVitVsPeer [--peer FILE] [--batches 1,8] [--rounds N] [--iters N] [--threads N] [--ours FILE]}
+ * <p>Usage: {@code NextVitVsPeerBench [--peer FILE] [--batches 1,8] [--rounds N] [--iters N] [--threads N] [--ours FILE]}
  */
-public final class NextVitVsPeer {
-    private NextVitVsPeer() {
+public final class NextVitVsPeerBench {
+    private NextVitVsPeerBench() {
     }
 
     public static void main(String[] args) throws Exception {
