@@ -1,11 +1,17 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.calibration.calibrators.CalibrationMethod;
+import dev.vitrt.calibration.data.CalibrationSources;
+import dev.vitrt.engine.int8.Int8Calibration;
 import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.engine.trt.EngineBuilder;
 import dev.vitrt.engine.trt.Precision;
+import dev.vitrt.engine.trt.PreparedGraph;
+import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
 import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,10 +24,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "build-engine",
         mixinStandardHelpOptions = true,
         description = {
-                "Builds a TensorRT engine (plan) from a zoo model or an ONNX file, and writes FILE.plan.json beside it",
-                "(model, precision, inputs/outputs, batch range, TensorRT version, GPU, source-graph SHA-256).",
+                "Build a TensorRT engine (plan) from a zoo model or an ONNX file, with a JSON manifest beside it.",
+                "FILE.plan.json records the model, precision, inputs/outputs, batch range, TensorRT version, GPU, source-graph SHA-256).",
                 "Precision lives in the graph (strongly typed network): fp16 lowers the graph to float16 with",
-                "normalisations and softmax kept in float32; int8 takes the Q/DQ graph made by `vitrt calibrate` as is.",
+                "normalisations and softmax kept in float32; int8 takes the Q/DQ graph made by `vitrt calibrate`",
+                "(an ONNX Runtime layout is converted to TensorRT's: int8 zero point 0, float biases), or calibrates",
+                "the float graph first with --calib-data.",
                 "Needs an NVIDIA GPU and TensorRT 10 natives (build with -Ptensorrt, or a system TensorRT 10.x)."})
 public final class BuildEngineCommand implements Callable<Integer> {
 
@@ -41,9 +49,18 @@ public final class BuildEngineCommand implements Callable<Integer> {
             description = "Checkpoint (timm safetensors) for a zoo model; random weights without it.")
     Path weights;
 
-    @Option(names = "--calib-data", paramLabel = "DIR|synthetic",
-            description = "Calibration data for int8 (use `vitrt calibrate` to make the Q/DQ graph, then build it).")
+    @Option(names = "--calib-data", paramLabel = "DIR|FILE.npy|synthetic", description = {
+            "int8: calibrate the float graph on this data first (a folder of JPEG/PNG images, a float32 .npy",
+            "batch [N,C,H,W] already normalized, or 'synthetic'); without it int8 needs a Q/DQ graph."})
     String calibData;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "64",
+            description = "Calibration samples with --calib-data (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--method", paramLabel = "METHOD", defaultValue = "mse",
+            description = "Calibrator with --calib-data: entropy, percentile, max or mse (default ${DEFAULT-VALUE}).")
+    String method;
 
     @Option(names = "--batch", paramLabel = "MIN:OPT:MAX", defaultValue = "1:1:1", converter = BatchConverter.class,
             description = "Batch range of the optimization profile (default ${DEFAULT-VALUE}); N means N:N:N.")
@@ -78,30 +95,66 @@ public final class BuildEngineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BuildOptions options = options();
+        Int8Calibration calibration = calibration();
         Path out = output.toAbsolutePath();
         if (out.getParent() != null && !Files.isDirectory(out.getParent())) {
             throw new IllegalArgumentException("output directory does not exist: " + out.getParent());
         }
-        if (calibData != null) {
-            if (precision != Precision.INT8) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--calib-data only applies to --precision int8");
-            }
-            throw new IllegalArgumentException("build-engine does not calibrate by itself yet: run `vitrt calibrate "
-                    + model + " --calib-data " + calibData + "` and build the Q/DQ .onnx it writes with --precision int8");
+        if (calibration != null) {
+            CalibrationSources.check(calibration.data());
         }
-        // cheap and decisive: before any export, lowering or parsing
+        // cheap and decisive: before any export, lowering, calibration or parsing
         TensorRtAvailability.require();
-        Path onnx = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, weights, null));
-        EngineBuilder.Built built = EngineBuilder.build(onnx, options, out, System.err);
-        for (String note : built.notes()) {
+        Prepared p;
+        try (ProgressBar bar = new ProgressBar("vitrt build-engine:")) {
+            p = prepare(model, weights, options, calibration, bar);
+        }
+        for (String note : p.graph().notes()) {
             System.err.println(note);
         }
+        EngineBuilder.Built built = EngineBuilder.build(p.graph(), p.source(), options, out, System.err);
         PlanManifest m = built.manifest();
         System.out.printf("wrote %s (%.1f MB) and %s: %s %s, batch %s, TensorRT %s on %s (sm %s), built in %.1f s%n",
                 output, Files.size(out) / 1e6, PlanManifest.pathFor(output), m.model(), m.precision(), m.batch(),
                 m.tensorRtVersion(), m.gpuName(), m.computeCapability(), built.seconds());
         return 0;
+    }
+
+    /**
+     * A graph ready for TensorRT and the ONNX file it came from.
+     *
+     * @param source the .onnx file given, or the temporary export of a zoo model
+     * @param graph  the graph with precision applied
+     */
+    record Prepared(Path source, PreparedGraph graph) {
+    }
+
+    /**
+     * The CPU half of a build, without TensorRT: resolves MODEL (exporting a zoo model), then lowers it to FP16 or
+     * makes the TensorRT Q/DQ graph (converted from the ONNX Runtime layout, or calibrated on {@code calibration}).
+     */
+    static Prepared prepare(String model, Path weights, BuildOptions options, Int8Calibration calibration,
+                            Progress progress) throws IOException {
+        if (weights != null && model.endsWith(".onnx")) {
+            throw new IllegalArgumentException("--weights applies to zoo models; " + model + " already holds its weights");
+        }
+        Path onnx = ModelSource.resolve(model, new ModelSource.Options(options.inputSize(), null, weights, null));
+        return new Prepared(onnx, PreparedGraph.prepare(onnx, options, calibration, progress));
+    }
+
+    /** The inline calibration --calib-data asks for, or null. */
+    Int8Calibration calibration() {
+        if (calibData == null) {
+            return null;
+        }
+        if (precision != Precision.INT8) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--calib-data only applies to --precision int8");
+        }
+        try {
+            return new Int8Calibration(calibData, samples, 8, CalibrationMethod.parse(method), 99.99, 0);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** The builder options these command-line options describe (validated). */

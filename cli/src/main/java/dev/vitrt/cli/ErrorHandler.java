@@ -16,8 +16,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
-        err.println(cmd.getCommandName().equals("vitrt") ? "vitrt: error: " + message(ex)
-                : "vitrt " + cmd.getCommandName() + ": error: " + message(ex));
+        err.println(prefix(cmd) + message(ex));
         if (verbose(parseResult)) {
             ex.printStackTrace(err);
         }
@@ -29,10 +28,14 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("vitrt " + (cmd.getCommandName().equals("vitrt") ? "" : cmd.getCommandName() + " ")
-                + "error: " + ex.getMessage() + " (see --help)");
+        err.println(prefix(cmd) + ex.getMessage() + " (see --help)");
         err.flush();
         return EXIT_USAGE;
+    }
+
+    /** {@code vitrt: error: } or {@code vitrt CMD: error: }, the same for usage and execution errors. */
+    private static String prefix(CommandLine cmd) {
+        return cmd.getCommandName().equals("vitrt") ? "vitrt: error: " : "vitrt " + cmd.getCommandName() + ": error: ";
     }
 
     /** The most specific useful message along the cause chain. */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vitrt export}: writes a zoo model as a deployment-form, block-tagged ONNX graph. */
-@Command(name = "export", description = "Export a zoo model to ONNX (BatchNorms folded, nodes tagged by block).")
+@Command(name = "export", mixinStandardHelpOptions = true, description = "Export a zoo model to ONNX (BatchNorms folded, nodes tagged by block).")
 public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Zoo model name (see `vitrt models`).")
     String model;

@@ -12,8 +12,12 @@ import picocli.CommandLine.Option;
         subcommands = {
                 ModelsCommand.class,
                 ExportCommand.class,
+                CalibrateCommand.class,
                 ProfileCommand.class,
+                InferCommand.class,
+                CompareCommand.class,
                 BuildEngineCommand.class,
+                TritonExportCommand.class,
                 ReproduceCommand.class,
                 CommandLine.HelpCommand.class,
         })

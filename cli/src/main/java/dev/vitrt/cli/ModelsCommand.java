@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vitrt models}: the zoo with parameter counts (as timm counts them) and GMACs at the default size. */
-@Command(name = "models", description = "List the model zoo: name, family, parameters, GMACs and default input size.")
+@Command(name = "models", mixinStandardHelpOptions = true, description = "List the model zoo: name, family, parameters, GMACs and default input size.")
 public final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array of {name, family, params, gflops, input_size}.")
     boolean json;

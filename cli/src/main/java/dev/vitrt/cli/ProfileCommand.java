@@ -1,5 +1,11 @@
 package dev.vitrt.cli;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.vitrt.engine.int8.TensorRtQdq;
+import dev.vitrt.engine.trt.BuildOptions;
+import dev.vitrt.engine.trt.EngineBuilder;
+import dev.vitrt.engine.trt.Precision;
+import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;
@@ -7,11 +13,18 @@ import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.bench.Inputs;
+import dev.vitrt.runtime.profile.LayerProfiling;
 import dev.vitrt.runtime.profile.ModelProfiler;
 import dev.vitrt.runtime.report.ProfileReport;
 import dev.vitrt.runtime.report.ProfileReports;
+import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
+import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
+import dev.vitrt.runtime.tensorrt.TensorRtBackend;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,16 +36,28 @@ import picocli.CommandLine.Parameters;
         description = {"Measure a model's latency and its share per block type (NCB, NTB, MobileViTv2Block, ...) and"
                 + " part (MHCA, E-MHSA, SeparableAttention, ...).",
                 "Plain runs give the end-to-end latency; interleaved profiled runs give per-layer times, folded by"
-                        + " the graph's vitrt.blocks tags. Time no block claims is shown as 'other'."})
+                        + " the graph's vitrt.blocks tags. Time no block claims is shown as 'other'.",
+                "A .plan file (from `vitrt build-engine`) runs on TensorRT; with --backend tensorrt a zoo model or"
+                        + " .onnx file is built into a temporary engine first. TensorRT needs an NVIDIA GPU and the"
+                        + " TensorRT 10 natives (-Ptensorrt build, or a system TensorRT 10.x)."})
 final class ProfileCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx",
-            description = "A zoo model name (exported on the fly) or an .onnx file.")
+    @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx|FILE.plan",
+            description = "A zoo model name (exported on the fly), an .onnx file or a TensorRT plan.")
     String model;
 
     @Option(names = "--backend", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
             description = "Backend; auto picks TensorRT where it can run, else ONNX Runtime (default: ${DEFAULT-VALUE}).")
     String backend;
+
+    @Option(names = "--precision", paramLabel = "fp32|fp16|int8", converter = BuildEngineCommand.PrecisionConverter.class,
+            description = {"Precision of the engine built for TensorRT from a zoo model or .onnx file (default: int8",
+                    "for a Q/DQ graph, else fp32). ONNX Runtime runs the graph as it is."})
+    Precision precision;
+
+    @Option(names = "--layers",
+            description = "TensorRT: also print the engine's layers as TensorRT's IEngineInspector describes them.")
+    boolean layers;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Images per run (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -83,10 +108,63 @@ final class ProfileCommand implements Callable<Integer> {
         for (Path out : new Path[] {json, csv, html}) {
             CliFiles.checkOutput(out);
         }
-        Path file = ModelSource.resolve(model, new ModelSource.Options(inputSize, batch, null, null));
-        Backends.Choice choice = Backends.choose(kind, file);
+        // decide the backend (TensorRT's availability first: cheap, and it decides everything after it)
+        boolean plan = isPlan(model);
+        Backends.Choice choice;
+        if (plan) {
+            if (kind == BackendKind.ONNXRUNTIME) {
+                throw new IllegalArgumentException(model + " is a TensorRT plan; ONNX Runtime runs .onnx files and zoo"
+                        + " models (use --backend tensorrt or auto)");
+            }
+            if (precision != null) {
+                throw new IllegalArgumentException("--precision applies when profile builds an engine; " + model
+                        + " is built already");
+            }
+            if (!Files.isRegularFile(Path.of(model))) {
+                throw new IOException("no such plan file: " + model);
+            }
+            choice = new Backends.Choice(BackendKind.TENSORRT, TensorRtAvailability.require().reason());
+        } else if (kind == BackendKind.TENSORRT) {
+            choice = new Backends.Choice(BackendKind.TENSORRT, "requested; " + TensorRtAvailability.require().reason());
+        } else if (kind == BackendKind.AUTO && TensorRtAvailability.check().available()) {
+            choice = new Backends.Choice(BackendKind.TENSORRT, "auto: " + TensorRtAvailability.check().reason());
+        } else {
+            if (kind == BackendKind.ONNXRUNTIME && precision != null) {
+                throw new IllegalArgumentException("--precision applies to engines built for TensorRT; ONNX Runtime"
+                        + " runs the graph as it is (make an fp16 or int8 graph first)");
+            }
+            choice = new Backends.Choice(BackendKind.ONNXRUNTIME, kind == BackendKind.AUTO
+                    ? "auto: falling back to ONNX Runtime: " + TensorRtAvailability.check().reason()
+                    : "requested");
+        }
+        if (layers && choice.kind() != BackendKind.TENSORRT) {
+            throw new IllegalArgumentException("--layers lists a TensorRT engine's layers (IEngineInspector); ONNX"
+                    + " Runtime has no engine: use --backend tensorrt or a .plan file");
+        }
         System.err.println("vitrt profile: backend " + choice.kind().id() + " (" + choice.reason() + ")");
+        if (choice.kind() == BackendKind.ONNXRUNTIME && precision != null) {
+            System.err.println("vitrt profile: --precision ignored: ONNX Runtime runs the graph as it is");
+        }
+        Path file;
+        if (plan) {
+            file = Path.of(model);
+        } else if (choice.kind() == BackendKind.TENSORRT) {
+            file = buildTemporaryEngine();
+        } else {
+            file = ModelSource.resolve(model, new ModelSource.Options(inputSize, batch, null, null));
+        }
         try (Backend b = Backends.open(file, choice, BackendOptions.defaults().withIntraOpThreads(threads))) {
+            if (layers && b instanceof TensorRtBackend trt) {
+                List<String> info = trt.engineLayers(false);
+                System.out.printf(Locale.ROOT, "engine layers (TensorRT IEngineInspector, %d):%n", info.size());
+                for (String line : info) {
+                    System.out.println("  " + line.strip());
+                }
+                System.out.println();
+            }
+            if (b instanceof LayerProfiling lp && !lp.profilesLayers()) {
+                System.err.println("vitrt profile: latency only; " + lp.layerProfilingUnavailable());
+            }
             TensorSpec spec = b.singleInput();
             FloatTensor x;
             if (input != null) {
@@ -115,6 +193,36 @@ final class ProfileCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Builds MODEL into a plan in a temporary folder (deleted on exit) through the engine builder, for the batch and
+     * input size asked for; the caller checked that TensorRT can run.
+     */
+    private Path buildTemporaryEngine() throws Exception {
+        Path onnx = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null));
+        Precision p = precision != null ? precision
+                : TensorRtQdq.hasQdq(ModelProto.parseFrom(Files.readAllBytes(onnx))) ? Precision.INT8 : Precision.FP32;
+        BuildOptions o = BuildOptions.defaults(p);
+        o = new BuildOptions(p, new BatchRange(batch, batch, batch), inputSize, o.workspaceMiB(),
+                o.optimizationLevel(), null, o.hardwareCompatibility(), false);
+        PreparedGraph graph = PreparedGraph.prepare(onnx, o);
+        for (String note : graph.notes()) {
+            System.err.println("vitrt profile: " + note);
+        }
+        Path dir = Files.createTempDirectory("vitrt-profile-");
+        dir.toFile().deleteOnExit(); // registered first, deleted last
+        Path plan = dir.resolve(graph.info().model() + "-" + p.label() + ".plan");
+        plan.toFile().deleteOnExit();
+        dev.vitrt.runtime.tensorrt.PlanManifest.pathFor(plan).toFile().deleteOnExit();
+        EngineBuilder.build(graph, onnx, o, plan, System.err);
+        return plan;
+    }
+
+    /** A TensorRT plan by its extension ({@code .plan}, {@code .engine}, {@code .trt}). */
+    static boolean isPlan(String arg) {
+        String a = arg.toLowerCase(Locale.ROOT);
+        return a.endsWith(".plan") || a.endsWith(".engine") || a.endsWith(".trt");
     }
 
     /** The image side: --input-size, else the model's fixed side, else metadata vitrt.input_size, else 224. */

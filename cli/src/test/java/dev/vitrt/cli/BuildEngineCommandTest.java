@@ -77,7 +77,7 @@ class BuildEngineCommandTest {
             assertEquals(2, run(concat("build-engine", args)), c[0] + " " + c[1]);
             String msg = err.toString().trim();
             assertEquals(1, msg.lines().count(), msg);
-            assertTrue(msg.startsWith("vitrt build-engine error:") && msg.contains(c[2]), msg);
+            assertTrue(msg.startsWith("vitrt build-engine: error:") && msg.contains(c[2]), msg);
         }
         err.getBuffer().setLength(0);
         assertEquals(2, run("build-engine", "m.onnx", "--precision", "fp32"));

@@ -90,7 +90,7 @@ public final class Backends {
 
     private static TensorRtSupport.Availability availability(Optional<TensorRtSupport> trt, Path model) {
         if (trt.isEmpty()) {
-            return TensorRtSupport.Availability.no("no TensorRT backend on the class path");
+            return TensorRtSupport.Availability.no("no TensorRT backend in this VitRT build");
         }
         try {
             return trt.get().availability(model);

@@ -49,7 +49,7 @@ public final class EngineBuilder {
      * @param plan     the plan file
      * @param manifest what was written beside it
      * @param seconds  wall time of TensorRT's build
-     * @param notes    what precision lowering did (empty for fp32/int8)
+     * @param notes    what preparation did to the graph (FP16 lowering, INT8 conversion or calibration)
      */
     public record Built(Path plan, PlanManifest manifest, double seconds, List<String> notes) {
     }
@@ -69,6 +69,20 @@ public final class EngineBuilder {
         TensorRtAvailability.Status trt = TensorRtAvailability.require();
         PreparedGraph graph = PreparedGraph.prepare(onnx, options);
         return buildPrepared(onnx, graph, options, plan, progress, trt);
+    }
+
+    /**
+     * Builds a graph already prepared by {@link PreparedGraph#prepare} (the caller checked
+     * {@link TensorRtAvailability} before preparing it, which can take long for INT8 calibration).
+     *
+     * @param source the ONNX file the graph was prepared from (recorded in the manifest and messages)
+     * @throws TensorRtUnavailableException when TensorRT cannot run here
+     * @throws IOException on a TensorRT parse or build failure, or an unwritable output
+     */
+    public static Built build(PreparedGraph graph, Path source, BuildOptions options, Path plan, PrintStream progress)
+            throws IOException, TensorRtUnavailableException {
+        TensorRtAvailability.Status trt = TensorRtAvailability.require();
+        return buildPrepared(source, graph, options, plan, progress, trt);
     }
 
     private static Built buildPrepared(Path onnx, PreparedGraph graph, BuildOptions o, Path plan, PrintStream progress,
@@ -125,8 +139,7 @@ public final class EngineBuilder {
                 Files.deleteIfExists(plan); // a plan without its manifest cannot be checked: leave neither
                 throw e;
             }
-            List<String> notes = graph.fp16Summary() == null ? List.of() : List.of(graph.fp16Summary());
-            return new Built(plan, manifest, seconds, notes);
+            return new Built(plan, manifest, seconds, graph.notes());
         } finally {
             config.close();
             parser.close();

@@ -16,8 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** What the builder needs to know of an ONNX graph before TensorRT sees it: inputs, outputs, tags, Q/DQ. */
-record GraphInfo(String model, List<PlanManifest.Tensor> inputs, List<PlanManifest.Tensor> outputs,
+/**
+ * What the builder needs to know of an ONNX graph before TensorRT sees it: inputs, outputs, tags, Q/DQ.
+ *
+ * @param model    {@code vitrt.model} from the metadata, else the file's name
+ * @param inputs   graph inputs (initializers excluded); -1 for symbolic dimensions
+ * @param outputs  graph outputs
+ * @param metadata metadata_props
+ * @param hasQdq   whether any QuantizeLinear/DequantizeLinear node is there
+ */
+public record GraphInfo(String model, List<PlanManifest.Tensor> inputs, List<PlanManifest.Tensor> outputs,
                  Map<String, String> metadata, boolean hasQdq) {
 
     static GraphInfo of(ModelProto m, String fallbackName) {

@@ -1,7 +1,10 @@
 package dev.vitrt.engine.trt;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.vitrt.engine.int8.Int8Calibration;
+import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.engine.precision.Fp16Lowering;
+import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,18 +16,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ONNX bytes TensorRT will parse, with precision applied (FP16 lowered here; INT8 checked to hold Q/DQ), and the
- * optimization profile's shapes for each input. All of it runs on the CPU, before any TensorRT call.
+ * The ONNX bytes TensorRT will parse, with precision applied, and the optimization profile's shapes for each input.
+ * FP16 is lowered here; INT8 takes a Q/DQ graph (converted from the ONNX Runtime layout when {@code vitrt calibrate}
+ * made it for ONNX Runtime) or calibrates a float graph on {@code --calib-data}. All of it runs on the CPU, without
+ * TensorRT, so that it can be tested anywhere and finishes before a build is attempted.
  *
- * @param bytes       the serialized graph
- * @param sha256      its SHA-256
- * @param info        inputs, outputs, metadata of the graph as parsed
- * @param profile     per input: {min, opt, max} shapes
- * @param fp16Summary what FP16 lowering did, or null
+ * @param bytes   the serialized graph
+ * @param sha256  its SHA-256
+ * @param info    inputs, outputs, metadata of the graph as parsed
+ * @param profile per input: {min, opt, max} shapes
+ * @param notes   what was done to the graph (FP16 lowering summary, INT8 conversion or calibration), one line each
  */
-record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<String, long[][]> profile, String fp16Summary) {
+public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<String, long[][]> profile,
+                            List<String> notes) {
 
-    static PreparedGraph prepare(Path onnx, BuildOptions o) throws IOException {
+    /** {@link #prepare(Path, BuildOptions, Int8Calibration, Progress)} without calibration. */
+    public static PreparedGraph prepare(Path onnx, BuildOptions o) throws IOException {
+        return prepare(onnx, o, null, Progress.NONE);
+    }
+
+    /**
+     * Reads {@code onnx} and applies {@code o.precision()}.
+     *
+     * @param calibration for INT8 only: calibrate the float graph on this data first; null to take a Q/DQ graph
+     * @param progress    calibration progress (batches)
+     * @throws IllegalArgumentException when the graph does not suit the precision (Q/DQ nodes for fp32/fp16, none for
+     *                                  int8 without calibration, a Q/DQ node TensorRT cannot take), or the shapes
+     *                                  do not fit the options
+     * @throws IOException              when the file or the calibration data cannot be read
+     */
+    public static PreparedGraph prepare(Path onnx, BuildOptions o, Int8Calibration calibration, Progress progress)
+            throws IOException {
+        if (calibration != null && o.precision() != Precision.INT8) {
+            throw new IllegalArgumentException("--calib-data only applies to --precision int8");
+        }
         ModelProto model;
         try {
             model = ModelProto.parseFrom(Files.readAllBytes(onnx));
@@ -33,7 +58,7 @@ record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<String, lo
         }
         String name = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
         GraphInfo original = GraphInfo.of(model, name);
-        String summary = null;
+        List<String> notes = new ArrayList<>();
         switch (o.precision()) {
             case FP16:
                 if (original.hasQdq()) {
@@ -41,14 +66,25 @@ record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<String, lo
                 }
                 Fp16Lowering.Result r = Fp16Lowering.lower(model);
                 model = r.model();
-                summary = r.report().summary();
+                notes.add(r.report().summary());
                 break;
-            case INT8:
-                if (!original.hasQdq()) {
-                    throw new IllegalArgumentException(onnx + " has no QuantizeLinear/DequantizeLinear nodes: INT8 needs"
-                            + " the Q/DQ graph from `vitrt calibrate`");
+            case INT8: {
+                TensorRtQdq.Result q;
+                if (calibration != null) {
+                    if (original.inputs().size() != 1) {
+                        throw new IllegalArgumentException(onnx + " has " + original.inputs().size() + " inputs;"
+                                + " --calib-data calibrates models with one image input");
+                    }
+                    PlanManifest.Tensor in = original.inputs().get(0);
+                    q = TensorRtQdq.calibrate(model, onnx.toString(), in.name(), in.shape(), o.inputSize(),
+                            calibration, progress);
+                } else {
+                    q = TensorRtQdq.fromQdqGraph(model, onnx.toString());
                 }
+                model = q.model();
+                notes.add(q.note());
                 break;
+            }
             default:
                 if (original.hasQdq()) {
                     throw new IllegalArgumentException(onnx + " holds Q/DQ (INT8) nodes; build it with --precision int8");
@@ -61,7 +97,12 @@ record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<String, lo
         for (PlanManifest.Tensor in : info.inputs()) {
             profile.put(in.name(), shapes(onnx, in, o));
         }
-        return new PreparedGraph(bytes, GraphInfo.sha256(bytes), info, profile, summary);
+        return new PreparedGraph(bytes, GraphInfo.sha256(bytes), info, profile, List.copyOf(notes));
+    }
+
+    /** The prepared graph as an ONNX model (for checks and tests). */
+    public ModelProto model() throws IOException {
+        return ModelProto.parseFrom(bytes);
     }
 
     /** {min, opt, max} shapes of one input: the batch range on a dynamic dim 0, --input-size on dynamic H, W. */
@@ -102,7 +143,7 @@ record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<String, lo
     }
 
     /** The profile as text for messages, e.g. {@code input: 1x3x224x224 / 8x3x224x224 / 32x3x224x224}. */
-    List<String> describeProfile() {
+    public List<String> describeProfile() {
         List<String> lines = new ArrayList<>();
         profile.forEach((k, v) -> lines.add(k + ": " + join(v[0]) + " / " + join(v[1]) + " / " + join(v[2])));
         return lines;

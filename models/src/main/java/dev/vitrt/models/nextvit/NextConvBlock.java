@@ -12,12 +12,15 @@ final class NextConvBlock {
     private NextConvBlock() {
     }
 
-    static Tensor apply(ModelContext ctx, Tensor x, String path, int out, int stride) {
+    /** The block; with {@code deferOutput} its MLP's fc2 is left to the next block's PatchEmbed. */
+    static BlockOutput apply(ModelContext ctx, BlockOutput in, String path, int out, int stride, boolean deferOutput) {
         ctx.blocks().block(path, TYPE);
-        x = PatchEmbed.apply(ctx, x, path + ".patch_embed", out, stride);
+        Tensor x = PatchEmbed.apply(ctx, in, path + ".patch_embed", out, stride);
         x = ConvAttention.residual(ctx, x, path + ".mhca");
         BnAffine norm = BnAffine.load(ctx.params(), path + ".norm", out, NextVit.BN_EPS);
-        return ConvMlp.residual(ctx, x, path + ".mlp", (int) (out * MLP_RATIO), norm);
+        int hidden = (int) (out * MLP_RATIO);
+        return deferOutput ? ConvMlp.deferred(ctx, x, path + ".mlp", hidden, norm)
+                : BlockOutput.of(ConvMlp.residual(ctx, x, path + ".mlp", hidden, norm));
     }
 
     /** The parts of an NCB, by module prefix relative to the block. */

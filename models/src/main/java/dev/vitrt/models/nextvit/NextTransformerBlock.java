@@ -19,11 +19,13 @@ final class NextTransformerBlock {
     private NextTransformerBlock() {
     }
 
-    static Tensor apply(ModelContext ctx, Tensor x, String path, int out, int stride, int srRatio) {
+    /** The block; with {@code deferOutput} its MLP's fc2 is left to the next block's PatchEmbed. */
+    static BlockOutput apply(ModelContext ctx, BlockOutput in, String path, int out, int stride, int srRatio,
+                             boolean deferOutput) {
         ctx.blocks().block(path, TYPE);
-        int mhsaOut = makeDivisible((int) (out * MIX_RATIO), 32);
+        int mhsaOut = patchEmbedWidth(out);
         int mhcaOut = out - mhsaOut;
-        x = PatchEmbed.apply(ctx, x, path + ".patch_embed", mhsaOut, stride);
+        Tensor x = PatchEmbed.apply(ctx, in, path + ".patch_embed", mhsaOut, stride);
         BnAffine norm1 = BnAffine.load(ctx.params(), path + ".norm1", mhsaOut, NextVit.BN_EPS);
         x = EfficientAttention.residual(ctx, x, path + ".e_mhsa", norm1, srRatio);
         Tensor y = PatchEmbed.apply(ctx, x, path + ".projection", mhcaOut, 1);
@@ -33,7 +35,14 @@ final class NextTransformerBlock {
             x = g.concat(1, x, y);
         }
         BnAffine norm2 = BnAffine.load(ctx.params(), path + ".norm2", out, NextVit.BN_EPS);
-        return ConvMlp.residual(ctx, x, path + ".mlp", (int) (out * MLP_RATIO), norm2);
+        int hidden = (int) (out * MLP_RATIO);
+        return deferOutput ? ConvMlp.deferred(ctx, x, path + ".mlp", hidden, norm2)
+                : BlockOutput.of(ConvMlp.residual(ctx, x, path + ".mlp", hidden, norm2));
+    }
+
+    /** Width of the E-MHSA path, which the block's PatchEmbed projects to: the mix ratio of the output width. */
+    static int patchEmbedWidth(int out) {
+        return makeDivisible((int) (out * MIX_RATIO), 32);
     }
 
     /** The parts of an NTB; the projection into the MHCA path belongs to MHCA, as in the paper's figure. */

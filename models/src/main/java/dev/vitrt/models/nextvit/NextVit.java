@@ -86,30 +86,73 @@ public final class NextVit implements ZooFamily {
         NextConvBlock.declareParts(table);
         NextTransformerBlock.declareParts(table);
 
-        Tensor x = Stem.apply(ctx, input, STEM_CHS);
+        BlockOutput x = BlockOutput.of(Stem.apply(ctx, input, STEM_CHS));
         int[][] widths = v.widths();
         for (int s = 0; s < 4; s++) {
             for (int i = 0; i < widths[s].length; i++) {
                 String path = "stages." + s + ".blocks." + i;
                 int stride = i == 0 ? STRIDES[s] : 1;
+                boolean defer = nextPatchEmbedHasConv(v, s, i);
                 x = v.isTransformer(s, i)
-                        ? NextTransformerBlock.apply(ctx, x, path, widths[s][i], stride, SR_RATIOS[s])
-                        : NextConvBlock.apply(ctx, x, path, widths[s][i], stride);
+                        ? NextTransformerBlock.apply(ctx, x, path, widths[s][i], stride, SR_RATIOS[s], defer)
+                        : NextConvBlock.apply(ctx, x, path, widths[s][i], stride, defer);
             }
         }
         return head(ctx, x);
     }
 
-    /** Final BatchNorm (merged into the classifier through the average pool), global average pool, linear. */
-    static Tensor head(ModelContext ctx, Tensor x) {
+    /**
+     * Whether the block after stage {@code s} block {@code i} starts with a PatchEmbed conv, which then absorbs
+     * this block's fc2 (see {@link PendingResidual}): at stage transitions and where an NCB follows a wider NTB.
+     */
+    static boolean nextPatchEmbedHasConv(Variant v, int s, int i) {
+        int[][] widths = v.widths();
+        int ns = i + 1 < widths[s].length ? s : s + 1;
+        int ni = ns == s ? i + 1 : 0;
+        if (ns >= widths.length) {
+            return true; // the head's average pool absorbs the last fc2
+        }
+        int stride = ni == 0 ? STRIDES[ns] : 1;
+        int out = v.isTransformer(ns, ni) ? NextTransformerBlock.patchEmbedWidth(widths[ns][ni]) : widths[ns][ni];
+        return PatchEmbed.hasConv(widths[s][i], out, stride);
+    }
+
+    /**
+     * Final BatchNorm (merged into the classifier through the average pool), global average pool, linear. A pending
+     * last fc2 runs after the pool, on one pixel instead of all: the pool is an average, fc2 and the residual
+     * sum are linear, so {@code pool(x + W2 h + b2) = pool(x) + W2 pool(h) + b2} exactly.
+     */
+    static Tensor head(ModelContext ctx, BlockOutput out) {
         ctx.blocks().block("norm", "Head");
         ctx.blocks().block("head", "Head");
-        int chs = (int) x.dim(1);
-        BnAffine norm = BnAffine.load(ctx.params(), "norm", chs, BN_EPS);
         GraphBuilder g = ctx.g();
-        try (var s = g.absoluteScope("head.global_pool")) {
-            x = g.flatten(g.globalAveragePool(x));
+        Tensor x;
+        if (out instanceof PendingResidual r) {
+            Tensor px;
+            Tensor ph;
+            try (var s = g.absoluteScope("head.global_pool")) {
+                px = g.flatten(g.globalAveragePool(r.x()));
+                ph = g.flatten(g.globalAveragePool(r.hidden()));
+            }
+            int chs = r.channels();
+            int hidden = (int) ph.dim(1);
+            try (var s = g.absoluteScope(r.fc2Path())) {
+                x = g.gemm(ph, g.weight("weight", new long[] {chs, hidden}, r.w2()), g.weight("bias", new long[] {chs}, r.b2()));
+            }
+            String mlp = r.fc2Path().substring(0, r.fc2Path().lastIndexOf('.'));
+            try (var s = g.absoluteScope(mlp)) {
+                x = g.add(px, x);
+            }
+            long pixels = r.hidden().dim(2) * r.hidden().dim(3);
+            long folded = (long) chs * hidden * (pixels - 1);
+            g.graph().metadata.merge(dev.vitrt.models.zoo.Exporter.MACS_FOLDED, Long.toString(folded),
+                    (a, b) -> Long.toString(Long.parseLong(a) + Long.parseLong(b)));
+        } else {
+            try (var s = g.absoluteScope("head.global_pool")) {
+                x = g.flatten(g.globalAveragePool(((BlockOutput.Materialized) out).x()));
+            }
         }
+        BnAffine norm = BnAffine.load(ctx.params(), "norm", (int) x.dim(1), BN_EPS);
         return Layers.linear(ctx, x, "head.fc", NUM_CLASSES, true, norm);
     }
 }

@@ -92,7 +92,7 @@ public final class NextVitAblation implements ZooFamily {
                     x = AblationNextBlocks.ncbLn(ctx, x, path, out, stride);
                 } else {
                     x = switch (d.conv()) {
-                        case NCB -> NextConvBlock.apply(ctx, x, path, out, stride);
+                        case NCB -> NextConvBlock.apply(ctx, BlockOutput.of(x), path, out, stride, false).tensor();
                         case BOTTLENECK -> AlternativeConvBlocks.bottleneck(ctx, x, path, out, stride);
                         case CONVNEXT -> AlternativeConvBlocks.convNeXt(ctx, x, path, out, stride);
                         case LSA -> AlternativeConvBlocks.lsa(ctx, x, path, out, stride);
@@ -100,6 +100,6 @@ public final class NextVitAblation implements ZooFamily {
                 }
             }
         }
-        return NextVit.head(ctx, x);
+        return NextVit.head(ctx, BlockOutput.of(x));
     }
 }

@@ -15,6 +15,12 @@ import java.util.Locale;
 
 /** Builds a zoo model into a deployment-form graph with its block table and preprocessing in the metadata. */
 public final class Exporter {
+    /**
+     * Graph metadata a definition may set: multiply-adds per image that a deployment rewrite removed from the graph
+     * (e.g. two linear layers merged into one). They are added back so that {@code vitrt.macs} stays the model's
+     * (the papers') count; {@code vitrt.deploy_macs} is what the graph itself does.
+     */
+    public static final String MACS_FOLDED = "vitrt.macs_folded";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Exporter() {
@@ -47,7 +53,8 @@ public final class Exporter {
 
         Graph graph = g.graph();
         graph.dynamicBatch = o.batch() == 0;
-        long macs = MacCounter.macsPerImage(graph);
+        long deployMacs = MacCounter.macsPerImage(graph);
+        long macs = deployMacs + Long.parseLong(graph.metadata.getOrDefault(MACS_FOLDED, "0"));
         Preprocessing pre = e.preprocessing();
         graph.metadata.put("vitrt.model", e.name());
         graph.metadata.put("vitrt.family", e.family());
@@ -59,6 +66,7 @@ public final class Exporter {
         graph.metadata.put("vitrt.interpolation", pre.interpolation());
         graph.metadata.put("vitrt.params", Long.toString(params.parameterCount()));
         graph.metadata.put("vitrt.macs", Long.toString(macs));
+        graph.metadata.put("vitrt.deploy_macs", Long.toString(deployMacs));
         try {
             graph.metadata.put("vitrt.blocks", JSON.writeValueAsString(blocks.blocks()));
             graph.metadata.put("vitrt.parts", JSON.writeValueAsString(blocks.parts()));

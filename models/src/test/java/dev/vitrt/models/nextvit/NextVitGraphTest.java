@@ -96,7 +96,8 @@ class NextVitGraphTest {
         for (String expected : List.of("stem.0.conv/Conv", "stem.0.act/Relu", "stages.0.blocks.0.mhca.group_conv3x3/Conv",
                 "stages.1.blocks.0.patch_embed.pool/AveragePool", "stages.1.blocks.3.e_mhsa.q/Conv",
                 "stages.1.blocks.3.e_mhsa.sr/AveragePool", "stages.1.blocks.3.e_mhsa/Softmax",
-                "stages.1.blocks.3.projection.conv/Conv", "stages.3.blocks.2.mlp.fc2/Conv", "head.fc/Gemm")) {
+                "stages.1.blocks.3.projection.conv/Conv", "stages.3.blocks.1.mlp.fc2/Conv",
+                "stages.3.blocks.2.mlp.fc2/Gemm", "head.fc/Gemm")) {
             assertTrue(names.contains(expected), "no node " + expected);
         }
     }

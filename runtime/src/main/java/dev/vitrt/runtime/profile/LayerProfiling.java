@@ -12,6 +12,19 @@ import java.util.Map;
  */
 public interface LayerProfiling {
 
+    /**
+     * Whether {@link #startProfiling} can work in this process; when not, {@link #layerProfilingUnavailable()} says
+     * why and profilers measure latency only.
+     */
+    default boolean profilesLayers() {
+        return layerProfilingUnavailable() == null;
+    }
+
+    /** Why per-layer times cannot be had here (one line), or null when they can. */
+    default String layerProfilingUnavailable() {
+        return null;
+    }
+
     /** Starts a profiling session on these inputs (for ONNX Runtime: a second session with its profiler on). */
     ProfiledRuns startProfiling(Map<String, FloatTensor> inputs) throws BackendException;
 

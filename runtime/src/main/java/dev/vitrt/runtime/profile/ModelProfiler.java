@@ -72,7 +72,7 @@ public final class ModelProfiler {
     public static Result profile(Backend backend, Map<String, FloatTensor> inputs, int batch, Config config,
             Progress progress) throws BackendException {
         BlockTags tags = BlockTags.fromMetadata(backend.metadata());
-        boolean layers = config.layers() && backend instanceof LayerProfiling;
+        boolean layers = config.layers() && backend instanceof LayerProfiling lp && lp.profilesLayers();
         long total = (long) (config.warmup() + config.iterations()) * (layers ? 2 : 1);
         long done = 0;
         double[] ms = new double[config.iterations()];

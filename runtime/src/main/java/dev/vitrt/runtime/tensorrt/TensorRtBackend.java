@@ -20,6 +20,8 @@ import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.profile.LayerProfiling;
+import dev.vitrt.runtime.profile.LayerTimings;
+import dev.vitrt.runtime.tensorrt.nat.LayerTimes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.javacpp.BytePointer;
@@ -39,6 +42,7 @@ import org.bytedeco.tensorrt.global.nvinfer.TensorIOMode;
 import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
 import org.bytedeco.tensorrt.nvinfer.IEngineInspector;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
+import org.bytedeco.tensorrt.nvinfer.IProfiler;
 import org.bytedeco.tensorrt.nvinfer.IRuntime;
 
 /**
@@ -184,6 +188,19 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
 
     @Override
     public Map<String, FloatTensor> run(Map<String, FloatTensor> in) throws BackendException {
+        checkInputs(in);
+        Context c = idle.pollFirst();
+        if (c == null) {
+            c = newContext();
+        }
+        try {
+            return c.run(in);
+        } finally {
+            idle.addFirst(c);
+        }
+    }
+
+    private void checkInputs(Map<String, FloatTensor> in) throws BackendException {
         if (closed) {
             throw new BackendException("TensorRT backend for " + plan + " is closed");
         }
@@ -202,15 +219,6 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
                 throw new IllegalArgumentException("input '" + s.name() + "': batch " + t.dim(0)
                         + " is outside the plan's batch range " + manifest.batch());
             }
-        }
-        Context c = idle.pollFirst();
-        if (c == null) {
-            c = newContext();
-        }
-        try {
-            return c.run(in);
-        } finally {
-            idle.addFirst(c);
         }
     }
 
@@ -246,15 +254,80 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
     }
 
     /**
-     * Per-layer times need TensorRT to call a Java {@code IProfiler}; the JavaCPP presets this project can resolve
-     * (org.bytedeco:tensorrt:10.15-1.5.13) do not virtualize {@code IProfiler}, so TensorRT has no way to call back
-     * into Java. This says so instead of pretending.
+     * Per-layer times need TensorRT to call an {@code IProfiler}; the JavaCPP presets do not let Java implement one
+     * (not virtualized), so a small native collector ({@link LayerTimes}, built with the runtime) takes TensorRT's
+     * reports. Null when it is there, else why not.
+     */
+    @Override
+    public String layerProfilingUnavailable() {
+        String why = LayerTimes.load();
+        return why == null ? null : "per-layer TensorRT times are not available: " + why
+                + " (it is built where g++ is found; end-to-end latency and `--layers` work)";
+    }
+
+    /**
+     * Profiled runs on their own execution context, so that plain runs stay unprofiled: the native collector is set
+     * as the context's profiler, each run is enqueued, synchronized, then reported ({@code reportToProfiler}).
      */
     @Override
     public ProfiledRuns startProfiling(Map<String, FloatTensor> inputs) throws BackendException {
-        throw new BackendException("per-layer TensorRT times are not available: org.bytedeco:tensorrt:10.15-1.5.13 "
-                + "does not let Java implement IProfiler (not virtualized); end-to-end latency and `--layers` "
-                + "(IEngineInspector) work");
+        String why = layerProfilingUnavailable();
+        if (why != null) {
+            throw new BackendException(why);
+        }
+        checkInputs(inputs);
+        Context c = newContext();
+        LayerTimes times = new LayerTimes();
+        c.ctx.setEnqueueEmitsProfile(false);
+        c.ctx.setProfiler(new IProfiler(times.asProfiler()));
+        Set<String> types = switch (manifest.precision()) {
+            case "fp16" -> Set.of("float16");
+            case "int8" -> Set.of("int8");
+            default -> Set.of("float");
+        };
+        LayerTimeAccumulator acc = new LayerTimeAccumulator();
+        return new ProfiledRuns() {
+            private boolean closed;
+
+            @Override
+            public void run() throws BackendException {
+                times.clear();
+                long t0 = System.nanoTime();
+                c.run(inputs);
+                if (!c.ctx.reportToProfiler()) {
+                    throw new BackendException("TensorRT could not report layer times: " + logger.lastError());
+                }
+                double wall = (System.nanoTime() - t0) / 1e6;
+                int n = times.size();
+                List<String> names = new ArrayList<>(n);
+                float[] ms = new float[n];
+                for (int i = 0; i < n; i++) {
+                    names.add(times.name(i).getString());
+                    ms[i] = times.ms(i);
+                }
+                acc.addRun(names, ms, wall);
+            }
+
+            @Override
+            public LayerTimings finish(int lastRuns) {
+                return acc.finish(lastRuns, types);
+            }
+
+            @Override
+            public void close() {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                synchronized (TensorRtBackend.this) {
+                    if (all.remove(c)) { // else the backend was closed, and the context with it
+                        c.ctx.setProfiler(null);
+                        c.close();
+                    }
+                }
+                times.close();
+            }
+        };
     }
 
     @Override

@@ -19,7 +19,10 @@ public final class TensorRtBackendSupport implements TensorRtSupport {
             return Availability.no(s.reason());
         }
         if (isOnnx(model)) {
-            return Availability.yes(s.reason() + "; the ONNX file needs `vitrt build-engine` first");
+            // the runtime cannot build engines (that is the engine builder's job), so `auto` keeps ONNX files on
+            // ONNX Runtime instead of choosing a backend that cannot open them
+            return Availability.no("TensorRT runs plans; build one from " + model.getFileName()
+                    + " with `vitrt build-engine`");
         }
         try {
             String why = PlanManifest.readFor(model).incompatibility(s.tensorRtVersion(), s.gpuName(),

@@ -1,0 +1,135 @@
+package dev.vitrt.calibration;
+
+import dev.vitrt.calibration.data.CalibrationData;
+import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.BackendException;
+import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.Progress;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * How an INT8 graph compares with its FP32 original on held-out inputs (per-sample logit cosine, largest absolute
+ * difference, top-1 agreement), and how fast each runs at batch 1.
+ */
+public record QuantizationReport(int samples, double minCosine, double meanCosine, double maxAbsDiff,
+                                 double top1Agreement, double fp32Millis, double int8Millis) {
+
+    /** INT8 latency over FP32 latency. */
+    public double latencyRatio() {
+        return int8Millis / fp32Millis;
+    }
+
+    /** Compares outputs only (no timing); samples are run one at a time. */
+    public static QuantizationReport compare(Backend fp32, Backend int8, CalibrationData heldOut, int samples)
+            throws IOException, BackendException {
+        Accuracy a = accuracy(fp32, int8, heldOut, samples);
+        return new QuantizationReport(samples, a.min, a.mean, a.maxAbs, a.top1, Double.NaN, Double.NaN);
+    }
+
+    /** This report with latencies measured (median of {@code runs} batch-1 runs after warm-up, interleaved). */
+    public QuantizationReport withLatency(Backend fp32, Backend int8, FloatTensor sample, int warmup, int runs,
+                                          Progress progress) throws BackendException {
+        double[][] t = latencies(new Backend[] {fp32, int8}, sample, warmup, runs, progress);
+        return new QuantizationReport(samples, minCosine, meanCosine, maxAbsDiff, top1Agreement, median(t[0]),
+                median(t[1]));
+    }
+
+    /** Agreement of two backends over {@code samples} held-out samples. */
+    record Accuracy(double min, double mean, double maxAbs, double top1) {
+    }
+
+    static Accuracy accuracy(Backend a, Backend b, CalibrationData data, int samples)
+            throws IOException, BackendException {
+        double min = Double.POSITIVE_INFINITY;
+        double sum = 0;
+        double maxAbs = 0;
+        int agree = 0;
+        String in = a.singleInput().name();
+        for (int s = 0; s < samples; s++) {
+            FloatTensor x = data.batch(s, 1);
+            float[] ya = first(a.run(Map.of(in, x)));
+            float[] yb = first(b.run(Map.of(in, x)));
+            double c = cosine(ya, yb);
+            min = Math.min(min, c);
+            sum += c;
+            for (int i = 0; i < ya.length; i++) {
+                maxAbs = Math.max(maxAbs, Math.abs(ya[i] - yb[i]));
+            }
+            if (argmax(ya) == argmax(yb)) {
+                agree++;
+            }
+        }
+        return new Accuracy(min, sum / samples, maxAbs, (double) agree / samples);
+    }
+
+    private static float[] first(Map<String, FloatTensor> out) {
+        return out.values().iterator().next().data();
+    }
+
+    /** Cosine similarity; two all-zero vectors count as identical. */
+    public static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        if (na == 0 && nb == 0) {
+            return 1;
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** Per-run milliseconds of each backend, runs interleaved so that machine noise hits both alike. */
+    static double[][] latencies(Backend[] backends, FloatTensor sample, int warmup, int runs, Progress progress)
+            throws BackendException {
+        Backend.PreparedRun[] prepared = new Backend.PreparedRun[backends.length];
+        try {
+            for (int i = 0; i < backends.length; i++) {
+                prepared[i] = backends[i].prepare(Map.of(backends[i].singleInput().name(), sample));
+            }
+            for (int w = 0; w < warmup; w++) {
+                for (Backend.PreparedRun p : prepared) {
+                    p.runDiscardingOutputs();
+                }
+                progress.update("warm-up", w + 1, warmup);
+            }
+            double[][] t = new double[backends.length][runs];
+            for (int r = 0; r < runs; r++) {
+                for (int i = 0; i < prepared.length; i++) {
+                    long t0 = System.nanoTime();
+                    prepared[i].runDiscardingOutputs();
+                    t[i][r] = (System.nanoTime() - t0) / 1e6;
+                }
+                progress.update("timing", r + 1, runs);
+            }
+            return t;
+        } finally {
+            for (Backend.PreparedRun p : prepared) {
+                if (p != null) {
+                    p.close();
+                }
+            }
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

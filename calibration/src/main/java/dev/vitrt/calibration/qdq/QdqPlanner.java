@@ -1,0 +1,262 @@
+package dev.vitrt.calibration.qdq;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.vitrt.calibration.onnx.OnnxTensors;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides where Q/DQ nodes go, following TensorRT's explicit-quantization recommendations:
+ * <ol>
+ *   <li>the data inputs of Conv, MatMul and Gemm are quantized per tensor, their constant weights per output channel
+ *   (Conv: axis 0; MatMul [K,N]: axis 1; Gemm: axis 0 with transB, else 1);</li>
+ *   <li>an Add fed by a weighted op (directly or through a bias Add) gets its other, residual input quantized, so
+ *   that TensorRT fuses the add into the convolution;</li>
+ *   <li>({@link QdqTarget#ORT}) a Conv's output is quantized too, so ONNX Runtime makes a QLinearConv of it, unless
+ *   that value reaches a Softmax, a normalization or a reduction (through shape-only ops) or is a graph output.</li>
+ * </ol>
+ * Every consumer of a quantized value reads the dequantized one, except softmax, normalizations and reductions
+ * (which keep the float value: nothing is quantized inside them) and excluded nodes.
+ */
+public final class QdqPlanner {
+    static final Set<String> WEIGHTED = Set.of("Conv", "MatMul", "Gemm");
+    /** Ops whose inputs stay float: quantizing inside them costs accuracy and gains nothing. */
+    static final Set<String> KEEP_FLOAT = Set.of("Softmax", "LogSoftmax", "BatchNormalization",
+            "LayerNormalization", "InstanceNormalization", "GroupNormalization", "LpNormalization",
+            "MeanVarianceNormalization", "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
+            "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare", "Pow", "Sqrt", "Div",
+            "Exp", "Log", "Reciprocal", "Erf", "TopK", "ArgMax", "ArgMin");
+    /** Ops that only move values: the consumers behind them decide. */
+    static final Set<String> SHAPE_ONLY = Set.of("Reshape", "Transpose", "Split", "Slice", "Gather", "Squeeze",
+            "Unsqueeze", "Flatten", "Identity", "Concat", "Expand");
+    /** Ops through which a constant weight is read (fp16 storage, shared initializers). */
+    static final Set<String> WEIGHT_PASS = Set.of("Cast", "Identity");
+
+    private final GraphProto g;
+    private final QdqOptions options;
+    private final Map<String, TensorProto> inits = new HashMap<>();
+    private final Map<String, Integer> producer = new HashMap<>();
+    private final Map<String, List<Integer>> consumers = new HashMap<>();
+    private final Set<String> graphOutputs = new HashSet<>();
+
+    private QdqPlanner(ModelProto model, QdqOptions options) {
+        this.g = model.getGraph();
+        this.options = options;
+        for (TensorProto t : g.getInitializerList()) {
+            inits.put(t.getName(), t);
+        }
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            for (String o : n.getOutputList()) {
+                producer.put(o, i);
+            }
+            for (String in : n.getInputList()) {
+                if (!in.isEmpty()) {
+                    consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        g.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
+    }
+
+    /** Plans the Q/DQ layout of {@code model}. */
+    public static QdqPlan plan(ModelProto model, QdqOptions options) {
+        return new QdqPlanner(model, options).plan();
+    }
+
+    private QdqPlan plan() {
+        Set<String> quantized = new LinkedHashSet<>();
+        List<QdqPlan.WeightUse> weights = new ArrayList<>();
+        List<QdqPlan.BiasUse> biases = new ArrayList<>();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            if (!WEIGHTED.contains(n.getOpType()) || excluded(n)) {
+                continue;
+            }
+            List<String> in = n.getInputList();
+            QdqPlan.WeightUse weight = null;
+            String activation = null;
+            int dataInputs = 2; // Conv/Gemm: x, W (bias handled below); MatMul: A, B
+            for (int k = 0; k < Math.min(dataInputs, in.size()); k++) {
+                String t = in.get(k);
+                String init = constantSource(t);
+                if (init != null) {
+                    int axis = weightAxis(n, k, inits.get(init));
+                    if (k == 1 && axis != Integer.MIN_VALUE) {
+                        weight = new QdqPlan.WeightUse(new QdqPlan.NodeInput(i, k), init, axis);
+                        weights.add(weight);
+                    }
+                } else {
+                    quantized.add(t);
+                    if (k == 0) {
+                        activation = t;
+                    }
+                }
+            }
+            if (options.target() == QdqTarget.ORT && in.size() > 2 && !in.get(2).isEmpty() && weight != null
+                    && activation != null && weight.axis() >= 0) {
+                String b = constantSource(in.get(2));
+                TensorProto bt = b == null ? null : inits.get(b);
+                if (bt != null && bt.getDimsCount() == 1 && OnnxTensors.isFloating(bt.getDataType())
+                        && (!n.getOpType().equals("Gemm") || floatAttr(n, "beta", 1f) == 1f)) {
+                    biases.add(new QdqPlan.BiasUse(new QdqPlan.NodeInput(i, 2), b, activation, weight));
+                }
+            }
+        }
+        // residual inputs of Adds that follow a weighted op
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            if (!n.getOpType().equals("Add") || n.getInputCount() != 2 || excluded(n)) {
+                continue;
+            }
+            String a = n.getInput(0);
+            String b = n.getInput(1);
+            if (constantSource(a) != null || constantSource(b) != null) {
+                continue;
+            }
+            int wa = weightedProducer(a);
+            int wb = weightedProducer(b);
+            if (wa < 0 && wb < 0) {
+                continue;
+            }
+            // the residual is the input not computed by a weighted op; with two, the one computed first
+            String residual = wa < 0 ? a : wb < 0 ? b : (wa < wb ? a : b);
+            quantized.add(residual);
+        }
+        if (options.target() == QdqTarget.ORT) {
+            for (NodeProto n : g.getNodeList()) {
+                if (n.getOpType().equals("Conv") && !excluded(n) && n.getOutputCount() == 1) {
+                    String out = n.getOutput(0);
+                    if (!graphOutputs.contains(out) && !reachesFloatOnlyOrExcluded(out, new HashSet<>())) {
+                        quantized.add(out);
+                    }
+                }
+            }
+        }
+        Map<String, List<QdqPlan.NodeInput>> activations = new LinkedHashMap<>();
+        for (String t : quantized) {
+            List<QdqPlan.NodeInput> readers = new ArrayList<>();
+            for (int c : consumers.getOrDefault(t, List.of())) {
+                NodeProto n = g.getNode(c);
+                if (KEEP_FLOAT.contains(n.getOpType()) || excluded(n)) {
+                    continue;
+                }
+                for (int k = 0; k < n.getInputCount(); k++) {
+                    if (n.getInput(k).equals(t)) {
+                        readers.add(new QdqPlan.NodeInput(c, k));
+                    }
+                }
+            }
+            if (!readers.isEmpty()) {
+                activations.put(t, readers);
+            }
+        }
+        return new QdqPlan(activations, weights, biases, options.target());
+    }
+
+    private boolean excluded(NodeProto n) {
+        return options.exclude().excludes(n.getName());
+    }
+
+    /** The initializer behind {@code tensor} (itself, or through Cast/Identity), or null for computed values. */
+    String constantSource(String tensor) {
+        String t = tensor;
+        for (int depth = 0; depth < 8; depth++) {
+            if (inits.containsKey(t)) {
+                return t;
+            }
+            Integer p = producer.get(t);
+            if (p == null) {
+                return null;
+            }
+            NodeProto n = g.getNode(p);
+            if (!WEIGHT_PASS.contains(n.getOpType()) || n.getInputCount() != 1) {
+                return null;
+            }
+            if (n.getOpType().equals("Cast") && OnnxTensors.intAttr(n, "to", 0) != TensorProto.DataType.FLOAT_VALUE) {
+                return null;
+            }
+            t = n.getInput(0);
+        }
+        return null;
+    }
+
+    /**
+     * The output-channel axis of a weight, -1 for per-tensor, or MIN_VALUE when the weight is not one we quantize
+     * (not float, or a constant A input of MatMul/Gemm).
+     */
+    private int weightAxis(NodeProto n, int inputIndex, TensorProto w) {
+        if (!OnnxTensors.isFloating(w.getDataType()) || inputIndex != 1) {
+            return Integer.MIN_VALUE;
+        }
+        int rank = w.getDimsCount();
+        return switch (n.getOpType()) {
+            case "Conv" -> 0;
+            case "Gemm" -> OnnxTensors.intAttr(n, "transB", 0) != 0 ? 0 : 1;
+            case "MatMul" -> rank == 2 ? 1 : -1;
+            default -> Integer.MIN_VALUE;
+        };
+    }
+
+    /** Index of the weighted op computing {@code tensor} (directly or through an Add of a constant bias), or -1. */
+    private int weightedProducer(String tensor) {
+        Integer p = producer.get(tensor);
+        if (p == null) {
+            return -1;
+        }
+        NodeProto n = g.getNode(p);
+        if (WEIGHTED.contains(n.getOpType())) {
+            return p;
+        }
+        if (n.getOpType().equals("Add") && n.getInputCount() == 2) {
+            boolean c0 = constantSource(n.getInput(0)) != null;
+            boolean c1 = constantSource(n.getInput(1)) != null;
+            if (c0 != c1) {
+                Integer q = producer.get(n.getInput(c0 ? 1 : 0));
+                if (q != null && WEIGHTED.contains(g.getNode(q).getOpType())) {
+                    return q;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** True when {@code tensor} reaches a float-only op or an excluded node, looking through shape-only ops. */
+    private boolean reachesFloatOnlyOrExcluded(String tensor, Set<String> seen) {
+        if (!seen.add(tensor)) {
+            return false;
+        }
+        for (int c : consumers.getOrDefault(tensor, List.of())) {
+            NodeProto n = g.getNode(c);
+            if (KEEP_FLOAT.contains(n.getOpType()) || excluded(n)) {
+                return true;
+            }
+            if (SHAPE_ONLY.contains(n.getOpType())) {
+                for (String o : n.getOutputList()) {
+                    if (reachesFloatOnlyOrExcluded(o, seen)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static float floatAttr(NodeProto n, String name, float dflt) {
+        for (var a : n.getAttributeList()) {
+            if (a.getName().equals(name)) {
+                return a.getF();
+            }
+        }
+        return dflt;
+    }
+}

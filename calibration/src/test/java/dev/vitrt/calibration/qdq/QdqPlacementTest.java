@@ -1,0 +1,235 @@
+package dev.vitrt.calibration.qdq;
+
+import static dev.vitrt.calibration.TinyModel.of;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import dev.vitrt.calibration.TinyModel;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Q/DQ placement rules on small hand-built graphs. */
+class QdqPlacementTest {
+    private static final QdqOptions TRT = new QdqOptions(QdqTarget.TENSORRT, NodeFilter.none());
+    private static final QdqOptions ORT = new QdqOptions(QdqTarget.ORT, NodeFilter.none());
+
+    /** Plans and inserts with scale 0.05 for every activation. */
+    static ModelProto quantize(ModelProto m, QdqOptions o) {
+        QdqPlan plan = QdqPlanner.plan(m, o);
+        Map<String, Float> scales = new HashMap<>();
+        plan.activationTensors().forEach(t -> scales.put(t, 0.05f));
+        return QdqInserter.insert(m, plan, scales);
+    }
+
+    static NodeProto node(ModelProto m, String name) {
+        return m.getGraph().getNodeList().stream().filter(n -> n.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** The op type producing {@code tensor}, or "init"/"input". */
+    static String producerOp(ModelProto m, String tensor) {
+        for (NodeProto n : m.getGraph().getNodeList()) {
+            if (n.getOutputList().contains(tensor)) {
+                return n.getOpType();
+            }
+        }
+        return m.getGraph().getInitializerList().stream().anyMatch(t -> t.getName().equals(tensor)) ? "init" : "input";
+    }
+
+    static NodeProto producer(ModelProto m, String tensor) {
+        return m.getGraph().getNodeList().stream().filter(n -> n.getOutputList().contains(tensor)).findFirst()
+                .orElse(null);
+    }
+
+    static TensorProto init(ModelProto m, String name) {
+        return m.getGraph().getInitializerList().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElse(null);
+    }
+
+    @Test
+    void tensorRtLayoutQuantizesWeightedInputsAndTheResidual() {
+        ModelProto q = quantize(TinyModel.convResidual(), TRT);
+        NodeProto conv1 = node(q, "b0.conv1/Conv");
+        NodeProto conv2 = node(q, "b0.conv2/Conv");
+        NodeProto add = node(q, "b0/Add");
+        assertEquals("DequantizeLinear", producerOp(q, conv1.getInput(0)));
+        assertEquals("DequantizeLinear", producerOp(q, conv2.getInput(0)));
+        // weights: int8 per output channel (axis 0), zero point 0
+        NodeProto wdq = producer(q, conv1.getInput(1));
+        assertEquals("DequantizeLinear", wdq.getOpType());
+        assertEquals(0, wdq.getAttribute(0).getI());
+        TensorProto wq = init(q, wdq.getInput(0));
+        assertEquals(TensorProto.DataType.INT8_VALUE, wq.getDataType());
+        assertEquals(8, init(q, wdq.getInput(1)).getDims(0));
+        assertTrue(init(q, wdq.getInput(2)).getRawData().toByteArray().length == 8);
+        // bias stays float for TensorRT
+        assertEquals("b0.conv1.bias", conv1.getInput(2));
+        // residual: the Add's non-conv input (the graph input) is dequantized; the conv output stays float
+        assertEquals("DequantizeLinear", producerOp(q, add.getInput(1)));
+        assertEquals("c2", add.getInput(0));
+        // no Q/DQ on conv outputs in the TensorRT layout
+        assertEquals("Relu", node(q, "b0.act/Relu").getOpType());
+        assertEquals("c1", node(q, "b0.act/Relu").getInput(0));
+        // one Q/DQ pair for the input shared by conv1 and the Add; activation zero points are int8 0
+        long qs = q.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).count();
+        assertEquals(2, qs);
+        NodeProto qin = producer(q, producer(q, conv1.getInput(0)).getInput(0));
+        TensorProto zp = init(q, qin.getInput(2));
+        assertEquals(TensorProto.DataType.INT8_VALUE, zp.getDataType());
+        assertEquals(0, zp.getRawData().byteAt(0));
+        assertEquals(0, zp.getDimsCount());
+        assertTrue(node(q, "b0.conv1/QuantizeLinear") != null || qin.getName().endsWith("QuantizeLinear"));
+        assertEquals("tensorrt", meta(q, "vitrt.qdq.target"));
+    }
+
+    @Test
+    void ortLayoutAddsConvOutputsAndInt32Biases() {
+        ModelProto q = quantize(TinyModel.convResidual(), ORT);
+        NodeProto relu = node(q, "b0.act/Relu");
+        assertEquals("DequantizeLinear", producerOp(q, relu.getInput(0)));
+        NodeProto conv1 = node(q, "b0.conv1/Conv");
+        NodeProto bdq = producer(q, conv1.getInput(2));
+        assertEquals("DequantizeLinear", bdq.getOpType());
+        TensorProto bq = init(q, bdq.getInput(0));
+        assertEquals(TensorProto.DataType.INT32_VALUE, bq.getDataType());
+        // bias scale = activation scale (0.05) x weight scale of that channel
+        NodeProto wdq = producer(q, conv1.getInput(1));
+        float ws0 = init(q, wdq.getInput(1)).getRawData().asReadOnlyByteBuffer()
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat(0);
+        float bs0 = init(q, bdq.getInput(1)).getRawData().asReadOnlyByteBuffer()
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat(0);
+        assertEquals(0.05f * ws0, bs0, 1e-9);
+        // a quantized conv output is read only through its Q (so that ORT can fuse DQ -> Conv -> Q)
+        long readers = q.getGraph().getNodeList().stream().filter(n -> n.getInputList().contains("c1")).count();
+        assertEquals(1, readers);
+        assertEquals("ort", meta(q, "vitrt.qdq.target"));
+    }
+
+    @Test
+    void nothingInsideSoftmaxOrReductions() {
+        // attention-like: scores = MatMul(x, Wq); p = Softmax(scores); ctx = ReduceSum(p * x); y = MatMul(ctx, Wo)
+        ModelProto m = new TinyModel().input("x", 4, 16).weight("attn.q.weight", 16, 16)
+                .weight("attn.o.weight", 16, 16)
+                .node("MatMul", "attn.q/MatMul", of("x", "attn.q.weight"), of("scores"))
+                .node("Softmax", "attn/Softmax", of("scores"), of("p"), "axis", -1)
+                .node("Mul", "attn/Mul", of("p", "x"), of("px"))
+                .node("ReduceSum", "attn/ReduceSum", of("px"), of("ctx"), "keepdims", 1)
+                .node("Conv", "attn.pw/Conv", of("p4", "attn.o.weight"), of("unused"))
+                .node("MatMul", "attn.o/MatMul", of("ctx", "attn.o.weight"), of("logits"))
+                .output("logits", 1, 16).build();
+        // (the Conv reads a value nobody makes: it only checks that placement copes with odd graphs; drop it)
+        m = m.toBuilder().setGraph(m.getGraph().toBuilder().removeNode(4)).build();
+        for (QdqOptions o : List.of(TRT, ORT)) {
+            ModelProto q = quantize(m, o);
+            assertEquals("scores", node(q, "attn/Softmax").getInput(0), "softmax input stays float");
+            assertEquals("px", node(q, "attn/ReduceSum").getInput(0), "reduction input stays float");
+            assertEquals("p", node(q, "attn/Mul").getInput(0));
+            assertEquals("DequantizeLinear", producerOp(q, node(q, "attn.o/MatMul").getInput(0)));
+            assertEquals("DequantizeLinear", producerOp(q, node(q, "attn.q/MatMul").getInput(0)));
+            // x feeds both the MatMul (quantized) and the Mul, which reads the same dequantized value
+            NodeProto wdq = producer(q, node(q, "attn.q/MatMul").getInput(1));
+            assertEquals(1, wdq.getAttribute(0).getI(), "MatMul [K,N] weights are per column: axis 1");
+        }
+    }
+
+    @Test
+    void ortLayoutDoesNotQuantizeConvOutputsThatReachASoftmax() {
+        ModelProto m = new TinyModel().input("x", 1, 4, 2, 2).weight("a.qkv.weight", 3, 4, 1, 1)
+                .node("Conv", "a.qkv/Conv", of("x", "a.qkv.weight"), of("qkv"))
+                .node("Reshape", "a/Reshape", of("qkv", "shape"), of("flat"))
+                .node("Softmax", "a/Softmax", of("flat"), of("logits"), "axis", -1)
+                .weight("shape", new long[] {2}, new float[] {1, 12}).output("logits", 1, 12).build();
+        ModelProto q = quantize(m, ORT);
+        assertEquals("qkv", node(q, "a/Reshape").getInput(0));
+    }
+
+    @Test
+    void gemmTransposedWeightsArePerRow() {
+        ModelProto m = new TinyModel().input("x", 2, 8).weight("head.fc.weight", 10, 8).weight("head.fc.bias", 10)
+                .node("Gemm", "head.fc/Gemm", of("x", "head.fc.weight", "head.fc.bias"), of("logits"), "transB", 1)
+                .output("logits", 2, 10).build();
+        ModelProto q = quantize(m, TRT);
+        NodeProto wdq = producer(q, node(q, "head.fc/Gemm").getInput(1));
+        assertEquals(0, wdq.getAttribute(0).getI());
+        assertEquals(10, init(q, wdq.getInput(1)).getDims(0));
+    }
+
+    @Test
+    void excludedBlocksStayFloat() {
+        ModelProto m = TinyModel.convResidual();
+        QdqOptions o = ORT.withExclude(new NodeFilter(List.of("b0.conv2")));
+        ModelProto q = quantize(m, o);
+        NodeProto conv2 = node(q, "b0.conv2/Conv");
+        assertEquals("r1", conv2.getInput(0));
+        assertEquals("b0.conv2.weight", conv2.getInput(1));
+        assertEquals("DequantizeLinear", producerOp(q, node(q, "b0.conv1/Conv").getInput(1)));
+        // a regular expression works too, and a glob on a block prefix
+        assertTrue(new NodeFilter(List.of("conv[12]/Conv$")).excludes("b0.conv2/Conv"));
+        assertTrue(new NodeFilter(List.of("stages.2.*")).excludes("stages.2.blocks.4.e_mhsa.q/MatMul"));
+        assertTrue(new NodeFilter(List.of("stages.2.blocks.4")).excludes("stages.2.blocks.4.e_mhsa.q/MatMul"));
+        assertFalse(new NodeFilter(List.of("stages.2.blocks.4")).excludes("stages.2.blocks.40.mlp.fc1/Conv"));
+        assertTrue(new NodeFilter(List.of("stages.0.blocks.1.mlp"))
+                .excludes("/stages/stages.0/blocks/blocks.1/mlp/fc1/Conv"));
+        assertThrows(IllegalArgumentException.class, () -> new NodeFilter(List.of("(unclosed")));
+    }
+
+    @Test
+    void float16WeightsBehindCastAreQuantizedAndTheCastDropped() {
+        short[] half = {0x3c00, (short) 0xbc00, 0x3800, 0x0000}; // 1, -1, 0.5, 0
+        byte[] raw = new byte[8];
+        for (int i = 0; i < 4; i++) {
+            raw[2 * i] = (byte) half[i];
+            raw[2 * i + 1] = (byte) (half[i] >> 8);
+        }
+        ModelProto m = new TinyModel().input("x", 1, 2).output("logits", 1, 2)
+                .node("Cast", "fc/Cast", of("fc.weight_fp16"), of("fc.weight"), "to", 1)
+                .node("MatMul", "fc/MatMul", of("x", "fc.weight"), of("logits")).build();
+        m = m.toBuilder().setGraph(m.getGraph().toBuilder().addInitializer(TensorProto.newBuilder()
+                .setName("fc.weight_fp16").setDataType(TensorProto.DataType.FLOAT16_VALUE).addDims(2).addDims(2)
+                .setRawData(ByteString.copyFrom(raw)))).build();
+        ModelProto q = quantize(m, ORT);
+        assertTrue(q.getGraph().getNodeList().stream().noneMatch(n -> n.getOpType().equals("Cast")));
+        NodeProto wdq = producer(q, node(q, "fc/MatMul").getInput(1));
+        byte[] w = init(q, wdq.getInput(0)).getRawData().toByteArray();
+        // per column (axis 1): column 0 = {1, 0.5} -> {127, 64}; column 1 = {-1, 0} -> {-127, 0}
+        assertEquals(List.of(127, -127, 64, 0), List.of((int) w[0], (int) w[1], (int) w[2], (int) w[3]));
+        assertNull(init(q, "fc.weight_fp16"));
+    }
+
+    @Test
+    void missingScaleOrOldOpsetIsAClearError() {
+        ModelProto m = TinyModel.convResidual();
+        QdqPlan plan = QdqPlanner.plan(m, ORT);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> QdqInserter.insert(m, plan, Map.of()));
+        assertTrue(e.getMessage().startsWith("no calibration scale for tensor"), e.getMessage());
+        ModelProto old = m.toBuilder().setOpsetImport(0, m.getOpsetImport(0).toBuilder().setVersion(11)).build();
+        Map<String, Float> s = new HashMap<>();
+        plan.activationTensors().forEach(t -> s.put(t, 0.1f));
+        e = assertThrows(IllegalArgumentException.class, () -> QdqInserter.insert(old, plan, s));
+        assertTrue(e.getMessage().contains("opset 11"), e.getMessage());
+    }
+
+    @Test
+    void planListsEveryActivationOnce() {
+        QdqPlan plan = QdqPlanner.plan(TinyModel.convResidual(), ORT);
+        assertEquals(Set.of("input", "r1", "c1", "c2"), plan.activationTensors());
+        assertNotNull(plan.activations().get("input"));
+        assertEquals(2, plan.activations().get("input").size(), "conv1 and the residual Add read it");
+    }
+
+    static String meta(ModelProto m, String key) {
+        return m.getMetadataPropsList().stream().filter(p -> p.getKey().equals(key)).findFirst().orElseThrow()
+                .getValue();
+    }
+}

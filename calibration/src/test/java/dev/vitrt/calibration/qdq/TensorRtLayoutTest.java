@@ -1,0 +1,50 @@
+package dev.vitrt.calibration.qdq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.vitrt.calibration.TinyModel;
+import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TensorRtLayoutTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void ortLayoutConvertsToTensorRtTypesWithTheSameResults() throws Exception {
+        ModelProto ort = QdqPlacementTest.quantize(TinyModel.convResidual(), QdqOptions.defaults());
+        ModelProto trt = TensorRtLayout.fromOrt(ort);
+        for (TensorProto t : trt.getGraph().getInitializerList()) {
+            assertTrue(t.getDataType() == TensorProto.DataType.FLOAT_VALUE
+                    || t.getDataType() == TensorProto.DataType.INT8_VALUE, t.getName() + " " + t.getDataType());
+        }
+        assertEquals("tensorrt", QdqPlacementTest.meta(trt, "vitrt.qdq.target"));
+        Path a = dir.resolve("ort.onnx");
+        Path b = dir.resolve("trt.onnx");
+        Files.write(a, ort.toByteArray());
+        Files.write(b, trt.toByteArray());
+        float[] x = new float[8 * 6 * 6];
+        Random rnd = new Random(3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        FloatTensor in = new FloatTensor(new long[] {1, 8, 6, 6}, x);
+        try (var ra = OnnxRuntimeBackend.open(a, BackendOptions.defaults());
+             var rb = OnnxRuntimeBackend.open(b, BackendOptions.defaults())) {
+            float[] ya = ra.run(in).data();
+            float[] yb = rb.run(in).data();
+            for (int i = 0; i < ya.length; i++) {
+                assertEquals(ya[i], yb[i], 0.05f * 2, "output " + i); // at most a rounding step of the last Q
+            }
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package dev.vitrt.cli;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.vitrt.calibration.Calibration;
+import dev.vitrt.calibration.QuantizationReport;
+import dev.vitrt.calibration.SensitivityAnalysis;
+import dev.vitrt.calibration.cache.CalibrationCache;
+import dev.vitrt.calibration.cache.ModelFingerprint;
+import dev.vitrt.calibration.calibrators.CalibrationMethod;
+import dev.vitrt.calibration.calibrators.Calibrator;
+import dev.vitrt.calibration.data.CalibrationData;
+import dev.vitrt.calibration.data.CalibrationSources;
+import dev.vitrt.calibration.data.ImageFolderData;
+import dev.vitrt.calibration.data.SyntheticData;
+import dev.vitrt.calibration.qdq.NodeFilter;
+import dev.vitrt.calibration.qdq.QdqInserter;
+import dev.vitrt.calibration.qdq.QdqOptions;
+import dev.vitrt.calibration.qdq.QdqPlan;
+import dev.vitrt.calibration.qdq.QdqPlanner;
+import dev.vitrt.calibration.qdq.QdqTarget;
+import dev.vitrt.calibration.stats.AbsHistogram;
+import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.Progress;
+import dev.vitrt.runtime.TensorSpec;
+import dev.vitrt.runtime.io.AtomicFiles;
+import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vitrt calibrate}: INT8 post-training quantization into an explicit Q/DQ ONNX graph. */
+@Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Quantize a model to INT8: calibrate on sample data, write an explicit Q/DQ ONNX graph.",
+                "Symmetric INT8, weights per output channel, activations per tensor, placed where TensorRT and",
+                "ONNX Runtime fuse them. Then compare FP32 and INT8 on held-out inputs and time both on ONNX Runtime."})
+public final class CalibrateCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx", description = "Zoo model name or FP32 ONNX file.")
+    String model;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "timm checkpoint for a zoo model (.safetensors).")
+    Path weights;
+
+    @Option(names = "--data", paramLabel = "DIR|FILE.npy|synthetic", required = true, description = {
+            "Calibration data: a folder of JPEG/PNG images (searched recursively), a float32 .npy batch",
+            "[N,C,H,W] already normalized, or 'synthetic' (seeded standard normal in normalized space)."})
+    String data;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "64",
+            description = "Calibration samples (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "8",
+            description = "Calibration batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--method", paramLabel = "METHOD", defaultValue = "mse", description = {
+            "entropy (TensorRT's KL divergence), percentile, max or mse (default ${DEFAULT-VALUE})."})
+    String method;
+
+    @Option(names = "--percentile", paramLabel = "P", defaultValue = "99.99",
+            description = "Percentile of |x| kept by --method percentile (default ${DEFAULT-VALUE}).")
+    double percentile;
+
+    @Option(names = "--exclude", paramLabel = "PATTERN", description = {
+            "Keep matching nodes in float (repeatable). A glob (*, ?) matches a node name, its module path",
+            "or any prefix of it (e.g. stages.3.* or stages.2.blocks.4); anything else is a regular expression."})
+    List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--target", paramLabel = "ort|tensorrt", defaultValue = "ort", description = {
+            "Q/DQ layout: ort (int32 biases and Q on Conv outputs so that ONNX Runtime fuses QLinearConv;",
+            "default) or tensorrt (float biases, int8 activations with zero point 0)."})
+    String target;
+
+    @Option(names = "--cache", paramLabel = "FILE", description = {
+            "Calibration cache (JSON). Used instead of running the data when it exists (it must come from",
+            "this model); written after calibrating when it does not."})
+    Path cache;
+
+    @Option(names = "--held-out", paramLabel = "N", defaultValue = "16",
+            description = "Held-out samples for the FP32/INT8 comparison (default ${DEFAULT-VALUE}).")
+    int heldOut;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "30",
+            description = "Timed batch-1 runs per graph for the latency report, 0 to skip (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--sensitivity", description = "Also report, per block, the output error when only that block is quantized.")
+    boolean sensitivity;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of synthetic data (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE.onnx", required = true, description = "Output Q/DQ ONNX file.")
+    Path output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        if (samples < 1) {
+            throw new IllegalArgumentException("--samples must be at least 1, got " + samples);
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        }
+        if (heldOut < 1) {
+            throw new IllegalArgumentException("--held-out must be at least 1, got " + heldOut);
+        }
+        CalibrationMethod m = CalibrationMethod.parse(method);
+        Calibrator calibrator = m.calibrator(percentile);
+        String methodId = Calibration.methodId(m, percentile);
+        QdqTarget qdqTarget = QdqTarget.parse(target);
+        NodeFilter filter = new NodeFilter(exclude);
+        Path outDir = output.toAbsolutePath().getParent();
+        if (outDir != null && !Files.isDirectory(outDir)) {
+            throw new IOException("output folder " + outDir + " does not exist");
+        }
+        if (weights != null && model.endsWith(".onnx")) {
+            throw new IllegalArgumentException("--weights applies to zoo models; " + model + " already holds its weights");
+        }
+
+        Path fp32Path = ModelSource.resolve(model, new ModelSource.Options(null, null, weights, null));
+        ModelProto fp32 = ModelProto.parseFrom(Files.readAllBytes(fp32Path));
+        String fingerprint = ModelFingerprint.of(fp32);
+        QdqPlan plan = QdqPlanner.plan(fp32, new QdqOptions(qdqTarget, filter));
+        BackendOptions backendOptions = BackendOptions.defaults();
+
+        long[] sampleShape;
+        try (Backend probe = OnnxRuntimeBackend.open(fp32Path, backendOptions)) {
+            sampleShape = sampleShape(probe.singleInput(), fp32);
+        }
+
+        // scales: from the cache when it exists, else from the data
+        Map<String, Float> scales;
+        CalibrationData calib = null;
+        if (cache != null && Files.exists(cache)) {
+            CalibrationCache c = CalibrationCache.read(cache);
+            c.requireModel(fingerprint, cache);
+            if (!c.method().equals(methodId)) {
+                throw new IllegalArgumentException("calibration cache " + cache + " holds " + c.method()
+                        + " scales, not " + methodId + "; pass --method " + c.method().replaceAll("\\(.*", "")
+                        + " or another --cache");
+            }
+            List<String> missing = plan.activationTensors().stream().filter(t -> c.scale(t) == null).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("calibration cache " + cache + " lacks scales for " + missing.size()
+                        + " tensors (e.g. '" + missing.get(0) + "'): it was made with other --exclude/--target options");
+            }
+            scales = c.scales();
+            calib = openData(sampleShape, samples + heldOut, fp32, err);
+            err.printf(Locale.ROOT, "using calibration cache %s (%d scales, %s, data %s)%n", cache, scales.size(),
+                    c.method(), c.dataFingerprint());
+        } else {
+            calib = openData(sampleShape, samples + heldOut, fp32, err);
+            if (samples > calib.size()) {
+                throw new IllegalArgumentException("--samples " + samples + " asks for more samples than --data holds ("
+                        + calib.describe() + ")");
+            }
+            err.printf(Locale.ROOT, "calibrating %s on %d of %s (%s, %d tensors, batch %d)%n", model, samples,
+                    calib.describe(), methodId, plan.activationTensors().size(), batch);
+            long t0 = System.nanoTime();
+            Map<String, AbsHistogram> h;
+            try (ProgressBar bar = new ProgressBar(err)) {
+                h = Calibration.collect(fp32, plan.activationTensors(), calib, samples, batch, backendOptions, bar);
+            }
+            scales = Calibration.scales(h, calibrator);
+            err.printf(Locale.ROOT, "calibrated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            if (cache != null) {
+                new CalibrationCache(methodId, fingerprint, calib.fingerprint(), samples, scales).write(cache);
+                err.println("wrote calibration cache " + cache);
+            }
+        }
+
+        ModelProto int8 = QdqInserter.insert(fp32, plan, scales);
+        int8 = withMeta(int8, "vitrt.calibration.method", methodId);
+        byte[] bytes = int8.toByteArray();
+        AtomicFiles.writeBytes(output, bytes);
+        err.printf(Locale.ROOT, "wrote %s (%d activation Q/DQ, %d weight DQ, %d int32 biases, %.1f MB)%n", output,
+                plan.activations().size(), plan.weights().size(), plan.biases().size(), bytes.length / 1e6);
+
+        // held-out inputs: the data beyond the calibration samples, else synthetic ones with another seed
+        CalibrationData held = calib.size() >= samples + heldOut
+                ? new OffsetData(calib, samples, heldOut)
+                : new SyntheticData(seed + 1, heldOut, sampleShape);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Backend f = OnnxRuntimeBackend.open(fp32Path, backendOptions);
+             Backend q = OnnxRuntimeBackend.open(output, backendOptions)) {
+            QuantizationReport r = QuantizationReport.compare(f, q, held, heldOut);
+            out.printf(Locale.ROOT, "FP32 vs INT8 on %d held-out inputs (%s):%n", heldOut, held.describe());
+            out.printf(Locale.ROOT, "  logit cosine  min %.5f  mean %.5f%n", r.minCosine(), r.meanCosine());
+            out.printf(Locale.ROOT, "  max abs diff  %.5g%n", r.maxAbsDiff());
+            out.printf(Locale.ROOT, "  top-1 agreement %.1f%%%n", 100 * r.top1Agreement());
+            if (runs > 0) {
+                try (ProgressBar bar = new ProgressBar(err)) {
+                    r = r.withLatency(f, q, held.batch(0, 1), Math.max(3, runs / 5), runs, bar);
+                }
+                out.printf(Locale.ROOT, "ONNX Runtime %s, batch 1, median of %d runs:%n", f.device(), runs);
+                out.printf(Locale.ROOT, "  FP32 %.2f ms   INT8 %.2f ms   INT8/FP32 %.2fx%n", r.fp32Millis(),
+                        r.int8Millis(), r.latencyRatio());
+            }
+            if (sensitivity) {
+                out.println("sensitivity (only this block quantized; worst first):");
+                try (ProgressBar bar = new ProgressBar(err)) {
+                    List<SensitivityAnalysis.BlockError> rows = SensitivityAnalysis.run(fp32, f, scales,
+                            new QdqOptions(qdqTarget, filter), held, Math.min(heldOut, 4), backendOptions, bar);
+                    for (SensitivityAnalysis.BlockError e : rows) {
+                        out.printf(Locale.ROOT, "  %-40s cosine %.5f  max abs diff %.4g%n", e.block(), e.minCosine(),
+                                e.maxAbsDiff());
+                    }
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Opens --data for up to {@code want} samples (images through the runtime's preprocessing). */
+    private CalibrationData openData(long[] sampleShape, int want, ModelProto fp32, PrintWriter err) throws IOException {
+        Map<String, String> meta = new java.util.HashMap<>();
+        fp32.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
+        CalibrationData d = CalibrationSources.open(data, sampleShape, meta, want, seed);
+        if (d instanceof ImageFolderData images && images.skipped() > 0) {
+            err.printf(Locale.ROOT, "skipped %d unreadable image files in %s%n", images.skipped(), data);
+        }
+        return d;
+    }
+
+    /** [C, H, W] of the model's input; dynamic H/W fall back to vitrt.input_size, then 224. */
+    private static long[] sampleShape(TensorSpec in, ModelProto m) {
+        Map<String, String> meta = new java.util.HashMap<>();
+        m.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
+        return CalibrationSources.sampleShape(in.name(), in.shape(), meta, null);
+    }
+
+    private static ModelProto withMeta(ModelProto m, String key, String value) {
+        ModelProto.Builder b = m.toBuilder();
+        b.addMetadataProps(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value));
+        return b.build();
+    }
+
+    /** Samples {@code [offset, offset + count)} of another source. */
+    private record OffsetData(CalibrationData base, int offset, int count) implements CalibrationData {
+        @Override
+        public int size() {
+            return count;
+        }
+
+        @Override
+        public long[] sampleShape() {
+            return base.sampleShape();
+        }
+
+        @Override
+        public dev.vitrt.runtime.FloatTensor batch(int from, int n) throws IOException {
+            return base.batch(offset + from, n);
+        }
+
+        @Override
+        public String fingerprint() {
+            return base.fingerprint() + ";from=" + offset;
+        }
+
+        @Override
+        public String describe() {
+            return count + " samples after the calibration ones";
+        }
+    }
+
+    /** A one-line progress bar on stderr, redrawn in place; cleared when closed. */
+    static final class ProgressBar implements Progress, AutoCloseable {
+        private final PrintWriter err;
+        private final long start = System.nanoTime();
+        private boolean drawn;
+
+        ProgressBar(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void update(String label, long done, long total) {
+            int width = 30;
+            int filled = total > 0 ? (int) (width * done / total) : 0;
+            double s = (System.nanoTime() - start) / 1e9;
+            err.printf(Locale.ROOT, "\r%-12s [%s%s] %d/%d  %.1f s", label, "#".repeat(filled),
+                    " ".repeat(width - filled), done, total, s);
+            err.flush();
+            drawn = true;
+        }
+
+        @Override
+        public void close() {
+            if (drawn) {
+                err.print("\r" + " ".repeat(70) + "\r");
+                err.flush();
+            }
+        }
+    }
+}

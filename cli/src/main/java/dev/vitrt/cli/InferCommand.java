@@ -1,0 +1,120 @@
+package dev.vitrt.cli;
+
+import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.BackendKind;
+import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.Backends;
+import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.TensorSpec;
+import dev.vitrt.runtime.bench.Inputs;
+import dev.vitrt.runtime.compare.OutputComparison;
+import dev.vitrt.runtime.io.Npy;
+import dev.vitrt.runtime.preprocess.ImagePreprocessor;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vitrt infer}: run a model on an .npy tensor or on images. */
+@Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a model once: on a float32 .npy input (written back as .npy), or on images with the"
+                + " model's own preprocessing (timm's eval transform from the graph metadata), printing the top"
+                + " classes by index."})
+final class InferCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx", description = "A zoo model name or an .onnx file.")
+    String model;
+
+    static final class Source {
+        @Option(names = "--input", paramLabel = "X.npy", required = true,
+                description = "Float32 NCHW input, C order, shape the model accepts.")
+        Path input;
+
+        @Option(names = "--image", paramLabel = "FILE", required = true, arity = "1..*",
+                description = "JPEG or PNG image(s); several make one batch.")
+        List<Path> images;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--output", paramLabel = "Y.npy", description = "Write the model's first output here.")
+    Path output;
+
+    @Option(names = "--backend", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
+            description = "Backend (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--input-size", paramLabel = "N",
+            description = "Image side for --image (default: the model's vitrt.input_size, else 224).")
+    Integer inputSize;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "5", description = "Classes to print per image (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = default).")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (top < 1) {
+            throw new IllegalArgumentException("--top must be >= 1, got " + top);
+        }
+        if (inputSize != null && inputSize < 1) {
+            throw new IllegalArgumentException("--input-size must be >= 1, got " + inputSize);
+        }
+        BackendKind kind = BackendKind.parse(backend);
+        CliFiles.checkOutput(output);
+        Path file = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null));
+        Backends.Choice choice = Backends.choose(kind, file);
+        try (Backend b = Backends.open(file, choice, BackendOptions.defaults().withIntraOpThreads(threads))) {
+            TensorSpec spec = b.singleInput();
+            FloatTensor x;
+            if (source.input != null) {
+                x = Inputs.fromNpy(source.input, spec);
+            } else {
+                Integer size = inputSize;
+                long[] fixed = spec.shape();
+                if (size == null && !b.metadata().containsKey("vitrt.input_size") && fixed.length == 4 && fixed[3] > 0) {
+                    size = (int) fixed[3]; // no metadata: the graph's own input size
+                }
+                ImagePreprocessor pre = ImagePreprocessor.forModel(b.metadata(), size);
+                x = pre.loadBatch(source.images);
+                spec.checkShape(x.shape());
+            }
+            Map<String, FloatTensor> out = b.run(Map.of(spec.name(), x));
+            FloatTensor y = out.values().iterator().next();
+            if (source.images != null) {
+                printTop(y, source.images);
+            } else {
+                System.out.println("output '" + out.keySet().iterator().next() + "': "
+                        + FloatTensor.shapeString(y.shape()));
+            }
+            if (output != null) {
+                Npy.write(output, y);
+            }
+        }
+        return 0;
+    }
+
+    private void printTop(FloatTensor y, List<Path> images) {
+        if (y.rank() != 2) {
+            System.out.println("output shape " + FloatTensor.shapeString(y.shape()) + " is not [N, classes]; no top-k");
+            return;
+        }
+        for (int i = 0; i < y.dim(0); i++) {
+            System.out.println(images.get(i) + ":");
+            double[] p = OutputComparison.softmax(y, i);
+            int rank = 1;
+            for (int c : OutputComparison.topK(y, i, top)) {
+                System.out.printf(Locale.ROOT, "  %d. class %4d  p=%.4f  logit=%.4f%n", rank++, c, p[c],
+                        y.data()[(int) (i * y.dim(1)) + c]);
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.vitrt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl;
+import dev.vitrt.calibration.onnx.OnnxTensors;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code vitrt calibrate} end to end on a tiny conv model, and its bad-input paths. */
+class CalibrateCommandTest {
+    @TempDir
+    Path dir;
+
+    /** Conv(3->8, 3x3) + Relu + Conv(8->8, 1x1) + residual Add + GlobalAveragePool + Flatten + Gemm(8->10). */
+    static OnnxMl.ModelProto tinyModel(long seed) {
+        Random rnd = new Random(seed);
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("tiny");
+        g.addInput(vi("input", -1, 3, 16, 16)).addOutput(vi("logits", -1, 10));
+        g.addInitializer(w("stem.conv.weight", rnd, 8, 3, 3, 3)).addInitializer(w("stem.conv.bias", rnd, 8))
+                .addInitializer(w("b0.conv.weight", rnd, 8, 8, 1, 1)).addInitializer(w("b0.conv.bias", rnd, 8))
+                .addInitializer(w("head.fc.weight", rnd, 10, 8)).addInitializer(w("head.fc.bias", rnd, 10));
+        g.addNode(n("Conv", "stem.conv/Conv", new String[] {"input", "stem.conv.weight", "stem.conv.bias"}, "s")
+                .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("pads").setType(OnnxMl.AttributeProto.AttributeType.INTS)
+                        .addInts(1).addInts(1).addInts(1).addInts(1)));
+        g.addNode(n("Relu", "stem.act/Relu", new String[] {"s"}, "r"));
+        g.addNode(n("Conv", "b0.conv/Conv", new String[] {"r", "b0.conv.weight", "b0.conv.bias"}, "c"));
+        g.addNode(n("Add", "b0/Add", new String[] {"c", "r"}, "a"));
+        g.addNode(n("GlobalAveragePool", "head.pool/GlobalAveragePool", new String[] {"a"}, "p"));
+        g.addNode(n("Flatten", "head/Flatten", new String[] {"p"}, "f"));
+        g.addNode(n("Gemm", "head.fc/Gemm", new String[] {"f", "head.fc.weight", "head.fc.bias"}, "logits")
+                .addAttribute(OnnxTensors.intAttribute("transB", 1)));
+        return OnnxMl.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(g).build();
+    }
+
+    private static OnnxMl.NodeProto.Builder n(String op, String name, String[] in, String out) {
+        OnnxMl.NodeProto.Builder b = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name).addOutput(out);
+        for (String i : in) {
+            b.addInput(i);
+        }
+        return b;
+    }
+
+    private static OnnxMl.TensorProto w(String name, Random rnd, long... dims) {
+        int n = 1;
+        for (long d : dims) {
+            n *= (int) d;
+        }
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rnd.nextGaussian() * 0.3);
+        }
+        return OnnxTensors.floatTensor(name, dims, v);
+    }
+
+    private static OnnxMl.ValueInfoProto vi(String name, long... shape) {
+        OnnxMl.TensorShapeProto.Builder s = OnnxMl.TensorShapeProto.newBuilder();
+        for (long d : shape) {
+            s.addDim(d < 0 ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
+                    : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
+    }
+
+    private Path write(OnnxMl.ModelProto m, String name) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, m.toByteArray());
+        return p;
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void calibratesWritesTheGraphAndTheCacheAndReusesIt() throws IOException {
+        Path model = write(tinyModel(1), "tiny.onnx");
+        Path out = dir.resolve("q.onnx");
+        Path cache = dir.resolve("calib.json");
+        Run r = run("calibrate", model.toString(), "--data", "synthetic", "--samples", "8", "--batch", "4",
+                "--held-out", "4", "--runs", "2", "--cache", cache.toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(out) && Files.isRegularFile(cache));
+        assertTrue(r.out().contains("logit cosine"), r.out());
+        assertTrue(r.out().contains("INT8/FP32"), r.out());
+        OnnxMl.ModelProto q = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(out));
+        assertTrue(q.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("QuantizeLinear")));
+        // second run: scales come from the cache
+        Files.delete(out);
+        r = run("calibrate", model.toString(), "--data", "synthetic", "--samples", "8", "--held-out", "4",
+                "--runs", "0", "--cache", cache.toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("using calibration cache"), r.err());
+        double cos = Double.parseDouble(r.out().replaceAll("(?s).*cosine\\s+min\\s+([0-9.]+).*", "$1"));
+        assertTrue(cos > 0.98, "cosine " + cos);
+    }
+
+    @Test
+    void badInputEndsInOneLineAndNoOutput() throws IOException {
+        Path model = write(tinyModel(1), "tiny.onnx");
+        Path out = dir.resolve("q.onnx");
+
+        Run r = run("calibrate", model.toString(), "--data", "synthetic", "--samples", "0", "-o", out.toString());
+        assertEquals(1, r.code());
+        assertEquals("vitrt calibrate: error: --samples must be at least 1, got 0", r.err().strip());
+
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        Files.writeString(empty.resolve("broken.jpg"), "not a jpeg");
+        r = run("calibrate", model.toString(), "--data", empty.toString(), "-o", out.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().strip().startsWith("vitrt calibrate: error: calibration data folder"), r.err());
+        assertTrue(r.err().contains("1 unreadable"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+
+        // a cache from another model
+        Path other = write(tinyModel(2), "other.onnx");
+        Path cache = dir.resolve("calib.json");
+        assertEquals(0, run("calibrate", other.toString(), "--data", "synthetic", "--samples", "4", "--held-out", "2",
+                "--runs", "0", "--cache", cache.toString(), "-o", dir.resolve("other-q.onnx").toString()).code());
+        r = run("calibrate", model.toString(), "--data", "synthetic", "--samples", "4", "--cache", cache.toString(),
+                "-o", out.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("was made for another model"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+
+        assertFalse(Files.exists(out), "no output file after bad input");
+    }
+}

@@ -1,0 +1,34 @@
+package dev.vitrt.engine.triton;
+
+import java.util.Arrays;
+
+/**
+ * One input or output in a Triton model configuration. {@code dims} leave out the batch dimension when the model's
+ * {@code max_batch_size} is above 0 (Triton adds it); -1 marks a variable dimension.
+ */
+public record TritonTensor(String name, TritonDataType dataType, long[] dims) {
+    public TritonTensor {
+        dims = dims.clone();
+    }
+
+    @Override
+    public long[] dims() {
+        return dims.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TritonTensor t && name.equals(t.name) && dataType == t.dataType
+                && Arrays.equals(dims, t.dims);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + Arrays.hashCode(dims);
+    }
+
+    @Override
+    public String toString() {
+        return name + ":" + dataType + Arrays.toString(dims);
+    }
+}

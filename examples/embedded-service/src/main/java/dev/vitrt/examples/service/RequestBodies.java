@@ -1,0 +1,201 @@
+package dev.vitrt.examples.service;
+
+import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.preprocess.ImagePreprocessor;
+import dev.vitrt.runtime.preprocess.RgbImage;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/** Turns a predict request's body into the model's input tensor, by content type; bad bodies are 4xx errors. */
+final class RequestBodies {
+    /** Media types a predict request may carry. */
+    static final List<String> SUPPORTED = List.of("image/jpeg", "image/png", "application/octet-stream",
+            "application/x-npy");
+    /** Largest image side decoded (a decompression bomb is refused before its pixels are allocated). */
+    static final int MAX_IMAGE_SIDE = 8192;
+    /** Most images in one .npy request. */
+    static final int MAX_NPY_BATCH = 64;
+
+    private static final Pattern NPY_DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern NPY_FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern NPY_SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private RequestBodies() {
+    }
+
+    /** The media type without parameters, lower case; null when absent. */
+    static String mediaType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return null;
+        }
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** Decodes {@code body} of media type {@code type} into an [n, item...] tensor for {@code model}. */
+    static FloatTensor decode(String type, byte[] body, ServedModel model) throws HttpError {
+        if (type == null) {
+            throw new HttpError(415, "missing Content-Type; send one of " + SUPPORTED);
+        }
+        return switch (type) {
+            case "image/jpeg", "image/png" -> image(body, model);
+            case "application/octet-stream" -> raw(body, model);
+            case "application/x-npy" -> npy(body, model);
+            default -> throw new HttpError(415, "unsupported Content-Type '" + type + "'; send one of " + SUPPORTED);
+        };
+    }
+
+    private static FloatTensor image(byte[] body, ServedModel model) throws HttpError {
+        ImagePreprocessor pre = model.preprocessor();
+        if (pre == null) {
+            throw new HttpError(415, "model '" + model.name + "' takes tensors of shape "
+                    + FloatTensor.shapeString(model.itemShape()) + ", not images; send application/octet-stream");
+        }
+        BufferedImage img = decodeImage(body);
+        return pre.toTensor(List.of(pre.transform(RgbImage.of(img))));
+    }
+
+    /** Decodes JPEG/PNG bytes, checking the size before the pixels are allocated. */
+    static BufferedImage decodeImage(byte[] body) throws HttpError {
+        if (body.length == 0) {
+            throw new HttpError(400, "empty image body");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(body))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new HttpError(400, "body is not a JPEG or PNG image");
+            }
+            ImageReader r = readers.next();
+            try {
+                r.setInput(in, true, true);
+                int w = r.getWidth(0);
+                int h = r.getHeight(0);
+                if (w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE) {
+                    throw new HttpError(413, "image is " + w + "x" + h + "; the largest side accepted is "
+                            + MAX_IMAGE_SIDE);
+                }
+                return r.read(0);
+            } finally {
+                r.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new HttpError(400, "corrupt image: " + oneLine(e));
+        }
+    }
+
+    private static FloatTensor raw(byte[] body, ServedModel model) throws HttpError {
+        long[] item = model.itemShape();
+        if (Arrays.stream(item).anyMatch(d -> d < 0)) {
+            throw new HttpError(415, "model '" + model.name + "' has dynamic dims " + FloatTensor.shapeString(item)
+                    + "; send application/x-npy, which carries its shape");
+        }
+        long count = FloatTensor.elementCount(item);
+        if (body.length != count * 4) {
+            throw new HttpError(400, "tensor body has " + body.length + " bytes; model '" + model.name + "' takes "
+                    + count * 4 + " (float32 little-endian " + FloatTensor.shapeString(item) + ")");
+        }
+        float[] data = new float[(int) count];
+        ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+        return new FloatTensor(withBatch(1, item), data);
+    }
+
+    private static FloatTensor npy(byte[] body, ServedModel model) throws HttpError {
+        ByteBuffer b = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
+        if (body.length < 10 || (body[0] & 0xff) != 0x93 || !new String(body, 1, 5, StandardCharsets.ISO_8859_1)
+                .equals("NUMPY")) {
+            throw new HttpError(400, "body is not a .npy file (no \\x93NUMPY magic)");
+        }
+        int major = body[6];
+        int headerLen;
+        int start;
+        if (major == 1) {
+            headerLen = b.getShort(8) & 0xffff;
+            start = 10;
+        } else if (major == 2 || major == 3) {
+            if (body.length < 12) {
+                throw new HttpError(400, ".npy body is truncated");
+            }
+            headerLen = b.getInt(8);
+            start = 12;
+        } else {
+            throw new HttpError(400, ".npy format version " + major + " is not supported");
+        }
+        if (headerLen < 0 || start + headerLen > body.length) {
+            throw new HttpError(400, ".npy header is truncated");
+        }
+        String header = new String(body, start, headerLen, StandardCharsets.ISO_8859_1);
+        Matcher d = NPY_DESCR.matcher(header);
+        Matcher f = NPY_FORTRAN.matcher(header);
+        Matcher s = NPY_SHAPE.matcher(header);
+        if (!d.find() || !f.find() || !s.find()) {
+            throw new HttpError(400, ".npy header is malformed: " + header.strip());
+        }
+        if (!d.group(1).equals("<f4")) {
+            throw new HttpError(400, ".npy dtype is '" + d.group(1) + "'; send float32 little-endian ('<f4')");
+        }
+        if (f.group(1).equals("True")) {
+            throw new HttpError(400, ".npy array is in Fortran order; send a C-contiguous array");
+        }
+        long[] shape;
+        try {
+            shape = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                    .mapToLong(Long::parseLong).toArray();
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, ".npy shape is malformed: (" + s.group(1) + ")");
+        }
+        long[] item = model.itemShape();
+        long[] full;
+        if (shape.length == item.length) {
+            full = withBatch(1, shape);
+        } else if (shape.length == item.length + 1) {
+            full = shape;
+        } else {
+            throw new HttpError(400, ".npy shape " + FloatTensor.shapeString(shape) + " does not fit model '"
+                    + model.name + "' (" + FloatTensor.shapeString(item) + " or [n, ...])");
+        }
+        for (int i = 0; i < item.length; i++) {
+            if (full[i + 1] < 1 || (item[i] >= 0 && item[i] != full[i + 1])) {
+                throw new HttpError(400, ".npy shape " + FloatTensor.shapeString(shape) + " does not fit model '"
+                        + model.name + "' (" + FloatTensor.shapeString(item) + " or [n, ...])");
+            }
+        }
+        if (full[0] < 1 || full[0] > MAX_NPY_BATCH) {
+            throw new HttpError(400, ".npy batch of " + full[0] + " images; send 1 to " + MAX_NPY_BATCH);
+        }
+        long count = FloatTensor.elementCount(full);
+        int dataStart = start + headerLen;
+        if (body.length - dataStart != count * 4) {
+            throw new HttpError(400, ".npy data has " + (body.length - dataStart) + " bytes; shape "
+                    + FloatTensor.shapeString(full) + " needs " + count * 4);
+        }
+        float[] data = new float[(int) count];
+        b.position(dataStart);
+        b.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+        return new FloatTensor(full, data);
+    }
+
+    private static long[] withBatch(long n, long[] item) {
+        long[] s = new long[item.length + 1];
+        s[0] = n;
+        System.arraycopy(item, 0, s, 1, item.length);
+        return s;
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.vitrt.examples.service;
+
+import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.BackendException;
+import dev.vitrt.runtime.BackendKind;
+import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.Backends;
+import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.TensorSpec;
+import dev.vitrt.runtime.preprocess.ImagePreprocessor;
+import dev.vitrt.runtime.session.InferenceSession;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One served model, opened through the runtime's public API: a backend, an {@link InferenceSession} (with the
+ * runtime's dynamic batcher, or without it and at most {@code workers} runs at once, like Triton instances), and the
+ * model's image preprocessing (timm's eval transform from the graph's metadata).
+ */
+final class ServedModel implements AutoCloseable {
+    final String name;
+    final Path file;
+    private final InferenceSession session;
+    private final ImagePreprocessor preprocessor;
+    private final long[] itemShape;
+    private final Semaphore slots;
+    private final String batchingNote;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong images = new AtomicLong();
+    private final AtomicLong unbatchedRuns = new AtomicLong();
+
+    private ServedModel(String name, Path file, InferenceSession session, ImagePreprocessor preprocessor,
+                        long[] itemShape, Semaphore slots, String batchingNote) {
+        this.name = name;
+        this.file = file;
+        this.session = session;
+        this.preprocessor = preprocessor;
+        this.itemShape = itemShape;
+        this.slots = slots;
+        this.batchingNote = batchingNote;
+    }
+
+    /** Opens {@code file} as {@code name} with the service's batching settings. */
+    static ServedModel open(String name, Path file, ServiceOptions o) throws BackendException {
+        BackendOptions bo = BackendOptions.defaults().withIntraOpThreads(o.intraOpThreads());
+        Backend backend = Backends.open(file, BackendKind.parse(o.backend()), bo);
+        try {
+            TensorSpec in = backend.singleInput();
+            long[] shape = in.shape();
+            if (shape.length < 2) {
+                throw new IllegalArgumentException(file + ": input '" + in.name() + "' has shape "
+                        + FloatTensor.shapeString(shape) + "; expected a batch dimension and an item shape");
+            }
+            long[] item = Arrays.copyOfRange(shape, 1, shape.length);
+            boolean dynamicBatch = shape[0] < 0;
+            InferenceSession session;
+            Semaphore slots = null;
+            String note;
+            if (o.batching() && dynamicBatch) {
+                session = InferenceSession.open(backend, new InferenceSession.Batching(o.maxBatch(), o.maxWait(),
+                        o.workers()));
+                note = "dynamic batching: max batch " + o.maxBatch() + ", max wait " + o.maxWait().toNanos() / 1000
+                        + " us, " + o.workers() + " worker(s)";
+            } else {
+                session = InferenceSession.open(backend);
+                slots = new Semaphore(o.workers(), true);
+                note = (o.batching() ? "no batching (the model's batch is fixed at " + shape[0] + ")" : "no batching")
+                        + ", " + o.workers() + " concurrent run(s)";
+            }
+            return new ServedModel(name, file, session, preprocessorFor(backend, item), item, slots, note);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    /** timm's eval transform from the metadata; the input's own H, W where the metadata names no input size. */
+    private static ImagePreprocessor preprocessorFor(Backend backend, long[] item) {
+        if (item.length != 3 || item[0] != 3 || item[1] < 1 || item[1] != item[2]) {
+            return null; // not a square RGB image model: tensors only
+        }
+        boolean sized = backend.metadata().containsKey("vitrt.input_size");
+        return ImagePreprocessor.forModel(backend.metadata(), sized ? null : (int) item[1]);
+    }
+
+    /** Item shape (input shape without the batch dimension). */
+    long[] itemShape() {
+        return itemShape.clone();
+    }
+
+    /** The image preprocessing, or null when the model does not take square RGB images. */
+    ImagePreprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    /** Runs {@code x} ([n, item...]) and returns the top {@code k} classes of each image. */
+    List<List<TopK.Entry>> predict(FloatTensor x, int k) throws BackendException, InterruptedException {
+        FloatTensor out;
+        if (slots == null) {
+            out = session.inferFirst(x);
+        } else {
+            slots.acquire();
+            try {
+                out = session.inferFirst(x);
+                unbatchedRuns.incrementAndGet();
+            } finally {
+                slots.release();
+            }
+        }
+        requests.incrementAndGet();
+        long n = x.dim(0);
+        images.addAndGet(n);
+        int per = (int) (out.data().length / n);
+        List<List<TopK.Entry>> result = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            result.add(TopK.of(out.data(), i * per, per, k));
+        }
+        return result;
+    }
+
+    /** Numbers for {@code /health}: requests, images, backend runs, mean images per run. */
+    java.util.Map<String, Object> stats() {
+        long runs = slots == null ? session.batchesRun() : unbatchedRuns.get();
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("file", file.getFileName().toString());
+        m.put("backend", session.backend().name() + " on " + session.backend().device());
+        m.put("input", session.backend().singleInput().toString());
+        m.put("batching", batchingNote);
+        m.put("requests", requests.get());
+        m.put("images", images.get());
+        m.put("runs", runs);
+        m.put("mean_batch", runs == 0 ? 0.0 : Math.round(100.0 * images.get() / runs) / 100.0);
+        return m;
+    }
+
+    /** Closes the session (its batcher, then the backend). */
+    @Override
+    public void close() {
+        session.close();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.vitrt.examples.service;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How the service runs. Every option is a command-line flag ({@code --max-batch 16}) whose default can also be set
+ * as a system property ({@code -Dvitrt.service.max-batch=16}); flags win.
+ *
+ * @param models       served models: name in the URL -> model file (.onnx, or .plan with its manifest)
+ * @param host         address to bind; loopback by default
+ * @param port         port to bind; 0 picks a free one
+ * @param batching     whether requests are grouped by the runtime's dynamic batcher
+ * @param maxBatch     most images in one batched run
+ * @param maxWait      longest a request waits for others to join its batch
+ * @param workers      model instances: batcher threads with batching, concurrent runs without
+ * @param httpThreads  threads handling HTTP exchanges (they block while their request is inferred)
+ * @param intraOpThreads ONNX Runtime threads per run (0: its default)
+ * @param backend      {@code auto}, {@code onnxruntime} or {@code tensorrt}
+ * @param topK         default number of classes returned
+ * @param drain        how long shutdown waits for in-flight requests
+ */
+public record ServiceOptions(Map<String, Path> models, String host, int port, boolean batching, int maxBatch,
+                             Duration maxWait, int workers, int httpThreads, int intraOpThreads, String backend,
+                             int topK, Duration drain) {
+
+    static final String PREFIX = "vitrt.service.";
+
+    public ServiceOptions {
+        models = Map.copyOf(new LinkedHashMap<>(models));
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no model to serve: give --model NAME=FILE.onnx");
+        }
+        for (String name : models.keySet()) {
+            if (!name.matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("--model name '" + name + "' may only hold letters, digits, '_', '.', '-'");
+            }
+        }
+        positive("--max-batch", maxBatch);
+        positive("--workers", workers);
+        positive("--http-threads", httpThreads);
+        positive("--top-k", topK);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be 0-65535, got " + port);
+        }
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("--threads must be >= 0, got " + intraOpThreads);
+        }
+        if (maxWait.isNegative() || drain.isNegative()) {
+            throw new IllegalArgumentException("--max-wait-us and --drain-s must be >= 0");
+        }
+    }
+
+    private static void positive(String flag, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(flag + " must be >= 1, got " + v);
+        }
+    }
+
+    /** The same options with batching on or off (the load test compares the two). */
+    public ServiceOptions withBatching(boolean on) {
+        return new ServiceOptions(models, host, port, on, maxBatch, maxWait, workers, httpThreads, intraOpThreads,
+                backend, topK, drain);
+    }
+
+    /** Usage text for {@code --help}. */
+    static String usage() {
+        return String.join("\n",
+                "usage: run --model NAME=FILE.onnx [--model NAME2=FILE2.plan ...] [options]",
+                "Serves POST /v1/models/NAME:predict (image/jpeg, image/png, application/octet-stream float32 LE,",
+                "application/x-npy; ?top_k=N) and GET /health on the JDK's HTTP server.",
+                "  --host ADDR            bind address (default 127.0.0.1)",
+                "  --port N               port, 0 = any free one (default 8080)",
+                "  --max-batch N          most images per batched run (default 16)",
+                "  --max-wait-us N        longest a request waits for its batch to fill, microseconds (default 2000)",
+                "  --workers N            model instances: batcher threads, or concurrent runs without batching (default 1)",
+                "  --no-batching          run every request on its own (up to --workers at once)",
+                "  --http-threads N       HTTP handler threads (default 64)",
+                "  --threads N            ONNX Runtime intra-op threads per run (default: its own)",
+                "  --backend KIND         auto, onnxruntime or tensorrt (default auto)",
+                "  --top-k N              classes returned when the request does not say (default 5)",
+                "  --drain-s N            how long shutdown waits for in-flight requests (default 30)",
+                "Each flag's default may be set as a system property, e.g. -Dvitrt.service.max-batch=32.");
+    }
+
+    /** Parses flags over system-property defaults; throws one clear line on a bad flag. */
+    public static ServiceOptions parse(String[] args) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (String key : new String[] {"host", "port", "max-batch", "max-wait-us", "workers", "http-threads",
+                "threads", "backend", "top-k", "drain-s", "batching", "model"}) {
+            String p = System.getProperty(PREFIX + key);
+            if (p != null) {
+                v.put(key, p);
+            }
+        }
+        Map<String, Path> models = new LinkedHashMap<>();
+        if (v.containsKey("model")) { // -Dvitrt.service.model=a=x.onnx,b=y.onnx
+            for (String m : v.get("model").split(",")) {
+                addModel(models, m);
+            }
+        }
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--no-batching")) {
+                v.put("batching", "false");
+                continue;
+            }
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "' (see --help)");
+            }
+            String key = a.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq > 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + " needs a value (see --help)");
+                }
+                value = args[++i];
+            }
+            if (key.equals("model")) {
+                addModel(models, value);
+            } else if (java.util.Set.of("host", "port", "max-batch", "max-wait-us", "workers", "http-threads", "threads",
+                    "backend", "top-k", "drain-s").contains(key)) {
+                v.put(key, value);
+            } else {
+                throw new IllegalArgumentException("unknown option --" + key + " (see --help)");
+            }
+        }
+        return new ServiceOptions(models, v.getOrDefault("host", "127.0.0.1"), integer(v, "port", 8080),
+                Boolean.parseBoolean(v.getOrDefault("batching", "true")), integer(v, "max-batch", 16),
+                Duration.ofNanos(integer(v, "max-wait-us", 2000) * 1000L), integer(v, "workers", 1),
+                integer(v, "http-threads", 64), integer(v, "threads", 0), v.getOrDefault("backend", "auto"),
+                integer(v, "top-k", 5), Duration.ofSeconds(integer(v, "drain-s", 30)));
+    }
+
+    private static void addModel(Map<String, Path> models, String spec) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0 || eq == spec.length() - 1) {
+            throw new IllegalArgumentException("--model '" + spec + "' must be NAME=FILE (e.g. mobilevit=mobilevit.onnx)");
+        }
+        String name = spec.substring(0, eq).trim();
+        if (models.put(name, Path.of(spec.substring(eq + 1).trim())) != null) {
+            throw new IllegalArgumentException("--model " + name + " is given twice");
+        }
+    }
+
+    private static int integer(Map<String, String> v, String key, int dflt) {
+        String s = v.get(key);
+        if (s == null) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " must be a whole number, got '" + s + "'");
+        }
+    }
+}
