@@ -24,9 +24,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vitrt reproduce}: the Next-ViT and MobileViTv2 papers' latency tables, measured on this machine. */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Regenerate a paper's latency table on this machine and backend, with the paper's own figures "
-                + "beside ours (its hardware named), the measured ordering in words (where it disagrees with the "
-                + "paper too), and a plot.",
+        description = {"Regenerate a Next-ViT or MobileViTv2 paper latency table here, the paper's figures beside ours.",
+                "The paper's hardware is named, the measured ordering is put in words (where it disagrees with the "
+                        + "paper too), and a plot is drawn.",
                 "Tables:",
                 "  nextvit-models         Next-ViT S/B/L, ResNet-50, MobileViTv2: GMACs, latency",
                 "  nextvit-blocks         Next-ViT-S ablations: conv block, strategy, r, LN+GELU",

@@ -19,6 +19,7 @@ import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.bench.Inputs;
 import dev.vitrt.runtime.profile.ModelProfiler;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
+import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
 import dev.vitrt.runtime.tensorrt.TensorRtUnavailableException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -79,11 +80,11 @@ public final class Bench {
             Zoo.get(r.zooName()); // unknown names fail before any work
         }
         long t0 = System.nanoTime();
+        Backends.Choice choice = choose(s.backend()); // an unavailable TensorRT fails before any export
+        String precision = resolvePrecision(s.precision(), choice.kind());
         Path dir = Files.createTempDirectory("vitrt-reproduce-");
         List<Loaded> loaded = new ArrayList<>();
         try {
-            Backends.Choice choice = null;
-            String precision = null;
             for (int i = 0; i < runs.size(); i++) {
                 ModelRun r = runs.get(i);
                 int steps = 3 + s.warmup();
@@ -93,11 +94,6 @@ public final class Bench {
                     ExportedModel m = Exporter.export(Zoo.get(r.zooName()), new ExportOptions(r.inputSize(),
                             r.batch(), ExportOptions.DEFAULT_OPSET, null, 0));
                     Path onnx = dir.resolve(r.zooName() + "-" + r.inputSize() + "-b" + r.batch() + ".onnx");
-                    if (choice == null) {
-                        writeOnnx(m, onnx, false); // the backend choice looks at a real file
-                        choice = Backends.choose(s.backend(), onnx);
-                        precision = resolvePrecision(s.precision(), choice.kind());
-                    }
                     boolean fp16 = precision.equals("fp16");
                     bar.update("write", 1, steps);
                     Path file;
@@ -189,8 +185,7 @@ public final class Bench {
             }
             Backend first = loaded.isEmpty() ? null : loaded.get(0).backend();
             return new Result(rows, rounds, stopped, first == null ? "" : first.name(),
-                    first == null ? "" : first.device(), precision == null ? "" : precision,
-                    choice == null ? "" : choice.reason(), (System.nanoTime() - t0) / 1e9);
+                    first == null ? "" : first.device(), precision, choice.reason(), (System.nanoTime() - t0) / 1e9);
         } finally {
             for (Loaded l : loaded) {
                 l.prepared().close();
@@ -198,6 +193,28 @@ public final class Bench {
             }
             deleteTree(dir);
         }
+    }
+
+    /**
+     * The backend for the whole table. Unlike {@link Backends#choose} (which opens files as they are, and so keeps
+     * ONNX files on ONNX Runtime), a table builds an engine per model where TensorRT can run: {@code auto} takes
+     * TensorRT when its natives and a GPU are here, an explicit {@code tensorrt} fails with the reason when not.
+     */
+    static Backends.Choice choose(BackendKind asked) throws BackendException {
+        if (asked == BackendKind.ONNXRUNTIME) {
+            return new Backends.Choice(BackendKind.ONNXRUNTIME, "requested");
+        }
+        TensorRtAvailability.Status trt = TensorRtAvailability.check();
+        boolean runtimeHasTrt = Backends.tensorRtSupport().isPresent();
+        if (trt.available() && runtimeHasTrt) {
+            return new Backends.Choice(BackendKind.TENSORRT, (asked == BackendKind.AUTO ? "auto: " : "requested; ")
+                    + trt.reason() + "; an engine is built per model");
+        }
+        String why = !trt.available() ? trt.reason() : "no TensorRT backend on the class path";
+        if (asked == BackendKind.TENSORRT) {
+            throw new BackendException("TensorRT backend unavailable: " + why);
+        }
+        return new Backends.Choice(BackendKind.ONNXRUNTIME, "auto: TensorRT unavailable (" + why + ")");
     }
 
     /** {@code auto}: fp16 on TensorRT (the papers' TensorRT figures are fp16), fp32 on ONNX Runtime. */
