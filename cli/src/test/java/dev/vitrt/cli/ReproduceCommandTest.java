@@ -3,7 +3,9 @@ package dev.vitrt.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -141,6 +143,15 @@ class ReproduceCommandTest {
         assertNotEquals(0, run("reproduce", "nextvit-models", "--batch", "0", "--out", dir.resolve("o").toString()));
         assertEquals("vitrt reproduce: error: --batch must be >= 1, got 0", oneLineError());
         assertTrue(Files.notExists(dir.resolve("o")), "nothing is written on bad input");
+    }
+
+    @Test
+    void tensorRtWhereItCannotRunIsOneLine(@TempDir Path dir) {
+        assumeFalse(TensorRtAvailability.check().available(), "TensorRT runs here");
+        assertNotEquals(0, run("reproduce", "nextvit-models", "--backend", "tensorrt", "--out",
+                dir.resolve("o").toString()));
+        assertTrue(oneLineError().startsWith("vitrt reproduce: error: TensorRT backend unavailable: "));
+        assertTrue(Files.notExists(dir.resolve("o")), "nothing is written when TensorRT cannot run");
     }
 
     @Test

@@ -205,7 +205,8 @@ public final class MobileVitAttentionTable implements ReproTable {
                             + "(from the graphs' MAC counts); that extra work grows as k^%s: %s.", a,
                             Fmt.num(extraLast.get(a), 2) + " G", tokens(sizes.get(sizes.size() - 1)),
                             Fmt.num(ex.exponent(), 2),
-                            ex.exponent() > 1.5 ? "the quadratic term is there, whatever the latency shows"
+                            ex.exponent() > 1.5 ? "the quadratic term is in the work; the attention exponents above say"
+                                    + " how much of it reaches the latency at these sizes"
                                     : "mostly linear work (projections)"));
                 }
             }
