@@ -175,7 +175,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                     calib.describe(), methodId, plan.activationTensors().size(), batch);
             long t0 = System.nanoTime();
             Map<String, AbsHistogram> h;
-            try (ProgressBar bar = new ProgressBar(err)) {
+            try (ProgressBar bar = new ProgressBar("vitrt calibrate:")) {
                 h = Calibration.collect(fp32, plan.activationTensors(), calib, samples, batch, backendOptions, bar);
             }
             scales = Calibration.scales(h, calibrator);
@@ -206,7 +206,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  max abs diff  %.5g%n", r.maxAbsDiff());
             out.printf(Locale.ROOT, "  top-1 agreement %.1f%%%n", 100 * r.top1Agreement());
             if (runs > 0) {
-                try (ProgressBar bar = new ProgressBar(err)) {
+                try (ProgressBar bar = new ProgressBar("vitrt calibrate:")) {
                     r = r.withLatency(f, q, held.batch(0, 1), Math.max(3, runs / 5), runs, bar);
                 }
                 out.printf(Locale.ROOT, "ONNX Runtime %s, batch 1, median of %d runs:%n", f.device(), runs);
@@ -215,7 +215,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             }
             if (sensitivity) {
                 out.println("sensitivity (only this block quantized; worst first):");
-                try (ProgressBar bar = new ProgressBar(err)) {
+                try (ProgressBar bar = new ProgressBar("vitrt calibrate:")) {
                     List<SensitivityAnalysis.BlockError> rows = SensitivityAnalysis.run(fp32, f, scales,
                             new QdqOptions(qdqTarget, filter), held, Math.min(heldOut, 4), backendOptions, bar);
                     for (SensitivityAnalysis.BlockError e : rows) {
@@ -278,36 +278,6 @@ public final class CalibrateCommand implements Callable<Integer> {
         @Override
         public String describe() {
             return count + " samples after the calibration ones";
-        }
-    }
-
-    /** A one-line progress bar on stderr, redrawn in place; cleared when closed. */
-    static final class ProgressBar implements Progress, AutoCloseable {
-        private final PrintWriter err;
-        private final long start = System.nanoTime();
-        private boolean drawn;
-
-        ProgressBar(PrintWriter err) {
-            this.err = err;
-        }
-
-        @Override
-        public void update(String label, long done, long total) {
-            int width = 30;
-            int filled = total > 0 ? (int) (width * done / total) : 0;
-            double s = (System.nanoTime() - start) / 1e9;
-            err.printf(Locale.ROOT, "\r%-12s [%s%s] %d/%d  %.1f s", label, "#".repeat(filled),
-                    " ".repeat(width - filled), done, total, s);
-            err.flush();
-            drawn = true;
-        }
-
-        @Override
-        public void close() {
-            if (drawn) {
-                err.print("\r" + " ".repeat(70) + "\r");
-                err.flush();
-            }
         }
     }
 }

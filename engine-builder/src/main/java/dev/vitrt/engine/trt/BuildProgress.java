@@ -14,8 +14,10 @@ final class BuildProgress implements AutoCloseable {
     private final String label;
     private final long start = System.nanoTime();
     private final Thread ticker;
+    private final boolean terminal = System.console() != null;
     private volatile String phase = "starting";
     private volatile boolean done;
+    private String printedPhase;
 
     BuildProgress(PrintStream out, String label) {
         this.out = out;
@@ -47,6 +49,14 @@ final class BuildProgress implements AutoCloseable {
         if (done) {
             return;
         }
+        if (!terminal) { // logs get a line per phase instead of a redrawn bar
+            if (!phase.equals(printedPhase)) {
+                out.println(label + " " + elapsed() + "  " + phase);
+                out.flush();
+                printedPhase = phase;
+            }
+            return;
+        }
         StringBuilder bar = new StringBuilder();
         int pos = step % (2 * WIDTH - 2);
         int at = pos < WIDTH ? pos : 2 * WIDTH - 2 - pos;
@@ -70,7 +80,7 @@ final class BuildProgress implements AutoCloseable {
         }
         done = true;
         ticker.interrupt();
-        out.println("\r" + label + " done in " + elapsed() + "\033[K");
+        out.println((terminal ? "\r" : "") + label + " done in " + elapsed() + (terminal ? "\033[K" : ""));
         out.flush();
     }
 }
