@@ -79,27 +79,14 @@ class CalibrateCommandTest {
         return p;
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void calibratesWritesTheGraphAndTheCacheAndReusesIt() throws IOException {
         Path model = write(tinyModel(1), "tiny.onnx");
         Path out = dir.resolve("q.onnx");
         Path cache = dir.resolve("calib.json");
-        Run r = run("calibrate", model.toString(), "--data", "synthetic", "--samples", "8", "--batch", "4",
+        CliRun r = CliRun.of("calibrate", model.toString(), "--data", "synthetic", "--samples", "8", "--batch", "4",
                 "--held-out", "4", "--runs", "2", "--cache", cache.toString(), "-o", out.toString());
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exit(), r.err());
         assertTrue(Files.isRegularFile(out) && Files.isRegularFile(cache));
         assertTrue(r.out().contains("logit cosine"), r.out());
         assertTrue(r.out().contains("INT8/FP32"), r.out());
@@ -107,9 +94,9 @@ class CalibrateCommandTest {
         assertTrue(q.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("QuantizeLinear")));
         // second run: scales come from the cache
         Files.delete(out);
-        r = run("calibrate", model.toString(), "--data", "synthetic", "--samples", "8", "--held-out", "4",
+        r = CliRun.of("calibrate", model.toString(), "--data", "synthetic", "--samples", "8", "--held-out", "4",
                 "--runs", "0", "--cache", cache.toString(), "-o", out.toString());
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("using calibration cache"), r.err());
         double cos = Double.parseDouble(r.out().replaceAll("(?s).*cosine\\s+min\\s+([0-9.]+).*", "$1"));
         assertTrue(cos > 0.98, "cosine " + cos);
@@ -120,14 +107,14 @@ class CalibrateCommandTest {
         Path model = write(tinyModel(1), "tiny.onnx");
         Path out = dir.resolve("q.onnx");
 
-        Run r = run("calibrate", model.toString(), "--data", "synthetic", "--samples", "0", "-o", out.toString());
-        assertEquals(1, r.code());
+        CliRun r = CliRun.of("calibrate", model.toString(), "--data", "synthetic", "--samples", "0", "-o", out.toString());
+        assertEquals(1, r.exit());
         assertEquals("vitrt calibrate: error: --samples must be at least 1, got 0", r.err().strip());
 
         Path empty = Files.createDirectory(dir.resolve("empty"));
         Files.writeString(empty.resolve("broken.jpg"), "not a jpeg");
-        r = run("calibrate", model.toString(), "--data", empty.toString(), "-o", out.toString());
-        assertEquals(1, r.code());
+        r = CliRun.of("calibrate", model.toString(), "--data", empty.toString(), "-o", out.toString());
+        assertEquals(1, r.exit());
         assertTrue(r.err().strip().startsWith("vitrt calibrate: error: calibration data folder"), r.err());
         assertTrue(r.err().contains("1 unreadable"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -135,11 +122,11 @@ class CalibrateCommandTest {
         // a cache from another model
         Path other = write(tinyModel(2), "other.onnx");
         Path cache = dir.resolve("calib.json");
-        assertEquals(0, run("calibrate", other.toString(), "--data", "synthetic", "--samples", "4", "--held-out", "2",
-                "--runs", "0", "--cache", cache.toString(), "-o", dir.resolve("other-q.onnx").toString()).code());
-        r = run("calibrate", model.toString(), "--data", "synthetic", "--samples", "4", "--cache", cache.toString(),
+        assertEquals(0, CliRun.of("calibrate", other.toString(), "--data", "synthetic", "--samples", "4", "--held-out", "2",
+                "--runs", "0", "--cache", cache.toString(), "-o", dir.resolve("other-q.onnx").toString()).exit());
+        r = CliRun.of("calibrate", model.toString(), "--data", "synthetic", "--samples", "4", "--cache", cache.toString(),
                 "-o", out.toString());
-        assertEquals(1, r.code());
+        assertEquals(1, r.exit());
         assertTrue(r.err().contains("was made for another model"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
 

@@ -71,35 +71,12 @@ class RuntimeCommandsTest {
         Files.write(model, m.build().toByteArray());
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        StringWriter picoErr = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine cl = Main.commandLine();
-            cl.setErr(new PrintWriter(picoErr, true));
-            int code = cl.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8) + picoErr);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void profileShowsBlocksPartsLatencyAndWritesReports() throws Exception {
         Path json = dir.resolve("p.json");
         Path csv = dir.resolve("p.csv");
         Path html = dir.resolve("p.html");
-        Run r = run("profile", model.toString(), "--backend", "onnxruntime", "--batch", "2", "--warmup", "2",
+        CliRun r = CliRun.of("profile", model.toString(), "--backend", "onnxruntime", "--batch", "2", "--warmup", "2",
                 "--iterations", "10", "--threads", "1", "--json", json.toString(), "--csv", csv.toString(),
                 "--html", html.toString());
         assertEquals(0, r.exit(), r.err());
@@ -124,14 +101,14 @@ class RuntimeCommandsTest {
         Path in = dir.resolve("x.npy");
         Path out = dir.resolve("y.npy");
         Npy.write(in, x);
-        Run r = run("infer", model.toString(), "--input", in.toString(), "--output", out.toString());
+        CliRun r = CliRun.of("infer", model.toString(), "--input", in.toString(), "--output", out.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals(3, Npy.read(out).dim(0));
         BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
         img.setRGB(20, 15, 0xFF8800);
         Path png = dir.resolve("a.png");
         ImageIO.write(img, "png", png.toFile());
-        Run ri = run("infer", model.toString(), "--image", png.toString(), "--top", "3");
+        CliRun ri = CliRun.of("infer", model.toString(), "--image", png.toString(), "--top", "3");
         assertEquals(0, ri.exit(), ri.err());
         assertTrue(ri.out().contains("1. class") && ri.out().contains("3. class") && !ri.out().contains("4. class"),
                 ri.out());
@@ -139,7 +116,7 @@ class RuntimeCommandsTest {
 
     @Test
     void compareReportsAgreement() {
-        Run r = run("compare", model.toString(), model.toString(), "--batch", "4", "--rtol", "0");
+        CliRun r = CliRun.of("compare", model.toString(), model.toString(), "--batch", "4", "--rtol", "0");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("max abs diff 0") && r.out().contains("top-1 agreement 100.0% (4 rows)"), r.out());
     }
@@ -149,16 +126,16 @@ class RuntimeCommandsTest {
         Path bad = dir.resolve("corrupt.onnx");
         Files.write(bad, new byte[] {8, 1, 18, 3, 'x', 'y'});
         Path json = dir.resolve("never.json");
-        assertOneLineError(run("profile", bad.toString(), "--json", json.toString()),
+        assertOneLineError(CliRun.of("profile", bad.toString(), "--json", json.toString()),
                 "vitrt profile: error: " + bad + ": not a valid ONNX model (protobuf parsing failed)");
-        assertOneLineError(run("profile", model.toString(), "--batch", "0", "--json", json.toString()),
+        assertOneLineError(CliRun.of("profile", model.toString(), "--batch", "0", "--json", json.toString()),
                 "vitrt profile: error: --batch must be >= 1, got 0");
-        assertOneLineError(run("profile", model.toString(), "--backend", "cuda"),
+        assertOneLineError(CliRun.of("profile", model.toString(), "--backend", "cuda"),
                 "vitrt profile: error: unknown backend 'cuda' (expected auto, onnxruntime or tensorrt)");
         Path wrongShape = dir.resolve("wrong.npy");
         Npy.write(wrongShape, FloatTensor.zeros(1, 3, 32, 32));
         Path y = dir.resolve("never.npy");
-        assertOneLineError(run("infer", model.toString(), "--input", wrongShape.toString(), "--output", y.toString()),
+        assertOneLineError(CliRun.of("infer", model.toString(), "--input", wrongShape.toString(), "--output", y.toString()),
                 "vitrt infer: error: " + wrongShape + ": input 'input': shape (1, 3, 32, 32) does not fit the model's"
                         + " (?, 3, 16, 16)");
         Path f64 = dir.resolve("f64.npy");
@@ -168,7 +145,7 @@ class RuntimeCommandsTest {
                 .order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length).put(header);
         Files.write(f64, b.array());
-        Run r = run("infer", model.toString(), "--input", f64.toString(), "--output", y.toString());
+        CliRun r = CliRun.of("infer", model.toString(), "--input", f64.toString(), "--output", y.toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("dtype float64"), r.err());
         assertFalse(Files.exists(json) || Files.exists(y), "no output files on failure");
@@ -177,7 +154,7 @@ class RuntimeCommandsTest {
         }
     }
 
-    private static void assertOneLineError(Run r, String expected) {
+    private static void assertOneLineError(CliRun r, String expected) {
         assertEquals(1, r.exit(), r.out() + r.err());
         String errLines = r.err().lines().filter(l -> l.contains("error")).reduce("", (a, c) -> a + c + "\n");
         assertEquals(expected + "\n", errLines);

@@ -13,7 +13,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
-import dev.vitrt.cli.RuntimeCommandsTest.Run;
 import dev.vitrt.engine.int8.Int8Calibration;
 import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.engine.trt.Precision;
@@ -70,7 +69,7 @@ class TensorRtCommandsTest {
     }
 
     /** One error line, exit 1, no stack trace; returns the line. */
-    private static String oneLineError(Run r) {
+    private static String oneLineError(CliRun r) {
         assertEquals(1, r.exit(), r.out() + r.err());
         String errors = r.err().lines().filter(l -> l.contains("error:")).reduce("", (a, c) -> a + c + "\n");
         assertEquals(1, errors.lines().count(), r.err());
@@ -89,7 +88,7 @@ class TensorRtCommandsTest {
         assumeNoTensorRt();
         Path out = Files.createDirectory(dir.resolve("build-int8"));
         // a zoo name that does not exist: TensorRT is checked before the model is resolved or calibrated
-        String line = oneLineError(RuntimeCommandsTest.run("build-engine", "no_such_model", "--precision", "int8",
+        String line = oneLineError(CliRun.of("build-engine", "no_such_model", "--precision", "int8",
                 "--calib-data", "synthetic", "--samples", "8", "-o", out.resolve("m.plan").toString()));
         assertTrue(line.startsWith("vitrt build-engine: error: TensorRT cannot run here: missing"), line);
         assertTrue(line.contains("-Ptensorrt") && line.contains("TensorRT 10"), line);
@@ -100,17 +99,17 @@ class TensorRtCommandsTest {
     void calibrationOptionsAreCheckedFirst() throws Exception {
         Path out = Files.createDirectory(dir.resolve("build-bad"));
         String plan = out.resolve("m.plan").toString();
-        String line = oneLineError(RuntimeCommandsTest.run("build-engine", tiny.toString(), "--precision", "int8",
+        String line = oneLineError(CliRun.of("build-engine", tiny.toString(), "--precision", "int8",
                 "--calib-data", dir.resolve("no-such-folder").toString(), "-o", plan));
         assertTrue(line.contains("is neither a folder, an .npy file nor 'synthetic'"), line);
-        line = oneLineError(RuntimeCommandsTest.run("build-engine", tiny.toString(), "--precision", "int8",
+        line = oneLineError(CliRun.of("build-engine", tiny.toString(), "--precision", "int8",
                 "--calib-data", dir.resolve("missing.npy").toString(), "-o", plan));
         assertTrue(line.contains("no such .npy file"), line);
-        Run r = RuntimeCommandsTest.run("build-engine", tiny.toString(), "--precision", "int8", "--calib-data",
+        CliRun r = CliRun.of("build-engine", tiny.toString(), "--precision", "int8", "--calib-data",
                 "synthetic", "--samples", "0", "-o", plan);
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("--samples must be at least 1"), r.err());
-        r = RuntimeCommandsTest.run("build-engine", tiny.toString(), "--precision", "int8", "--calib-data",
+        r = CliRun.of("build-engine", tiny.toString(), "--precision", "int8", "--calib-data",
                 "synthetic", "--method", "median", "-o", plan);
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("unknown calibration method 'median'"), r.err());
@@ -155,15 +154,15 @@ class TensorRtCommandsTest {
         Path plan = dir.resolve("m.plan");
         Files.write(plan, new byte[] {1, 2, 3});
         Path json = dir.resolve("never.json");
-        String line = oneLineError(RuntimeCommandsTest.run("profile", plan.toString(), "--layers", "--json",
+        String line = oneLineError(CliRun.of("profile", plan.toString(), "--layers", "--json",
                 json.toString()));
         assertTrue(line.startsWith("vitrt profile: error: TensorRT cannot run here: missing"), line);
         assertTrue(line.contains("-Ptensorrt"), line);
         assertFalse(Files.exists(json));
 
-        line = oneLineError(RuntimeCommandsTest.run("profile", plan.toString(), "--backend", "onnxruntime"));
+        line = oneLineError(CliRun.of("profile", plan.toString(), "--backend", "onnxruntime"));
         assertTrue(line.contains("is a TensorRT plan; ONNX Runtime runs .onnx files"), line);
-        line = oneLineError(RuntimeCommandsTest.run("profile", dir.resolve("missing.plan").toString()));
+        line = oneLineError(CliRun.of("profile", dir.resolve("missing.plan").toString()));
         assertTrue(line.endsWith("no such plan file: " + dir.resolve("missing.plan")), line);
     }
 
@@ -172,11 +171,11 @@ class TensorRtCommandsTest {
         assumeNoTensorRt();
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         long before = countProfileTemps(tmp);
-        String line = oneLineError(RuntimeCommandsTest.run("profile", "no_such_model", "--backend", "tensorrt",
+        String line = oneLineError(CliRun.of("profile", "no_such_model", "--backend", "tensorrt",
                 "--precision", "fp16"));
         assertTrue(line.startsWith("vitrt profile: error: TensorRT cannot run here: missing"), line);
         assertTrue(line.contains("-Ptensorrt"), line);
-        line = oneLineError(RuntimeCommandsTest.run("profile", tiny.toString(), "--backend", "tensorrt"));
+        line = oneLineError(CliRun.of("profile", tiny.toString(), "--backend", "tensorrt"));
         assertTrue(line.startsWith("vitrt profile: error: TensorRT cannot run here"), line);
         assertEquals(before, countProfileTemps(tmp), "no temporary engine folder made");
     }
@@ -184,16 +183,16 @@ class TensorRtCommandsTest {
     @Test
     void profileAutoFallsBackToOnnxRuntimeAndSaysSo() {
         assumeNoTensorRt();
-        Run r = RuntimeCommandsTest.run("profile", tiny.toString(), "--warmup", "1", "--iterations", "3",
+        CliRun r = CliRun.of("profile", tiny.toString(), "--warmup", "1", "--iterations", "3",
                 "--threads", "1");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("vitrt profile: backend onnxruntime (auto: falling back to ONNX Runtime: TensorRT"
                 + " cannot run here"), r.err());
         assertTrue(r.out().contains("tiny on onnxruntime"), r.out());
 
-        String line = oneLineError(RuntimeCommandsTest.run("profile", tiny.toString(), "--layers"));
+        String line = oneLineError(CliRun.of("profile", tiny.toString(), "--layers"));
         assertTrue(line.contains("--layers lists a TensorRT engine's layers"), line);
-        line = oneLineError(RuntimeCommandsTest.run("profile", tiny.toString(), "--backend", "onnxruntime",
+        line = oneLineError(CliRun.of("profile", tiny.toString(), "--backend", "onnxruntime",
                 "--precision", "fp16"));
         assertTrue(line.contains("--precision applies to engines built for TensorRT"), line);
     }
