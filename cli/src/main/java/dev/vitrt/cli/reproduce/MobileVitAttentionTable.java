@@ -219,9 +219,9 @@ public final class MobileVitAttentionTable implements ReproTable {
                 + "MobileViTv2-1.0 with the attention swapped, so the comparison is of orderings and ratios, not of "
                 + "absolute times. The paper's module-level CPU timings against k (its Fig. 1) are a plot without "
                 + "published numbers, so there is no paper column for the sweep.");
-        notes.add("Linformer here (the zoo's) projects keys and values to k/4 tokens, so its scores grow as k^2/4: "
-                + "quadratic like MHA, a quarter of its size; the paper's Linformer projects to a fixed number of "
-                + "tokens p, which is linear in k.");
+        notes.add("Linformer here (the zoo's) projects keys and values to a fixed 64 tokens (k/4 at the first block at "
+                + "256x256), so its scores grow linearly in k, as Linformer intends; its projection weights are sized "
+                + "for each input size's k.");
         notes.add("Tokens k: patches per attention at the first MobileViTv2 block (stride 8, 2x2 patches): (size/16)^2."
                 + " Attention part: the layers tagged as the block's attention part (" + attentionParts(variants)
                 + "), their share of a short profiled pass (" + Bench.PROFILE_RUNS + " runs) applied to the "

@@ -6,7 +6,7 @@ public enum AttentionKind {
     SEPARABLE("MobileViTv2Block", "SeparableAttention"),
     /** Transformer multi-head self-attention among the patches (quadratic in their number). */
     MHA("MobileViTv2BlockMHA", "MHSA"),
-    /** Linformer attention: keys and values projected to a quarter of the patches. */
+    /** Linformer attention: keys and values projected to a fixed 64 tokens (linear in the patches). */
     LINFORMER("MobileViTv2BlockLinformer", "LinformerAttention");
 
     private final String blockType;

@@ -20,7 +20,7 @@ public final class MobileViTv2Ablation implements ZooFamily {
                 entry("mobilevitv2_100_mha", AttentionKind.MHA,
                         "mobilevitv2_100 with Transformer multi-head self-attention (4 heads) among the patches, O(k^2)"),
                 entry("mobilevitv2_100_linformer", AttentionKind.LINFORMER,
-                        "mobilevitv2_100 with Linformer attention (keys, values projected to k/4 patches)"));
+                        "mobilevitv2_100 with Linformer attention (keys, values projected to 64 tokens, O(k))"));
     }
 
     private static ZooEntry entry(String name, AttentionKind attention, String description) {

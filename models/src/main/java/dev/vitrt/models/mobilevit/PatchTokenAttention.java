@@ -12,7 +12,8 @@ import dev.vitrt.models.zoo.ModelContext;
  * The baselines of the MobileViTv2 paper's attention comparison (its Table 1), in the same place as the separable
  * attention: multi-head self-attention among the N patches at each of the P pixel positions of a patch (as
  * MobileViT v1 does), either full (token-by-token scores, O(N^2)) or Linformer's (keys and values projected along
- * the token axis from N to {@code N / 4}, O(N k)).
+ * the token axis from N to a fixed {@code k = 64} tokens, O(N k): linear in N, as Linformer intends; at the default
+ * 256x256 input the first block has N = 256, so k = N / 4 there).
  *
  * <p>Not timm models: keys ({@code qkv_proj} with 3d outputs, {@code out_proj}, Linformer's {@code proj_k},
  * {@code proj_v}) are ours; weights are random unless given. The unfolded layout [B, heads * P, N, head_dim] is
@@ -20,7 +21,8 @@ import dev.vitrt.models.zoo.ModelContext;
  */
 final class PatchTokenAttention {
     static final int HEADS = 4;
-    static final int LINFORMER_RATIO = 4;
+    /** Linformer's projected length k (fixed, so the cost is linear in the patches; never more than N). */
+    static final int LINFORMER_TOKENS = 64;
 
     private PatchTokenAttention() {
     }
@@ -51,7 +53,7 @@ final class PatchTokenAttention {
             Tensor v = tokens(g, parts[2], b, hd, nh, ph, nw, pw, n, p);
             Tensor kt = g.transpose(k, 0, 1, 3, 2); // [B, hP, hd, N]
             if (linformer) {
-                long kp = Math.max(1, n / LINFORMER_RATIO);
+                long kp = Math.min(n, LINFORMER_TOKENS);
                 Params prm = ctx.params();
                 float[] e = prm.param(prefix + ".proj_k.weight", new long[] {n, kp}, Params.Init.FAN_IN);
                 float[] f = prm.param(prefix + ".proj_v.weight", new long[] {kp, n}, Params.Init.FAN_IN);
