@@ -25,6 +25,17 @@ final class ModelSource {
     private ModelSource() {
     }
 
+    /** Fails fast, before any expensive work, when MODEL is neither an existing .onnx file nor a zoo name. */
+    static void check(String modelOrFile) throws IOException {
+        if (modelOrFile.endsWith(".onnx")) {
+            if (!Files.isRegularFile(Path.of(modelOrFile))) {
+                throw new IOException("no such ONNX file: " + modelOrFile);
+            }
+        } else {
+            Zoo.get(modelOrFile);
+        }
+    }
+
     static Path resolve(String modelOrFile, Options options) throws IOException {
         Path p = Path.of(modelOrFile);
         if (modelOrFile.endsWith(".onnx")) {

@@ -110,6 +110,9 @@ final class ProfileCommand implements Callable<Integer> {
         }
         // decide the backend (TensorRT's availability first: cheap, and it decides everything after it)
         boolean plan = isPlan(model);
+        if (!plan) {
+            ModelSource.check(model);
+        }
         Backends.Choice choice;
         if (plan) {
             if (kind == BackendKind.ONNXRUNTIME) {
