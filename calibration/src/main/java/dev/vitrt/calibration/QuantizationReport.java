@@ -4,6 +4,7 @@ import dev.vitrt.calibration.data.CalibrationData;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.compare.OutputComparison;
 import dev.vitrt.runtime.Progress;
 import java.io.IOException;
 import java.util.Arrays;
@@ -49,49 +50,25 @@ public record QuantizationReport(int samples, double minCosine, double meanCosin
         String in = a.singleInput().name();
         for (int s = 0; s < samples; s++) {
             FloatTensor x = data.batch(s, 1);
-            float[] ya = first(a.run(Map.of(in, x)));
-            float[] yb = first(b.run(Map.of(in, x)));
-            double c = cosine(ya, yb);
-            min = Math.min(min, c);
-            sum += c;
-            for (int i = 0; i < ya.length; i++) {
-                maxAbs = Math.max(maxAbs, Math.abs(ya[i] - yb[i]));
-            }
-            if (argmax(ya) == argmax(yb)) {
+            OutputComparison c = OutputComparison.of(first(a.run(Map.of(in, x))), first(b.run(Map.of(in, x))));
+            min = Math.min(min, c.cosine());
+            sum += c.cosine();
+            maxAbs = Math.max(maxAbs, c.maxAbsDiff());
+            if (c.top1Agreement() == 1.0) {
                 agree++;
             }
         }
         return new Accuracy(min, sum / samples, maxAbs, (double) agree / samples);
     }
 
-    private static float[] first(Map<String, FloatTensor> out) {
-        return out.values().iterator().next().data();
+    private static FloatTensor first(Map<String, FloatTensor> out) {
+        return out.values().iterator().next();
     }
 
-    /** Cosine similarity; two all-zero vectors count as identical. */
+    /** Cosine similarity of two flat vectors (as {@link OutputComparison} computes it). */
     public static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        if (na == 0 && nb == 0) {
-            return 1;
-        }
-        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
-    }
-
-    static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return OutputComparison.of(new FloatTensor(new long[] {a.length}, a), new FloatTensor(new long[] {b.length}, b))
+                .cosine();
     }
 
     /** Per-run milliseconds of each backend, runs interleaved so that machine noise hits both alike. */
