@@ -3,7 +3,7 @@ package dev.vitrt.calibration;
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import dev.vitrt.calibration.onnx.OnnxTensors;
+import dev.vitrt.models.onnx.OnnxTensors;
 import java.util.Arrays;
 import java.util.Random;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
-import dev.vitrt.calibration.onnx.OnnxTensors;
+import dev.vitrt.models.onnx.OnnxTensors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -4,7 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import dev.vitrt.calibration.onnx.OnnxTensors;
+import dev.vitrt.models.onnx.OnnxTensors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

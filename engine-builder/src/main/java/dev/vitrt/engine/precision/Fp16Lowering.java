@@ -1,6 +1,7 @@
 package dev.vitrt.engine.precision;
 
 import dev.vitrt.models.onnx.Float16;
+import dev.vitrt.models.onnx.OnnxTensors;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -538,7 +539,7 @@ public final class Fp16Lowering {
             if (c.getDataType() == want) {
                 return c.toBuilder().setName(name).build();
             }
-            float[] values = Tensors.floats(c);
+            float[] values = OnnxTensors.floats(c);
             TensorProto.Builder b = c.toBuilder().setName(name).clearFloatData().clearInt32Data().clearRawData()
                     .setDataType(want);
             if (want == F16) {

@@ -9,7 +9,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import dev.vitrt.calibration.onnx.OnnxTensors;
+import dev.vitrt.models.onnx.OnnxTensors;
 import java.util.Random;
 
 /**

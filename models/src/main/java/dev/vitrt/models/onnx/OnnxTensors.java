@@ -1,4 +1,4 @@
-package dev.vitrt.calibration.onnx;
+package dev.vitrt.models.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -6,7 +6,10 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Reading and making ONNX initializers: float32 and float16 values in, float32 and int8 tensors out. */
+/**
+ * Reading and making ONNX initializers on the protobuf classes: float32 and float16 values in (raw or typed fields),
+ * float32 and int8 tensors out. Shared by the passes that rewrite graphs (Q/DQ insertion, FP16 lowering).
+ */
 public final class OnnxTensors {
     private OnnxTensors() {
     }
@@ -39,21 +42,25 @@ public final class OnnxTensors {
         float[] out = new float[n];
         if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
             if (!t.getRawData().isEmpty()) {
+                checkSize(t, t.getRawData().size(), 4L * n);
                 t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
             } else {
+                checkSize(t, t.getFloatDataCount(), n);
                 for (int i = 0; i < n; i++) {
                     out[i] = t.getFloatData(i);
                 }
             }
         } else if (t.getDataType() == TensorProto.DataType.FLOAT16_VALUE) {
             if (!t.getRawData().isEmpty()) {
+                checkSize(t, t.getRawData().size(), 2L * n);
                 ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < n; i++) {
-                    out[i] = halfToFloat(b.getShort());
+                    out[i] = Float16.toFloat(b.getShort());
                 }
             } else {
+                checkSize(t, t.getInt32DataCount(), n);
                 for (int i = 0; i < n; i++) {
-                    out[i] = halfToFloat((short) t.getInt32Data(i));
+                    out[i] = Float16.toFloat((short) t.getInt32Data(i));
                 }
             }
         } else {
@@ -63,20 +70,11 @@ public final class OnnxTensors {
         return out;
     }
 
-    /** IEEE 754 binary16 bits to float (Java 17 has no Float.float16ToFloat). */
-    public static float halfToFloat(short bits) {
-        int h = bits & 0xffff;
-        int sign = (h & 0x8000) << 16;
-        int exp = (h >>> 10) & 0x1f;
-        int mant = h & 0x3ff;
-        if (exp == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13)); // inf or NaN
+    private static void checkSize(TensorProto t, long have, long want) {
+        if (have != want) {
+            throw new IllegalArgumentException("initializer '" + t.getName() + "' holds " + have + " data entries for "
+                    + "dims " + t.getDimsList() + " (expected " + want + ")");
         }
-        if (exp == 0) {
-            float v = mant * 0x1p-24f; // subnormal (or zero)
-            return sign != 0 ? -v : v;
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
     /** A float32 initializer. */
