@@ -1,5 +1,7 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.models.onnx.OnnxModels;
+
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.vitrt.calibration.Calibration;
 import dev.vitrt.calibration.QuantizationReport;
@@ -135,7 +137,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
 
         Path fp32Path = ModelSource.resolve(model, new ModelSource.Options(null, null, weights, null));
-        ModelProto fp32 = ModelProto.parseFrom(Files.readAllBytes(fp32Path));
+        ModelProto fp32 = OnnxModels.read(fp32Path);
         String fingerprint = ModelFingerprint.of(fp32);
         QdqPlan plan = QdqPlanner.plan(fp32, new QdqOptions(qdqTarget, filter));
         BackendOptions backendOptions = BackendOptions.defaults();

@@ -1,6 +1,7 @@
 package dev.vitrt.cli;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.vitrt.models.onnx.OnnxModels;
+
 import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.engine.trt.EngineBuilder;
@@ -205,7 +206,7 @@ final class ProfileCommand implements Callable<Integer> {
     private Path buildTemporaryEngine() throws Exception {
         Path onnx = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null));
         Precision p = precision != null ? precision
-                : TensorRtQdq.hasQdq(ModelProto.parseFrom(Files.readAllBytes(onnx))) ? Precision.INT8 : Precision.FP32;
+                : TensorRtQdq.hasQdq(OnnxModels.read(onnx)) ? Precision.INT8 : Precision.FP32;
         BuildOptions o = BuildOptions.defaults(p);
         o = new BuildOptions(p, new BatchRange(batch, batch, batch), inputSize, o.workspaceMiB(),
                 o.optimizationLevel(), null, o.hardwareCompatibility(), false);

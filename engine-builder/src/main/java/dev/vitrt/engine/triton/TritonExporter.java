@@ -1,5 +1,7 @@
 package dev.vitrt.engine.triton;
 
+import dev.vitrt.models.onnx.OnnxModels;
+
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -11,7 +13,6 @@ import dev.vitrt.engine.triton.TritonModelConfig.Kind;
 import dev.vitrt.engine.triton.TritonModelConfig.Platform;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public final class TritonExporter {
     /** Like {@link #configForOnnx(Path, TritonExportOptions)}; {@code origin} says where the graph came from. */
     public static TritonModelConfig configForOnnx(Path onnx, String origin, TritonExportOptions options)
             throws IOException {
-        ModelProto m = readOnnx(onnx);
+        ModelProto m = OnnxModels.read(onnx);
         Set<String> initializers = new HashSet<>();
         for (TensorProto t : m.getGraph().getInitializerList()) {
             initializers.add(t.getName());
@@ -253,18 +254,6 @@ public final class TritonExporter {
         }
         return new SourceTensor(v.getName(), TritonDataType.ofOnnx(v.getType().getTensorType().getElemType(), what),
                 dims);
-    }
-
-    private static ModelProto readOnnx(Path onnx) throws IOException {
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(onnx), 1 << 16)) {
-            ModelProto m = ModelProto.parseFrom(in);
-            if (!m.hasGraph()) {
-                throw new IOException(onnx + ": not an ONNX model (no graph)");
-            }
-            return m;
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IOException(onnx + ": not a valid ONNX model (" + e.getMessage() + ")", e);
-        }
     }
 
     private static String stem(Path p) {

@@ -1,5 +1,7 @@
 package dev.vitrt.engine.trt;
 
+import dev.vitrt.models.onnx.OnnxModels;
+
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.vitrt.engine.int8.Int8Calibration;
 import dev.vitrt.engine.int8.TensorRtQdq;
@@ -7,7 +9,6 @@ import dev.vitrt.engine.precision.Fp16Lowering;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,12 +51,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
         if (calibration != null && o.precision() != Precision.INT8) {
             throw new IllegalArgumentException("--calib-data only applies to --precision int8");
         }
-        ModelProto model;
-        try {
-            model = ModelProto.parseFrom(Files.readAllBytes(onnx));
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IOException(onnx + ": not an ONNX model (" + e.getMessage() + ")", e);
-        }
+        ModelProto model = OnnxModels.read(onnx);
         String name = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
         GraphInfo original = GraphInfo.of(model, name);
         List<String> notes = new ArrayList<>();
