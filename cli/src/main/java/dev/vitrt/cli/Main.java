@@ -40,6 +40,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        CliLogging.install(java.util.Arrays.asList(args).contains("--verbose"));
         System.exit(commandLine().execute(args));
     }
 }

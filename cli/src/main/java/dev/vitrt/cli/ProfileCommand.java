@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
                         + " the graph's vitrt.blocks tags. Time no block claims is shown as 'other'.",
                 "A .plan file (from `vitrt build-engine`) runs on TensorRT; with --backend tensorrt a zoo model or"
                         + " .onnx file is built into a temporary engine first. TensorRT needs an NVIDIA GPU and the"
-                        + " TensorRT 10 natives (-Ptensorrt build, or a system TensorRT 10.x)."})
+                        + " TensorRT 11 natives (-Ptensorrt build, or a system TensorRT 11.2+); see `vitrt doctor`."})
 final class ProfileCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx|FILE.plan",
@@ -219,7 +219,7 @@ final class ProfileCommand implements Callable<Integer> {
         Path plan = dir.resolve(graph.info().model() + "-" + p.label() + ".plan");
         plan.toFile().deleteOnExit();
         dev.vitrt.runtime.tensorrt.PlanManifest.pathFor(plan).toFile().deleteOnExit();
-        EngineBuilder.build(graph, onnx, o, plan, System.err);
+        EngineBuildProgress.build(graph, onnx, o, plan);
         return plan;
     }
 

@@ -91,7 +91,7 @@ class TensorRtCommandsTest {
         String line = oneLineError(CliRun.of("build-engine", "no_such_model", "--precision", "int8",
                 "--calib-data", "synthetic", "--samples", "8", "-o", out.resolve("m.plan").toString()));
         assertTrue(line.startsWith("vitrt build-engine: error: TensorRT cannot run here: missing"), line);
-        assertTrue(line.contains("-Ptensorrt") && line.contains("TensorRT 10"), line);
+        assertTrue(line.contains("-Ptensorrt") && line.contains("TensorRT 11"), line);
         assertEquals(0, filesIn(out), "no plan, manifest or temporary file");
     }
 

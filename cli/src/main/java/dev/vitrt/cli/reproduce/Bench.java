@@ -2,6 +2,7 @@ package dev.vitrt.cli.reproduce;
 
 import dev.vitrt.engine.precision.Fp16Lowering;
 import dev.vitrt.engine.trt.BuildOptions;
+import dev.vitrt.engine.trt.BuildListener;
 import dev.vitrt.engine.trt.EngineBuilder;
 import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.models.onnx.OnnxWriter;
@@ -104,7 +105,7 @@ public final class Bench {
                         try {
                             EngineBuilder.build(onnx, new BuildOptions(Precision.parse(precision),
                                     new PlanManifest.BatchRange(r.batch(), r.batch(), r.batch()), null, 4096, 3, null,
-                                    "none", false), file, System.err);
+                                    "none", false), file, BuildListener.NONE);
                         } catch (TensorRtUnavailableException e) {
                             throw new BackendException("TensorRT backend unavailable: " + e.getMessage(), e);
                         }

@@ -36,7 +36,8 @@ class TensorRtBackendSupportTest {
         BackendException e = assertThrows(BackendException.class,
                 () -> TensorRtBackend.open(plan, BackendOptions.defaults()));
         assertEquals(1, e.getMessage().lines().count());
-        assertTrue(e.getMessage().contains("libnvinfer"), e.getMessage());
+        assertTrue(e.getMessage().matches(".*lib[a-zA-Z_]+\\.so\\.[0-9]+.*|.*no CUDA device.*"),
+                "names the missing library or device: " + e.getMessage());
 
         e = assertThrows(BackendException.class, () -> Backends.choose(BackendKind.TENSORRT, plan));
         assertTrue(e.getMessage().contains("TensorRT cannot run here"), e.getMessage());

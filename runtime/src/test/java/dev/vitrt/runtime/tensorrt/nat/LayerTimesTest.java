@@ -4,16 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The native collector TensorRT reports layer times to. Without TensorRT, the reports are made the way TensorRT
- * makes them: a virtual call through the {@code IProfiler} pointer handed to {@code setProfiler}.
+ * VitRT's native TensorRT helper without TensorRT: layer times reported the way TensorRT reports them (a virtual call
+ * through the {@code IProfiler} pointer handed to {@code setProfiler}), and objects destroyed through the virtual
+ * destructor in {@code INoCopy}'s place. TensorRtHeaderTwinTest checks both against TensorRT's own headers.
  */
 class LayerTimesTest {
     @Test
     void collectsReportsMadeThroughTheProfilerInterface() {
-        assumeTrue(LayerTimes.load() == null, "native collector not built here: " + LayerTimes.load());
+        assumeTrue(NativeTensorRt.load() == null, "native helper not built here: " + NativeTensorRt.load());
         try (LayerTimes t = new LayerTimes()) {
             assertNotEquals(0, t.asProfiler().address());
             LayerTimes.reportThroughInterface(t.asProfiler(), "stem.conv/Conv + stem.act/Relu", 0.25f);
@@ -26,5 +28,17 @@ class LayerTimesTest {
             t.clear();
             assertEquals(0, t.size());
         }
+    }
+
+    @Test
+    void destroysThroughTheVirtualDestructor() {
+        assumeTrue(NativeTensorRt.load() == null, "native helper not built here: " + NativeTensorRt.load());
+        int before = NativeTensorRt.fakeNoCopyDestroyed();
+        Pointer a = NativeTensorRt.newFakeNoCopy();
+        Pointer b = NativeTensorRt.newFakeNoCopy();
+        NativeTensorRt.destroyNoCopy(a);
+        assertEquals(before + 1, NativeTensorRt.fakeNoCopyDestroyed());
+        NativeTensorRt.destroyNoCopy(b);
+        assertEquals(before + 2, NativeTensorRt.fakeNoCopyDestroyed());
     }
 }
