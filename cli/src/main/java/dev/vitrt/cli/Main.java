@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
                 BuildEngineCommand.class,
                 TritonExportCommand.class,
                 ReproduceCommand.class,
+                DoctorCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
