@@ -60,6 +60,11 @@ final class ProfileCommand implements Callable<Integer> {
             description = "TensorRT: also print the engine's layers as TensorRT's IEngineInspector describes them.")
     boolean layers;
 
+    @Option(names = "--cuda-graph", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"TensorRT: replay the timed runs' enqueue as a CUDA graph, as trtexec does by default",
+                    "(default: on; --no-cuda-graph enqueues each run)."})
+    boolean cudaGraph;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Images per run (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -157,7 +162,8 @@ final class ProfileCommand implements Callable<Integer> {
         } else {
             file = ModelSource.resolve(model, new ModelSource.Options(inputSize, batch, null, null));
         }
-        try (Backend b = Backends.open(file, choice, BackendOptions.defaults().withIntraOpThreads(threads))) {
+        BackendOptions opts = BackendOptions.defaults().withIntraOpThreads(threads).withCudaGraph(cudaGraph);
+        try (Backend b = Backends.open(file, choice, opts)) {
             if (layers && b instanceof TensorRtBackend trt) {
                 List<String> info = trt.engineLayers(false);
                 System.out.printf(Locale.ROOT, "engine layers (TensorRT IEngineInspector, %d):%n", info.size());
@@ -184,7 +190,7 @@ final class ProfileCommand implements Callable<Integer> {
             }
             ProfileReport report = new ProfileReport(modelName(b, model), b.name(), b.device(),
                     ProfileReport.precisionOf(b.metadata(), r.layers()), actualBatch, actualSize, r.latency(),
-                    r.blocks(), r.layerScale());
+                    r.blocks(), r.layerScale(), r.gpu());
             System.out.print(ProfileReports.console(report));
             if (json != null) {
                 ProfileReports.writeJson(json, report);

@@ -1,5 +1,6 @@
 package dev.vitrt.runtime.report;
 
+import dev.vitrt.runtime.bench.GpuTiming;
 import dev.vitrt.runtime.bench.LatencyStats;
 import dev.vitrt.runtime.profile.BlockProfile;
 import dev.vitrt.runtime.profile.LayerTimings;
@@ -18,9 +19,17 @@ import java.util.Set;
  * @param latency    end-to-end latency of plain (unprofiled) runs
  * @param blocks     per-block times, or null when the backend could not profile layers
  * @param layerScale factor applied to profiled layer times (see {@code ModelProfiler}); NaN without blocks
+ * @param gpu        on a GPU: the GPU compute time of the same plain runs (CUDA events around the enqueue) and whether
+ *                   they replayed a CUDA graph; null on a CPU backend
  */
 public record ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
-                            LatencyStats latency, BlockProfile blocks, double layerScale) {
+                            LatencyStats latency, BlockProfile blocks, double layerScale, GpuTiming gpu) {
+
+    /** A report without GPU compute times (a CPU backend). */
+    public ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
+                         LatencyStats latency, BlockProfile blocks, double layerScale) {
+        this(model, backend, device, precision, batch, inputSize, latency, blocks, layerScale, null);
+    }
 
     /** Sum of block times as a percentage of the end-to-end mean (NaN without blocks). */
     public double blockSumPercent() {
