@@ -60,8 +60,8 @@ final class DoctorCommand implements Callable<Integer> {
                 + orDash(trt.cudaDriver()) + ", NVIDIA driver " + (trt.nvidiaDriver() != null ? trt.nvidiaDriver()
                 : "not found (/proc/driver/nvidia/version)"));
         if (trt.gpus().isEmpty()) {
-            out.println("GPUs           no CUDA device" + (trt.deviceProblem() != null ? ": " + trt.deviceProblem()
-                    : trt.cudaRuntime() == null ? " found (the CUDA runtime did not load)" : ""));
+            out.println("GPUs           " + (trt.deviceProblem() != null ? trt.deviceProblem()
+                    : "no CUDA device found" + (trt.cudaRuntime() == null ? " (the CUDA runtime did not load)" : "")));
         } else {
             for (TensorRtAvailability.Gpu g : trt.gpus()) {
                 out.printf(Locale.ROOT, "GPU %-10d %s, compute capability %s, %.1f GiB%n", g.index(), g.name(),

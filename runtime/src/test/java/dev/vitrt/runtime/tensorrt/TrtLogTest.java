@@ -3,6 +3,9 @@ package dev.vitrt.runtime.tensorrt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -46,6 +49,30 @@ class TrtLogTest {
             }
             TrtLog.dispatch(1, "outer");
             assertEquals(List.of("inner", "outer"), outer.errors());
+        }
+    }
+
+    /**
+     * Where TensorRT's natives load (also without a GPU, e.g. with an empty libcuda.so.1), TensorRT itself reports
+     * through the one process logger: two runtimes created in turn both report CUDA's failure to it, and the invalid
+     * pointer createInferRuntime returns then is refused.
+     */
+    @Test
+    void tensorRtReportsThroughTheOneProcessLogger() {
+        assumeTrue(TensorRtAvailability.check().tensorRtVersion() != null,
+                "TensorRT's natives did not load: " + TensorRtAvailability.check().reason());
+        assumeTrue(TensorRtAvailability.check().gpus().isEmpty(), "a GPU is here: creating a runtime would succeed");
+        assertSame(TrtLog.logger(), TrtLog.logger());
+        for (int i = 0; i < 2; i++) {
+            try (TrtLog.Operation op = TrtLog.begin(null)) {
+                org.bytedeco.tensorrt.nvinfer.IRuntime r =
+                        org.bytedeco.tensorrt.global.nvinfer.createInferRuntime(TrtLog.logger());
+                assertTrue(op.errors().stream().anyMatch(e -> e.contains("CUDA initialization failure")),
+                        op.errors().toString());
+                TensorRtException e = assertThrows(TensorRtException.class,
+                        () -> TensorRtBackend.checkCreated(r, "a runtime", op));
+                assertTrue(e.getMessage().startsWith("TensorRT could not create a runtime: "), e.getMessage());
+            }
         }
     }
 
