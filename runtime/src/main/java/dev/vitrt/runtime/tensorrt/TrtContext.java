@@ -157,7 +157,7 @@ final class TrtContext {
             bound = shapes;
             // TensorRT does shape-dependent set-up on the first enqueue after a shape change: do it before any timing
             // and before a graph capture, which must not see it
-            execute(null, false, log);
+            execute(shapes, false, log);
         }
     }
 
