@@ -96,23 +96,10 @@ public final class ProfileReports {
         o.put("batch", r.batch());
         o.put("input_size", r.inputSize());
         LatencyStats l = r.latency();
-        ObjectNode lat = o.putObject("latency_ms");
-        lat.put("mean", round(l.mean()));
-        lat.put("p50", round(l.p50()));
-        lat.put("p90", round(l.p90()));
-        lat.put("p99", round(l.p99()));
-        lat.put("min", round(l.min()));
-        lat.put("max", round(l.max()));
+        putStats(o.putObject("latency_ms"), l);
         o.put("throughput_ips", round(l.throughputIps()));
         if (r.gpu() != null) {
-            LatencyStats c = r.gpu().compute();
-            ObjectNode gpu = o.putObject("gpu_compute_ms");
-            gpu.put("mean", round(c.mean()));
-            gpu.put("p50", round(c.p50()));
-            gpu.put("p90", round(c.p90()));
-            gpu.put("p99", round(c.p99()));
-            gpu.put("min", round(c.min()));
-            gpu.put("max", round(c.max()));
+            putStats(o.putObject("gpu_compute_ms"), r.gpu().compute());
             o.put("cuda_graph", r.gpu().cudaGraph());
             if (r.gpu().note() != null) {
                 o.put("cuda_graph_note", r.gpu().note());
@@ -142,6 +129,15 @@ public final class ProfileReports {
         }
     }
 
+    private static void putStats(ObjectNode o, LatencyStats s) {
+        o.put("mean", round(s.mean()));
+        o.put("p50", round(s.p50()));
+        o.put("p90", round(s.p90()));
+        o.put("p99", round(s.p99()));
+        o.put("min", round(s.min()));
+        o.put("max", round(s.max()));
+    }
+
     /** CSV: one row per block type, part and latency statistic ({@code kind,name,part,count,ms,ms_per_block,share}). */
     public static String csv(ProfileReport r) {
         StringBuilder sb = new StringBuilder("kind,name,part,count,ms,ms_per_block,share\n");
@@ -157,21 +153,20 @@ public final class ProfileReports {
             }
         }
         LatencyStats l = r.latency();
-        for (String[] kv : List.of(new String[] {"mean", fmt(l.mean())}, new String[] {"p50", fmt(l.p50())},
-                new String[] {"p90", fmt(l.p90())}, new String[] {"p99", fmt(l.p99())},
-                new String[] {"min", fmt(l.min())}, new String[] {"max", fmt(l.max())})) {
-            sb.append("latency,").append(kv[0]).append(",,,").append(kv[1]).append(",,\n");
-        }
+        csvStats(sb, "latency", l);
         if (r.gpu() != null) {
-            LatencyStats c = r.gpu().compute();
-            for (String[] kv : List.of(new String[] {"mean", fmt(c.mean())}, new String[] {"p50", fmt(c.p50())},
-                    new String[] {"p90", fmt(c.p90())}, new String[] {"p99", fmt(c.p99())},
-                    new String[] {"min", fmt(c.min())}, new String[] {"max", fmt(c.max())})) {
-                sb.append("gpu_compute,").append(kv[0]).append(",,,").append(kv[1]).append(",,\n");
-            }
+            csvStats(sb, "gpu_compute", r.gpu().compute());
         }
         sb.append("throughput_ips,").append(fmt(l.throughputIps())).append(",,,,,\n");
         return sb.toString();
+    }
+
+    private static void csvStats(StringBuilder sb, String kind, LatencyStats s) {
+        for (String[] kv : List.of(new String[] {"mean", fmt(s.mean())}, new String[] {"p50", fmt(s.p50())},
+                new String[] {"p90", fmt(s.p90())}, new String[] {"p99", fmt(s.p99())},
+                new String[] {"min", fmt(s.min())}, new String[] {"max", fmt(s.max())})) {
+            sb.append(kind).append(',').append(kv[0]).append(",,,").append(kv[1]).append(",,\n");
+        }
     }
 
     /** One self-contained HTML page (no scripts, no external files) with an inline SVG bar chart of block shares. */

@@ -134,9 +134,9 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         }
         TrtObjects objects = new TrtObjects();
         try (TrtLog.Operation log = TrtLog.begin(null)) {
-            IRuntime runtime = objects.own(Kind.RUNTIME, nvinfer.createInferRuntime(TrtLog.logger()), "a runtime",
-                    log.lastErrorOrNone());
-            checkCreated(runtime, "a runtime", log);
+            IRuntime created = nvinfer.createInferRuntime(TrtLog.logger());
+            checkCreated(created, "a runtime", log); // before owning: an invalid pointer must never be destroyed
+            IRuntime runtime = objects.own(Kind.RUNTIME, created, "a runtime", log.lastErrorOrNone());
             ICudaEngine engine;
             try (BytePointer data = new BytePointer(bytes)) {
                 engine = runtime.deserializeCudaEngine(data, bytes.length);
@@ -211,20 +211,14 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
     @Override
     public Map<String, FloatTensor> run(Map<String, FloatTensor> in) throws BackendException {
         checkInputs(in);
-        Lock r = lock.readLock();
-        r.lock();
-        try {
-            ensureOpen();
-            Cuda.setDevice(device);
+        return whileOpen(() -> {
             TrtContext c = take();
             try {
                 return c.run(in);
             } finally {
                 give(c);
             }
-        } finally {
-            r.unlock();
-        }
+        });
     }
 
     /**
@@ -236,11 +230,7 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
     @Override
     public PreparedRun prepare(Map<String, FloatTensor> in) throws BackendException {
         checkInputs(in);
-        Lock r = lock.readLock();
-        r.lock();
-        try {
-            ensureOpen();
-            Cuda.setDevice(device);
+        return whileOpen(() -> {
             TrtContext c = take();
             try {
                 c.bind(in);
@@ -252,9 +242,7 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
                 throw e;
             }
             return new TrtPreparedRun(this, c);
-        } finally {
-            r.unlock();
-        }
+        });
     }
 
     /** Runs {@code task} on an open backend's GPU, excluding {@link #close()} while it runs. */

@@ -92,7 +92,8 @@ public final class TrtObjects implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("TensorRT objects already destroyed");
         }
-        if (object == null || object.isNull()) {
+        if (object == null || object.isNull() || Long.compareUnsigned(object.address(), 1 << 16) < 0) {
+            // null, or what TensorRT returns when CUDA fails: a small offset from null that is no object
             throw new TensorRtException("TensorRT could not create " + what + ": " + why);
         }
         owned.add(new Owned(kind, object, made++));

@@ -76,6 +76,8 @@ class TrtObjectsTest {
             assertEquals("TensorRT could not create a runtime: CUDA initialization failure with error: 35",
                     e.getMessage());
             assertThrows(TensorRtException.class, () -> o.own(Kind.ENGINE, new Fake("null", 0), "an engine", "x"));
+            // createInferRuntime's result when CUDA fails (recorded with TensorRT 11.2.1): never owned, never destroyed
+            assertThrows(TensorRtException.class, () -> o.own(Kind.RUNTIME, new Fake("bad", 0x228), "a runtime", "x"));
             assertEquals(0, o.size());
         }
         assertEquals(List.of(), destroyed);
