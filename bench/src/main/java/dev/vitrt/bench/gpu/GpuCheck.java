@@ -56,10 +56,17 @@ public final class GpuCheck {
         root.set("host", json.valueToTree(HostInfo.collect()));
         TensorRtReport trt = TensorRtReport.collect();
         root.set("tensorrt", json.valueToTree(trt));
+        String stubs = System.getenv("VITRT_GPU_CHECK_STUBS");
+        if (stubs != null && !stubs.isBlank()) { // gpu/check found no cuBLAS/cuDNN and stood in for them
+            root.put("stood_in_libraries", stubs);
+        }
         line("VitRT GPU check: " + (trt.gpus().isEmpty() ? "no GPU" : trt.gpus().get(0).name() + " (compute capability "
                 + trt.gpus().get(0).computeCapability() + ")") + ", NVIDIA driver " + orDash(trt.nvidiaDriver())
                 + " (CUDA " + orDash(trt.cudaDriver()) + "), CUDA runtime " + orDash(trt.cudaRuntime()) + ", TensorRT "
                 + orDash(trt.tensorRtVersion()));
+        if (stubs != null && !stubs.isBlank()) {
+            line("cuBLAS/cuDNN not found on this machine; empty stand-ins loaded for: " + stubs);
+        }
         if (!trt.available()) {
             root.put("skipped", trt.reason());
             line("GPU part skipped: " + trt.reason());
