@@ -68,7 +68,7 @@ final class DoctorCommand implements Callable<Integer> {
                         g.computeCapability(), g.memoryBytes() / (double) (1L << 30));
             }
         }
-        out.println("Libraries      where the TensorRT and CUDA presets' libraries were found:");
+        out.println("Libraries      what the TensorRT and CUDA presets load, and from where:");
         trt.libraries().forEach((soname, where) -> out.printf(Locale.ROOT, "  %-22s %s%n", soname, where));
     }
 

@@ -328,14 +328,54 @@ public final class CudaLibraries {
         return "org.bytedeco:cuda:13.3-9.25-1.5.14:linux-x86_64";
     }
 
-    /** For reports: soname to where it was found ({@code not found} when in no searched folder). */
+    /**
+     * For reports: each library and where it came from: the file this process mapped ({@code /proc/self/maps}, the
+     * truth once the presets loaded), else where the search found it, else that it was not found.
+     */
     public static Map<String, String> describe(List<Found> found) {
+        Map<String, String> mapped = mappedFiles(Path.of("/proc/self/maps"));
         Map<String, String> m = new LinkedHashMap<>();
         for (Found f : found) {
-            m.put(f.library().soname(), f.bundled() ? "JavaCPP redist jar"
+            String soname = f.library().soname();
+            String loaded = mapped.get(soname);
+            m.put(soname, loaded != null ? "loaded " + loaded
+                    : f.bundled() ? "JavaCPP redist jar (not loaded yet)"
                     : f.path() == null ? "not in the searched folders"
-                    : f.path() + (f.loaded() ? " (loaded by path)" : ""));
+                    : f.path() + " (found, not loaded)");
+        }
+        String driver = mapped.get("libcuda.so.1");
+        if (driver != null) {
+            m.put("libcuda.so.1", "loaded " + driver);
         }
         return m;
+    }
+
+    /**
+     * The shared libraries mapped into this process, by soname: a mapped file {@code libcudart.so.13.0.96} counts for
+     * {@code libcudart.so.13}; only the presets' libraries and the driver's are looked for.
+     */
+    static Map<String, String> mappedFiles(Path maps) {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> wanted = new java.util.ArrayList<>();
+        PRESET_LIBRARIES.forEach(l -> wanted.add(l.soname()));
+        wanted.add("libcuda.so.1");
+        try {
+            for (String line : Files.readAllLines(maps)) {
+                int slash = line.indexOf('/');
+                if (slash < 0) {
+                    continue;
+                }
+                String file = line.substring(slash).strip();
+                String name = Path.of(file).getFileName().toString();
+                for (String soname : wanted) {
+                    if ((name.equals(soname) || name.startsWith(soname + ".")) && !out.containsKey(soname)) {
+                        out.put(soname, file);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: nothing to say
+        }
+        return out;
     }
 }

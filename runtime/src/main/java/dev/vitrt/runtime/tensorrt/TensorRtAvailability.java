@@ -94,20 +94,20 @@ public final class TensorRtAvailability {
 
     private static Status probe() {
         List<CudaLibraries.Found> found = CudaLibraries.preload();
-        Map<String, String> libraries = CudaLibraries.describe(found);
         Probe p = new Probe();
+        p.found = found;
         p.tensorRtAbsent = found.stream().anyMatch(f -> f.library().soname().startsWith("libnvinfer.so")
                 && !f.bundled() && f.path() == null);
         // JavaCPP's own JNI library first: without it every preset fails with a misleading message
         if (!p.load(org.bytedeco.javacpp.presets.javacpp.class)) {
-            return p.missing(libraries);
+            return p.missing();
         }
         if (!p.load(cudart.class)) {
-            return p.missing(libraries);
+            return p.missing();
         }
         p.queryCuda();
         if (!p.load(nvinfer.class)) {
-            return p.missing(libraries);
+            return p.missing();
         }
         int compiled = nvinfer.NV_TENSORRT_VERSION;
         p.trt = nvinfer.getInferLibMajorVersion() + "." + nvinfer.getInferLibMinorVersion() + "."
@@ -115,21 +115,21 @@ public final class TensorRtAvailability {
         String versionProblem = versionProblem(compiled, nvinfer.getInferLibMajorVersion(),
                 nvinfer.getInferLibMinorVersion());
         if (versionProblem != null) {
-            return p.status(false, "TensorRT cannot run here: " + versionProblem + "; " + HOW_TO_GET, null, libraries);
+            return p.status(false, "TensorRT cannot run here: " + versionProblem + "; " + HOW_TO_GET, null);
         }
         if (!p.load(nvonnxparser.class)) {
-            return p.missing(libraries);
+            return p.missing();
         }
         String helper = NativeTensorRt.load();
         if (helper != null) {
-            return p.status(false, "TensorRT cannot run here: " + helper, null, libraries);
+            return p.status(false, "TensorRT cannot run here: " + helper, null);
         }
         if (p.deviceProblem != null) {
-            return p.status(false, "TensorRT cannot run here: " + p.deviceProblem, null, libraries);
+            return p.status(false, "TensorRT cannot run here: " + p.deviceProblem, null);
         }
         Gpu g = p.gpus.get(0);
         return p.status(true, "TensorRT " + p.trt + " on " + g.name() + " (compute capability " + g.computeCapability()
-                + ", CUDA runtime " + p.cudaRuntime + ", driver CUDA " + p.cudaDriver + ")", null, libraries);
+                + ", CUDA runtime " + p.cudaRuntime + ", driver CUDA " + p.cudaDriver + ")", null);
     }
 
     /**
@@ -157,6 +157,7 @@ public final class TensorRtAvailability {
         String trt;
         String deviceProblem;
         boolean tensorRtAbsent;
+        List<CudaLibraries.Found> found = List.of();
         final List<Gpu> gpus = new ArrayList<>();
         Throwable failure;
 
@@ -201,7 +202,7 @@ public final class TensorRtAvailability {
             }
         }
 
-        Status missing(Map<String, String> libraries) {
+        Status missing() {
             String name = CudaLibraries.missingLibrary(failure);
             String what = CudaLibraries.describeMissing(name);
             String reason = "TensorRT cannot run here: missing " + (what != null ? what : "a native library")
@@ -210,10 +211,12 @@ public final class TensorRtAvailability {
                     : tensorRtAbsent && !what.contains("-Ptensorrt") ? "; TensorRT 11 is not here either: " + HOW_TO_GET
                     : "")
                     + (deviceProblem != null ? "; also " + deviceProblem : "");
-            return status(false, reason, name, libraries);
+            return status(false, reason, name);
         }
 
-        Status status(boolean ok, String reason, String missing, Map<String, String> libraries) {
+        /** The status, with where each library came from as this process has them mapped now. */
+        Status status(boolean ok, String reason, String missing) {
+            Map<String, String> libraries = CudaLibraries.describe(found);
             Gpu g = gpus.isEmpty() ? null : gpus.get(0);
             return new Status(ok, reason, trt, cudaRuntime, cudaDriver, g == null ? null : g.name(),
                     g == null ? null : g.computeCapability(), List.copyOf(gpus), missing, deviceProblem, libraries);

@@ -54,6 +54,23 @@ class CudaLibrariesTest {
         assertTrue(dirs.contains(Path.of("/usr/lib/x86_64-linux-gnu")));
     }
 
+    @Test
+    void theMappedFileIsWhatLoaded(@TempDir Path dir) throws Exception {
+        Path maps = dir.resolve("maps");
+        Files.writeString(maps, String.join("\n",
+                "7f0000000000-7f0000001000 r-xp 00000000 fe:01 123 /usr/local/cuda-13.0/lib/libcudart.so.13.0.96",
+                "7f0000002000-7f0000003000 r-xp 00000000 fe:01 124 /opt/trt/lib/libnvinfer.so.11.2.1",
+                "7f0000004000-7f0000005000 r-xp 00000000 fe:01 125 /tmp/stubs/libcuda.so.1",
+                "7f0000006000-7f0000007000 r-xp 00000000 fe:01 126 /usr/lib/libcublasLt.so.13.1.0.3",
+                "7f0000008000-7f0000009000 rw-p 00000000 00:00 0 [heap]") + "\n");
+        Map<String, String> m = CudaLibraries.mappedFiles(maps);
+        assertEquals("/usr/local/cuda-13.0/lib/libcudart.so.13.0.96", m.get("libcudart.so.13"));
+        assertEquals("/opt/trt/lib/libnvinfer.so.11.2.1", m.get("libnvinfer.so.11"));
+        assertEquals("/tmp/stubs/libcuda.so.1", m.get("libcuda.so.1"));
+        assertEquals("/usr/lib/libcublasLt.so.13.1.0.3", m.get("libcublasLt.so.13"));
+        assertNull(m.get("libcublas.so.13"), "libcublasLt is not libcublas");
+    }
+
     /** JavaCPP's failures as they read on a machine without cuBLAS (recorded from the 1.5.14 presets). */
     @Test
     void namesTheMissingLibraryFromTheLoadersMessage() {
