@@ -113,6 +113,22 @@ final class TorchUnpickler extends Unpickler {
                 stack.add(g.construct(args.toArray()));
                 return NO_RETURN_VALUE;
             }
+            case Opcodes.EMPTY_DICT -> {
+                stack.add(new LinkedHashMap<>()); // keys in file order, for messages that name the first ones
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.SETITEMS -> {
+                List<Object> items = stack.pop_all_since_marker();
+                if (items.size() % 2 != 0 || !(stack.peek() instanceof Map<?, ?> target)) {
+                    throw new PickleException("SETITEMS without a dict or with an odd number of items");
+                }
+                @SuppressWarnings("unchecked")
+                Map<Object, Object> dict = (Map<Object, Object>) target;
+                for (int i = 0; i < items.size(); i += 2) {
+                    dict.put(items.get(i), items.get(i + 1));
+                }
+                return NO_RETURN_VALUE;
+            }
             case Opcodes.BUILD -> {
                 Object state = stack.pop();
                 build(stack.peek(), state);
