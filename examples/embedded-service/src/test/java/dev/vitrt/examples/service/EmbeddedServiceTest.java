@@ -11,6 +11,8 @@ import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.classify.ClassNames;
+import dev.vitrt.runtime.classify.Classification;
 import dev.vitrt.runtime.preprocess.ImagePreprocessor;
 import dev.vitrt.runtime.preprocess.RgbImage;
 import java.awt.image.BufferedImage;
@@ -200,11 +202,12 @@ class EmbeddedServiceTest {
         FloatTensor logits = direct.run(x);
         int per = (int) (logits.data().length / x.dim(0));
         for (int i = 0; i < x.dim(0); i++) {
-            List<TopK.Entry> want = TopK.of(logits.data(), i * per, per, k);
+            List<Classification> want = Classification.topK(logits, i, k, ClassNames.imageNet1k());
             JsonNode got = predictions.get(i);
             assertEquals(k, got.size());
             for (int j = 0; j < k; j++) {
-                assertEquals(want.get(j).index(), got.get(j).get("class").asInt(), "class at rank " + j);
+                assertEquals(want.get(j).index(), got.get(j).get("index").asInt(), "class at rank " + j);
+                assertEquals(want.get(j).name(), got.get(j).get("name").asText(), "ImageNet-1k name of a 1000-class model");
                 assertEquals(want.get(j).logit(), got.get(j).get("logit").asDouble(), 1e-4);
                 assertEquals(want.get(j).probability(), got.get(j).get("probability").asDouble(), 1e-5);
             }
