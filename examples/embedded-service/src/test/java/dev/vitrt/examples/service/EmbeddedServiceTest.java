@@ -167,6 +167,18 @@ class EmbeddedServiceTest {
     }
 
     @Test
+    void labelsMustNameAServedModelAndMatchItsClasses() throws Exception {
+        Path three = java.nio.file.Files.writeString(dir.resolve("three.txt"), "cat\ndog\nbird\n");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> ServiceOptions.parse(
+                new String[] {"--model", "tiny=" + model, "--labels", "other=" + three}));
+        assertTrue(unknown.getMessage().contains("--labels other=... names no served model"), unknown.getMessage());
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> EmbeddedService.start(
+                ServiceOptions.parse(new String[] {"--model", "tiny=" + model, "--labels", "tiny=" + three,
+                        "--port", "0"})));
+        assertTrue(size.getMessage().contains("--labels names 3 classes but tiny"), size.getMessage());
+    }
+
+    @Test
     void shutdownFinishesRequestsInFlightThenRefusesNewOnes() throws Exception {
         // a long max wait keeps the requests inside the batcher when shutdown starts
         EmbeddedService s = EmbeddedService.start(ServiceOptions.parse(new String[] {"--model", "tiny=" + model,
