@@ -113,6 +113,37 @@ class PyTorchCheckpointTest {
     }
 
     @Test
+    void handWrittenPicklesCannotReachOtherGlobalsOrAllocateBeyondTheirSize() throws IOException {
+        byte[] eval = bytes("\u0080\u0002cbuiltins\neval\n(X\u0003\u0000\u0000\u00001+1tR.");
+        assertRefused(eval, "builtins.eval");
+        byte[] stackGlobal = bytes("\u0080\u0004\u008c\u0002os\u008c\u0006system\u0093X\u0002\u0000\u0000\u0000ls\u0085R.");
+        assertRefused(stackGlobal, "os.system");
+        byte[] inst = bytes("(S'ls'\nisubprocess\ncall\n.");
+        assertRefused(inst, "subprocess.call");
+        byte[] huge = bytes("\u0080\u0002X\u00f0\u00ff\u00ff\u007fabc.");
+        IOException e = assertThrows(IOException.class, () -> Checkpoints.read(pickleFile("huge.pth", huge), true));
+        assertTrue(e.getMessage().contains("runs past the end of the pickle"), e.getMessage());
+    }
+
+    private void assertRefused(byte[] pickle, String global) throws IOException {
+        Path f = pickleFile("p.pth", pickle);
+        UnsafeCheckpointException e = assertThrows(UnsafeCheckpointException.class, () -> Checkpoints.read(f, true));
+        assertTrue(e.getMessage().contains("calls " + global + ","), e.getMessage());
+    }
+
+    private Path pickleFile(String name, byte[] pickle) throws IOException {
+        Path f = dir.resolve(name);
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(f))) {
+            stored(z, "archive/data.pkl", pickle);
+        }
+        return f;
+    }
+
+    private static byte[] bytes(String latin1) {
+        return latin1.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
     void tensorViewsOutsideTheirStorageAreRefused() {
         TorchStorage s = new TorchStorage("0", TorchDType.FLOAT32, 4, "archive/data/0",
                 java.nio.ByteBuffer.allocate(16));
