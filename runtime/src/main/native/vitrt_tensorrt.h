@@ -2,6 +2,8 @@
 //
 // 1. TensorRT reports per-layer times to an nvinfer1::IProfiler through C++ virtual calls, and the presets do not
 //    let Java implement IProfiler. LayerTimes does, and records each report; Java reads the records after the runs.
+//    BuildMonitor does the same for a build's nvinfer1::IProgressMonitor: it keeps the phases in progress, which Java
+//    polls for a progress display, and answers TensorRT's stepComplete with "stop" once Java asks to cancel.
 // 2. Objects made by TensorRT's factories (runtime, engine, context, builder, network, config, parser...) are freed
 //    only by their virtual destructor; JavaCPP's close() on such a pointer frees nothing. destroyNoCopy and
 //    destroyParser call that destructor.
@@ -12,7 +14,9 @@
 // TensorRtHeaderTwinTest), so a TensorRT that changes a layout fails that test, not a GPU run.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -65,6 +69,87 @@ public:
 private:
     std::vector<std::string> names;
     std::vector<float> times;
+};
+
+// nvinfer1::v_1_0::IProgressMonitor (NvInfer.h): the versioned interface's slots, then phaseStart, stepComplete,
+// phaseFinish.
+class ProgressMonitorTwin : public VersionedInterfaceTwin {
+public:
+    InterfaceInfoTwin getInterfaceInfo() const noexcept override { return {"IProgressMonitor", 1, 0}; }
+    virtual void phaseStart(char const* phaseName, char const* parentPhase, int32_t nbSteps) noexcept = 0;
+    virtual bool stepComplete(char const* phaseName, int32_t step) noexcept = 0;
+    virtual void phaseFinish(char const* phaseName) noexcept = 0;
+};
+
+// The phases of a build in progress, as TensorRT reports them (it may call from several threads).
+class BuildMonitor : public ProgressMonitorTwin {
+public:
+    void phaseStart(char const* phaseName, char const* parentPhase, int32_t nbSteps) noexcept override {
+        try {
+            std::lock_guard<std::mutex> lock(mutex);
+            phases.push_back({phaseName == nullptr ? "" : phaseName, nbSteps, 0});
+        } catch (...) {
+        }
+    }
+    bool stepComplete(char const* phaseName, int32_t step) noexcept override {
+        try {
+            std::lock_guard<std::mutex> lock(mutex);
+            for (auto it = phases.rbegin(); it != phases.rend(); ++it) {
+                if (phaseName != nullptr && it->name == phaseName) {
+                    it->done = step + 1;
+                    break;
+                }
+            }
+        } catch (...) {
+        }
+        return !cancelled.load();
+    }
+    void phaseFinish(char const* phaseName) noexcept override {
+        try {
+            std::lock_guard<std::mutex> lock(mutex);
+            for (auto it = phases.rbegin(); it != phases.rend(); ++it) {
+                if (phaseName != nullptr && it->name == phaseName) {
+                    phases.erase(std::next(it).base());
+                    break;
+                }
+            }
+        } catch (...) {
+        }
+    }
+    // The phases in progress, outermost first: "Building engine 2/7 > Tactic selection 13/48".
+    std::string describe() {
+        std::lock_guard<std::mutex> lock(mutex);
+        std::string out;
+        for (auto const& p : phases) {
+            out += (out.empty() ? "" : " > ") + p.name + " " + std::to_string(p.done) + "/" + std::to_string(p.steps);
+        }
+        return out;
+    }
+    // TensorRT stops the build at its next step.
+    void cancel() { cancelled.store(true); }
+    bool isCancelled() { return cancelled.load(); }
+    // what IBuilderConfig::setProgressMonitor takes: this object seen as its IProgressMonitor base
+    void* asMonitor() { return static_cast<ProgressMonitorTwin*>(this); }
+    // For tests without TensorRT: calls made the way TensorRT makes them, through the interface pointer.
+    static void startThroughInterface(void* monitor, char const* phase, char const* parent, int32_t steps) {
+        static_cast<ProgressMonitorTwin*>(monitor)->phaseStart(phase, parent, steps);
+    }
+    static bool stepThroughInterface(void* monitor, char const* phase, int32_t step) {
+        return static_cast<ProgressMonitorTwin*>(monitor)->stepComplete(phase, step);
+    }
+    static void finishThroughInterface(void* monitor, char const* phase) {
+        static_cast<ProgressMonitorTwin*>(monitor)->phaseFinish(phase);
+    }
+
+private:
+    struct Phase {
+        std::string name;
+        int32_t steps;
+        int32_t done;
+    };
+    std::mutex mutex;
+    std::vector<Phase> phases;
+    std::atomic<bool> cancelled{false};
 };
 
 // nvinfer1::INoCopy (NvInferRuntime.h): its only virtual function is the destructor, so in every class derived from

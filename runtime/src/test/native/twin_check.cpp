@@ -93,6 +93,29 @@ int main() {
     expect(profiler->getAPILanguage() == nvinfer1::APILanguage::kCPP, "IVersionedInterface::getAPILanguage is kCPP");
     expect(times.size() == 2, "no other call was taken for a layer report");
 
+    // IProgressMonitor: TensorRT's builder holds the twin as an nvinfer1::IProgressMonitor* and calls it through that
+    vitrt::BuildMonitor build;
+    nvinfer1::IProgressMonitor* monitor = static_cast<nvinfer1::IProgressMonitor*>(build.asMonitor());
+    monitor->phaseStart("Building engine", nullptr, 3);
+    monitor->phaseStart("Tactic selection", "Building engine", 10);
+    bool go = monitor->stepComplete("Tactic selection", 4);
+    expect(go && build.describe() == "Building engine 0/3 > Tactic selection 5/10",
+        "IProgressMonitor::phaseStart and stepComplete reach BuildMonitor");
+    build.cancel();
+    expect(!monitor->stepComplete("Tactic selection", 5), "IProgressMonitor::stepComplete answers false once cancelled");
+    monitor->phaseFinish("Tactic selection");
+    expect(build.describe() == "Building engine 0/3", "IProgressMonitor::phaseFinish reaches BuildMonitor");
+    struct ReferenceMonitor : nvinfer1::IProgressMonitor {
+        void phaseStart(char const*, char const*, int32_t) noexcept override {}
+        bool stepComplete(char const*, int32_t) noexcept override { return true; }
+        void phaseFinish(char const*) noexcept override {}
+    } refMonitor;
+    nvinfer1::InterfaceInfo wantMonitor = static_cast<nvinfer1::IProgressMonitor&>(refMonitor).getInterfaceInfo();
+    nvinfer1::InterfaceInfo gotMonitor = monitor->getInterfaceInfo();
+    expect(std::strcmp(gotMonitor.kind, wantMonitor.kind) == 0 && gotMonitor.major == wantMonitor.major
+            && gotMonitor.minor == wantMonitor.minor,
+        "IProgressMonitor's getInterfaceInfo answers what TensorRT's IProgressMonitor answers");
+
     checkNoCopy<nvinfer1::IRuntime>("IRuntime");
     checkNoCopy<nvinfer1::ICudaEngine>("ICudaEngine");
     checkNoCopy<nvinfer1::IExecutionContext>("IExecutionContext");

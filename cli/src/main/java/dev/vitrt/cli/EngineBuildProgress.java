@@ -11,10 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The engine build's progress line on stderr: a moving bar, the elapsed time and TensorRT's latest build phase (from
- * its info messages, {@link BuildListener}). It is indeterminate because the JavaCPP TensorRT presets (1.5.14) do not
- * let Java implement {@code IProgressMonitor}. With {@code --trt-verbose} TensorRT's info and verbose lines are printed
- * as they come.
+ * The engine build's progress line on stderr: a moving bar, the elapsed time and the build's phases in progress
+ * (TensorRT's progress monitor, {@link BuildListener#progress}; its latest info message where the monitor says
+ * nothing). With {@code --trt-verbose} TensorRT's info and verbose lines are printed as they come.
  */
 final class EngineBuildProgress implements BuildListener, AutoCloseable {
     private static final int WIDTH = 24;
@@ -24,6 +23,7 @@ final class EngineBuildProgress implements BuildListener, AutoCloseable {
     private final Thread ticker;
     private final boolean terminal = System.console() != null;
     private volatile String phase = "starting";
+    private volatile boolean monitored;
     private volatile boolean done;
     private String printedPhase;
 
@@ -55,10 +55,20 @@ final class EngineBuildProgress implements BuildListener, AutoCloseable {
                 out.println((terminal ? "\r\033[K" : "") + "[TensorRT] " + text);
             }
         }
-        if (severity.equals("info")) {
-            String m = text.replaceAll("\\s+", " ").trim();
-            phase = m.length() > 60 ? m.substring(0, 57) + "..." : m;
+        if (severity.equals("info") && !monitored) {
+            show(text);
         }
+    }
+
+    @Override
+    public void progress(String phases) {
+        monitored = true;
+        show(phases);
+    }
+
+    private void show(String text) {
+        String m = text.replaceAll("\\s+", " ").trim();
+        phase = m.length() > 72 ? "..." + m.substring(m.length() - 69) : m;
     }
 
     private void tick() {

@@ -1,9 +1,9 @@
 package dev.vitrt.engine.trt;
 
 /**
- * Receives what TensorRT reports while it builds an engine, so that a caller can show progress: TensorRT's info
- * messages name the build's phases (the JavaCPP presets do not let Java implement {@code IProgressMonitor}). Every
- * message also goes to the {@link System.Logger} {@code dev.vitrt.tensorrt}.
+ * Receives what TensorRT reports while it builds an engine, so that a caller can show progress: the phases in progress
+ * from TensorRT's progress monitor (polled a few times a second), and TensorRT's log messages of the build's thread
+ * (which also go to the {@link System.Logger} {@code dev.vitrt.tensorrt}). It can also stop the build.
  */
 @FunctionalInterface
 public interface BuildListener {
@@ -14,6 +14,18 @@ public interface BuildListener {
      *                 {@link BuildOptions#verbose()})
      */
     void message(String severity, String text);
+
+    /**
+     * The build's phases in progress, outermost first, e.g. {@code Building engine 2/7 > Tactic selection 13/48}
+     * (TensorRT's {@code IProgressMonitor}, through VitRT's native helper).
+     */
+    default void progress(String phases) {
+    }
+
+    /** Asked while TensorRT builds: true stops the build at TensorRT's next step, and the build then fails so. */
+    default boolean cancelled() {
+        return false;
+    }
 
     /** Ignores everything. */
     BuildListener NONE = (severity, text) -> {

@@ -112,8 +112,15 @@ public final class EngineBuilder {
             addProfile(builder, config, graph, log);
 
             long t0 = System.nanoTime();
-            IHostMemory serialized = objects.own(Kind.HOST_MEMORY, builder.buildSerializedNetwork(network, config),
-                    "a plan from " + onnx, log.lastErrorOrNone());
+            IHostMemory plan0;
+            try (MonitoredBuild monitored = MonitoredBuild.start(config, l)) {
+                plan0 = builder.buildSerializedNetwork(network, config);
+                if (monitored.cancelled() && (plan0 == null || plan0.isNull())) {
+                    throw new TensorRtException("the build of " + onnx + " was cancelled");
+                }
+            }
+            IHostMemory serialized = objects.own(Kind.HOST_MEMORY, plan0, "a plan from " + onnx,
+                    log.lastErrorOrNone());
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (serialized.size() == 0) {
                 throw new TensorRtException("TensorRT built an empty plan from " + onnx + ": " + log.lastErrorOrNone());

@@ -1,7 +1,9 @@
 package dev.vitrt.runtime.tensorrt.nat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.bytedeco.javacpp.Pointer;
@@ -27,6 +29,24 @@ class LayerTimesTest {
             assertEquals(0.5f, t.ms(1));
             t.clear();
             assertEquals(0, t.size());
+        }
+    }
+
+    @Test
+    void followsABuildsPhasesAndStopsItOnCancel() {
+        assumeTrue(NativeTensorRt.load() == null, "native helper not built here: " + NativeTensorRt.load());
+        try (BuildMonitor m = new BuildMonitor()) {
+            Pointer p = m.asMonitor();
+            BuildMonitor.startThroughInterface(p, "Building engine", null, 3);
+            BuildMonitor.startThroughInterface(p, "Tactic selection", "Building engine", 48);
+            assertTrue(BuildMonitor.stepThroughInterface(p, "Tactic selection", 12));
+            assertEquals("Building engine 0/3 > Tactic selection 13/48", m.describe());
+            BuildMonitor.finishThroughInterface(p, "Tactic selection");
+            assertTrue(BuildMonitor.stepThroughInterface(p, "Building engine", 0));
+            assertEquals("Building engine 1/3", m.describe());
+            m.cancel();
+            assertTrue(m.isCancelled());
+            assertFalse(BuildMonitor.stepThroughInterface(p, "Building engine", 1), "TensorRT is told to stop");
         }
     }
 
