@@ -85,14 +85,15 @@ public final class CudaLibraries {
             new Library("libcudnn_adv.so.9", "cuDNN 9 (adv)", CUDNN_HOW),
             new Library("libcudnn.so.9", "cuDNN 9", CUDNN_HOW),
             new Library("libnvinfer.so.11", "TensorRT 11", TensorRtAvailability.HOW_TO_GET, "org/bytedeco/tensorrt"),
+            new Library("libnvinfer_plugin.so.11", "TensorRT 11's plugins", TensorRtAvailability.HOW_TO_GET,
+                    "org/bytedeco/tensorrt"),
             new Library("libnvonnxparser.so.11", "TensorRT 11's ONNX parser", TensorRtAvailability.HOW_TO_GET,
                     "org/bytedeco/tensorrt"));
 
     /** Libraries that are not found by name here but by the loader's message. */
     private static final List<Library> OTHERS = List.of(
             new Library("libcuda.so.1", "the NVIDIA driver's CUDA library",
-                    "install an NVIDIA driver that supports CUDA 13 (this machine needs an NVIDIA GPU)"),
-            new Library("libnvinfer_plugin.so.11", "TensorRT 11's plugins", TensorRtAvailability.HOW_TO_GET));
+                    "install an NVIDIA driver that supports CUDA 13 (this machine needs an NVIDIA GPU)"));
 
     private static final Pattern CANNOT_OPEN =
             Pattern.compile("(lib[A-Za-z0-9_+.-]+?\\.so(?:\\.[0-9]+)*): cannot open shared object file");
