@@ -99,6 +99,26 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void centerCropOffsetsRoundHalfToEvenAsTorchvision() {
+        // torchvision: int(round((side - size) / 2.0)); Python rounds .5 to the even neighbour
+        assertEquals(0, ImagePreprocessor.cropOffset(257, 256));   // 0.5 -> 0
+        assertEquals(2, ImagePreprocessor.cropOffset(259, 256));   // 1.5 -> 2
+        assertEquals(2, ImagePreprocessor.cropOffset(261, 256));   // 2.5 -> 2
+        assertEquals(4, ImagePreprocessor.cropOffset(263, 256));   // 3.5 -> 4
+        assertEquals(188, ImagePreprocessor.cropOffset(633, 256)); // 188.5 -> 188 (a 100x220 image at crop 0.888)
+        assertEquals(6, ImagePreprocessor.cropOffset(235, 224));   // 5.5 -> 6
+        assertEquals(16, ImagePreprocessor.cropOffset(288, 256));
+        // smaller than the crop: zero padding of (size - side) // 2 before the image
+        assertEquals(-1, ImagePreprocessor.cropOffset(5, 8));
+        assertEquals(-2, ImagePreprocessor.cropOffset(3, 8));
+        RgbImage small = gradient(3, 5);
+        RgbImage c = ImagePreprocessor.centerCrop(small, 8);
+        assertEquals(0, c.get(1, 1, 0));                           // padding
+        assertEquals(small.get(0, 0, 1), c.get(2, 1, 1));         // image starts at (2, 1)
+        assertEquals(small.get(2, 4, 0), c.get(4, 5, 0));
+    }
+
+    @Test
     void normalizesWithModelMeanAndStd() {
         ImagePreprocessor p = ImagePreprocessor.forModel(Map.of("vitrt.input_size", "2", "vitrt.crop_pct", "1.0",
                 "vitrt.mean", "0.5,0.5,0.5", "vitrt.std", "0.5,0.25,0.5"), null);
