@@ -50,8 +50,8 @@ public final class ImageFolderData implements CalibrationData {
      */
     public static ImageFolderData ofFiles(Path root, List<Path> files, ImagePreprocessor preprocessor)
             throws IOException {
-        return new ImageFolderData(root, files, preprocessor, files.size(), files.size() + " calibration images from "
-                + root);
+        return new ImageFolderData(root, files, preprocessor, files.size(), "the " + files.size()
+                + " calibration images from " + root);
     }
 
     private ImageFolderData(Path dir, List<Path> candidates, ImagePreprocessor preprocessor, int limit, String what)
