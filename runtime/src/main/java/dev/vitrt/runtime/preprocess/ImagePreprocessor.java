@@ -130,8 +130,13 @@ public final class ImagePreprocessor {
             nh = target;
             nw = (int) ((long) target * w / h);
         }
+        int size = config.inputSize();
+        if (nw >= size && nh >= size) { // resize only the crop's window
+            return Resampler.resizeWindow(img, nw, nh, config.interpolation(), cropOffset(nw, size),
+                    cropOffset(nh, size), size, size);
+        }
         RgbImage resized = (nw == w && nh == h) ? img : Resampler.resize(img, nw, nh, config.interpolation());
-        return centerCrop(resized, config.inputSize());
+        return centerCrop(resized, size);
     }
 
     /**

@@ -4,7 +4,9 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,9 +137,29 @@ public record RgbImage(int width, int height, int[] rgb) {
         int bands = r.getNumBands();
         int bits = r.getSampleModel().getSampleSize(0);
         int[] row = new int[w * bands];
-        if (cm instanceof ComponentColorModel && (bits == 8 || bits == 16) && bands >= 1 && bands <= 4) {
+        boolean cmyk = cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK && bands == 4;
+        if (cm instanceof ComponentColorModel && bits == 8 && !cmyk && bands <= 4
+                && r.getDataBuffer() instanceof DataBufferByte db && db.getNumBanks() == 1
+                && r.getSampleModel() instanceof PixelInterleavedSampleModel sm) {
+            // the common case (8-bit RGB, RGBA, gray from JPEG and PNG): read the bytes directly
+            byte[] px = db.getData();
+            int[] off = sm.getBandOffsets();
+            int stride = sm.getPixelStride();
+            int scan = sm.getScanlineStride();
+            int base = db.getOffset() - r.getSampleModelTranslateY() * scan - r.getSampleModelTranslateX() * stride;
+            int c1 = bands >= 3 ? off[1] : off[0];
+            int c2 = bands >= 3 ? off[2] : off[0];
+            for (int y = 0; y < h; y++) {
+                int s = base + (y + r.getMinY()) * scan + r.getMinX() * stride;
+                int o = y * w * 3;
+                for (int x = 0; x < w; x++, s += stride) {
+                    out[o++] = px[s + off[0]] & 0xFF;
+                    out[o++] = px[s + c1] & 0xFF;
+                    out[o++] = px[s + c2] & 0xFF;
+                }
+            }
+        } else if (cm instanceof ComponentColorModel && (bits == 8 || bits == 16) && bands >= 1 && bands <= 4) {
             int shift = bits - 8; // PIL keeps the high byte of 16-bit samples
-            boolean cmyk = cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK && bands == 4;
             for (int y = 0; y < h; y++) {
                 r.getPixels(0, y, w, 1, row);
                 for (int x = 0; x < w; x++) {

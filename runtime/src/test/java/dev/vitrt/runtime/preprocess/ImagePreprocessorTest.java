@@ -99,6 +99,42 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void resizingAWindowGivesTheSamePixelsAsResizingAllThenCropping() {
+        java.util.Random rnd = new java.util.Random(3);
+        for (int t = 0; t < 40; t++) {
+            int w = 5 + rnd.nextInt(60);
+            int h = 5 + rnd.nextInt(60);
+            int[] px = new int[w * h * 3];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = rnd.nextInt(256);
+            }
+            RgbImage img = new RgbImage(w, h, px);
+            int nw = 1 + rnd.nextInt(80);
+            int nh = t % 5 == 0 ? h : 1 + rnd.nextInt(80); // some without a vertical (or horizontal) resize
+            if (t % 7 == 0) {
+                nw = w;
+            }
+            int cw = 1 + rnd.nextInt(nw);
+            int ch = 1 + rnd.nextInt(nh);
+            int left = rnd.nextInt(nw - cw + 1);
+            int top = rnd.nextInt(nh - ch + 1);
+            for (Resampler.Filter f : Resampler.Filter.values()) {
+                RgbImage all = Resampler.resize(img, nw, nh, f);
+                RgbImage win = Resampler.resizeWindow(img, nw, nh, f, left, top, cw, ch);
+                for (int y = 0; y < ch; y++) {
+                    for (int x = 0; x < cw; x++) {
+                        for (int c = 0; c < 3; c++) {
+                            assertEquals(all.get(left + x, top + y, c), win.get(x, y, c), "case " + t);
+                        }
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> Resampler.resizeWindow(gradient(4, 4), 8, 8, Resampler.Filter.BICUBIC, 4, 0, 5, 1));
+    }
+
+    @Test
     void centerCropOffsetsRoundHalfToEvenAsTorchvision() {
         // torchvision: int(round((side - size) / 2.0)); Python rounds .5 to the even neighbour
         assertEquals(0, ImagePreprocessor.cropOffset(257, 256));   // 0.5 -> 0
