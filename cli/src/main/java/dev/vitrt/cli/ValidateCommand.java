@@ -9,10 +9,12 @@ import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.classify.ClassNames;
 import dev.vitrt.runtime.validate.ValidationReport;
 import dev.vitrt.runtime.validate.ValidationReports;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -107,10 +109,10 @@ final class ValidateCommand implements Callable<Integer> {
         if (calibData != null) {
             CalibrationSources.check(calibData);
         }
-        CliFiles.checkOutputs(java.util.Arrays.asList(json, csv), inputs());
+        CliFiles.checkOutputs(Arrays.asList(json, csv), Stream.of(weights, labelsCsv, classNames, Path.of(model))
+                .filter(Objects::nonNull).toList());
         ClassNames names = classNames == null ? null : ClassNames.read(classNames);
-        Path file = ProfileCommand.isPlan(model) ? existing(model)
-                : ModelSource.resolve(model, new ModelSource.Options(inputSize, null, weights, null));
+        Path file = ModelSource.resolveOrPlan(model, new ModelSource.Options(inputSize, null, weights, null));
         ValidationReport r;
         try (ProgressBar bar = new ProgressBar("vitrt validate:", "scoring", "images")) {
             r = Validation.run(file, new Validation.Data(data, labelsCsv, names), options, bar);
@@ -135,9 +137,7 @@ final class ValidateCommand implements Callable<Integer> {
             bound("--threads", threads, 0, 1024);
             bound("--calib-samples", calibSamples, 1, 1_000_000);
             bound("--limit", limit, 0, Integer.MAX_VALUE);
-            if (inputSize != null) {
-                bound("--input-size", inputSize, 16, 4096);
-            }
+            bound("--input-size", inputSize == null ? 224 : inputSize, 16, 4096);
             return new Validation.Options(p, batch, w, limit, BackendKind.parse(backend),
                     BackendOptions.defaults().withIntraOpThreads(threads), inputSize, calibData, calibSamples,
                     CalibrationMethod.parse(calibMethod), 99.99);
@@ -151,24 +151,5 @@ final class ValidateCommand implements Callable<Integer> {
             throw new IllegalArgumentException(option + " must be " + (max == Integer.MAX_VALUE ? "at least " + min
                     : "between " + min + " and " + max) + ", got " + v);
         }
-    }
-
-    private List<Path> inputs() {
-        java.util.ArrayList<Path> in = new java.util.ArrayList<>();
-        for (Path p : new Path[] {weights, labelsCsv, classNames}) {
-            if (p != null) {
-                in.add(p);
-            }
-        }
-        in.add(Path.of(model));
-        return in;
-    }
-
-    private static Path existing(String plan) throws java.io.IOException {
-        Path p = Path.of(plan);
-        if (!Files.isRegularFile(p)) {
-            throw new java.io.IOException("no such plan file: " + plan);
-        }
-        return p;
     }
 }
