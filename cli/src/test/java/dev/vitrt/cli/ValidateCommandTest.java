@@ -76,6 +76,20 @@ class ValidateCommandTest {
     }
 
     @Test
+    void int8WithSeparateCalibrationDataScoresEveryImage() throws IOException {
+        Path d = folder("0", "3", "9", "9");
+        CliRun r = CliRun.of("validate", tiny().toString(), "--data", d.toString(), "--precision", "fp32,int8",
+                "--calib-data", "synthetic", "--calib-samples", "4", "--calib-method", "max");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("int8 calibration: 4 synthetic samples (seed 0), max"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("int8\\s+onnxruntime\\s+4\\s.*")), r.out());
+        r = CliRun.of("validate", tiny().toString(), "--data", d.toString(), "--precision", "int8", "--calib-data",
+                dir.resolve("nowhere").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("is neither a folder, an .npy file nor 'synthetic'"), r.err());
+    }
+
+    @Test
     void badFoldersAndLabelsEndInOneLine() throws IOException {
         Path model = tiny();
         Path empty = Files.createDirectories(dir.resolve("empty"));
