@@ -50,9 +50,9 @@ final class ValidateCommand implements Callable<Integer> {
             description = "One class name per line, for a custom head whose folders are named by class.")
     Path classNames;
 
-    @Option(names = "--precision", paramLabel = "P", split = ",", defaultValue = "fp32",
-            description = "fp32, fp16, int8, comma-separated (default ${DEFAULT-VALUE}); agreement is against fp32.")
-    List<String> precisions;
+    @Option(names = "--precision", paramLabel = "P", split = ",", description = {"fp32, fp16, int8, comma-separated"
+            + " (default: the graph's own, fp32 for a zoo model); agreement is against fp32."})
+    List<String> precisions = List.of();
 
     @Option(names = "--calib-data", paramLabel = "DIR|FILE.npy|synthetic",
             description = "INT8 calibration data (default: --calib-samples images of --data, not scored then).")

@@ -123,8 +123,8 @@ public final class Validation {
         List<Precision> wanted = o.precisions().isEmpty() ? List.of(given) : o.precisions();
         if (given != Precision.FP32) {
             if (!wanted.equals(List.of(given))) {
-                throw new IllegalArgumentException(model + " is already a " + given.label() + " graph; validate it"
-                        + " as " + given.label() + " alone, or give its FP32 graph to compare precisions");
+                throw new IllegalArgumentException(model + " is already an " + given + " graph; validate it as "
+                        + given.label() + " alone, or give its FP32 graph to compare precisions");
             }
             return runAsGiven(model, given, data, o, progress);
         }

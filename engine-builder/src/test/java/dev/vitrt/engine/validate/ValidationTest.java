@@ -93,7 +93,7 @@ class ValidationTest {
         String m = assertThrows(IllegalArgumentException.class, () -> Validation.run(int8,
                 new Validation.Data(IMAGES, null, null), options(List.of(Precision.FP32, Precision.FP16), 4, 8),
                 Progress.NONE)).getMessage();
-        assertTrue(m.endsWith("is already a int8 graph; validate it as int8 alone, or give its FP32 graph to compare"
+        assertTrue(m.endsWith("is already an INT8 graph; validate it as int8 alone, or give its FP32 graph to compare"
                 + " precisions"), m);
         ValidationReport r = Validation.run(int8, new Validation.Data(IMAGES, null, null), options(List.of(), 4, 8),
                 Progress.NONE);
