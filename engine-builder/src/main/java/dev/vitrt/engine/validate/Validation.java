@@ -120,7 +120,10 @@ public final class Validation {
         }
         ModelProto graph = OnnxModels.read(model);
         Precision given = precisionOf(graph);
-        List<Precision> wanted = o.precisions().isEmpty() ? List.of(given) : o.precisions();
+        List<Precision> wanted = new ArrayList<>(o.precisions().isEmpty() ? List.of(given) : o.precisions());
+        if (wanted.remove(Precision.FP32)) {
+            wanted.add(0, Precision.FP32); // the reference of agreement and cosine comes first
+        }
         if (given != Precision.FP32) {
             if (!wanted.equals(List.of(given))) {
                 throw new IllegalArgumentException(model + " is already an " + given + " graph; validate it as "

@@ -149,17 +149,22 @@ public final class Scorer {
                     long[] shape = x.shape().clone();
                     shape[0] = fixedBatch;
                     FloatTensor y = model.backend().run(new FloatTensor(shape, chunk));
+                    checkLogits(y, fixedBatch);
                     parts.add(rows(y, 0, count));
                 }
                 out = concat(parts);
             }
             runNanos += System.nanoTime() - t0;
+            checkLogits(out, n);
+            return out;
+        }
+
+        private void checkLogits(FloatTensor out, int n) {
             if (out.rank() != 2 || out.dim(0) != n) {
                 throw new IllegalArgumentException(model.backend().modelPath() + ": the first output is "
                         + FloatTensor.shapeString(out.shape()) + " for " + n + " images, not [N, classes]: scoring"
                         + " needs a classifier's logits");
             }
-            return out;
         }
 
         void add(FloatTensor logits, int[] labels, FloatTensor reference) {
