@@ -90,6 +90,26 @@ class ValidateCommandTest {
     }
 
     @Test
+    void foldersNamedByTheGraphsClassNames() throws IOException {
+        Path m = dir.resolve("named.onnx");
+        StringBuilder names = new StringBuilder("[");
+        for (int i = 0; i < 10; i++) {
+            names.append(i == 0 ? "" : ",").append("\"class ").append(i).append('"');
+        }
+        Files.write(m, CalibrateCommandTest.tinyModel(1).toBuilder().addMetadataProps(ai.onnx.proto.OnnxMl
+                .StringStringEntryProto.newBuilder().setKey("vitrt.class_names").setValue(names + "]")).build()
+                .toByteArray());
+        Path d = folder("class 3", "class 7", "2");
+        CliRun r = CliRun.of("validate", m.toString(), "--data", d.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("on 3 images"), r.out());
+        r = CliRun.of("validate", m.toString(), "--data", folder("class 12").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("class folder 'class 12' is neither a class index (0-9) nor a"
+                + " class name of the model"), r.err());
+    }
+
+    @Test
     void badFoldersAndLabelsEndInOneLine() throws IOException {
         Path model = tiny();
         Path empty = Files.createDirectories(dir.resolve("empty"));

@@ -192,7 +192,11 @@ public final class Validation {
                     + java.util.Arrays.toString(out.shape()) + "; validation needs a classifier ([N, classes])");
         }
         ImagePreprocessor pre = ImagePreprocessor.forModel(b.metadata(), in, o.inputSize());
-        LabelledImages images = data.open((int) out.shape()[1]).limit(o.limit());
+        int classes = (int) out.shape()[1];
+        // folder names may be the class names the graph declares (vitrt.class_names), unless the caller gives others
+        Data d = data.classNames() != null ? data
+                : new Data(data.folder(), data.labelsCsv(), ClassNames.forModel(b.metadata(), classes).orElse(null));
+        LabelledImages images = d.open(classes).limit(o.limit());
         return new Setup(images, pre);
     }
 
