@@ -184,7 +184,7 @@ final class ProfileCommand implements Callable<Integer> {
             }
             ProfileReport report = new ProfileReport(modelName(b, model), b.name(), b.device(),
                     ProfileReport.precisionOf(b.metadata(), r.layers()), actualBatch, actualSize, r.latency(),
-                    r.blocks(), r.layerScale());
+                    r.blocks(), r.layerScale(), r.layers() == null ? Double.NaN : r.layers().profilerCostMs());
             System.out.print(ProfileReports.console(report));
             if (json != null) {
                 ProfileReports.writeJson(json, report);
