@@ -136,6 +136,10 @@ public final class CalibrateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--weights applies to zoo models; " + model + " already holds its weights");
         }
 
+        if (!model.endsWith(".onnx")) {
+            err.println("vitrt calibrate: exporting " + model);
+            err.flush();
+        }
         Path fp32Path = ModelSource.resolve(model, new ModelSource.Options(null, null, weights, null));
         ModelProto fp32 = OnnxModels.read(fp32Path);
         String fingerprint = ModelFingerprint.of(fp32);
@@ -200,6 +204,8 @@ public final class CalibrateCommand implements Callable<Integer> {
                 ? calib.slice(samples, heldOut)
                 : new SyntheticData(seed + 1, heldOut, sampleShape);
         PrintWriter out = spec.commandLine().getOut();
+        err.printf(Locale.ROOT, "vitrt calibrate: comparing FP32 and INT8 on %d held-out inputs%n", heldOut);
+        err.flush();
         try (Backend f = OnnxRuntimeBackend.open(fp32Path, backendOptions);
              Backend q = OnnxRuntimeBackend.open(output, backendOptions)) {
             QuantizationReport r = QuantizationReport.compare(f, q, held, heldOut);

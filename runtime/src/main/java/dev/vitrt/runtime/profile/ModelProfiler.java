@@ -84,6 +84,9 @@ public final class ModelProfiler {
         long total = (long) (config.warmup() + config.iterations()) * (layers ? 2 : 1);
         long done = 0;
         double[] ms = new double[config.iterations()];
+        if (layers) {
+            progress.update("opening a profiled session", 0, total); // a second session: graph optimizations again
+        }
         try (Backend.PreparedRun plain = backend.prepare(inputs);
              LayerProfiling.ProfiledRuns profiled = layers
                      ? ((LayerProfiling) backend).startProfiling(inputs) : null) {
@@ -109,6 +112,7 @@ public final class ModelProfiler {
             if (profiled == null) {
                 return new Result(latency, null, null, Double.NaN);
             }
+            progress.update("reading the profile", done, total);
             LayerTimings t = profiled.finish(config.iterations());
             if (t.net()) {
                 return new Result(latency, t, new BlockFolder(tags).fold(t.layers()), 1.0);
