@@ -44,6 +44,12 @@ public final class QdqPlanner {
     /** Ops that only move values: the consumers behind them decide. */
     static final Set<String> SHAPE_ONLY = Set.of("Reshape", "Transpose", "Split", "Slice", "Gather", "Squeeze",
             "Unsqueeze", "Flatten", "Identity", "Concat", "Expand");
+    /**
+     * Ops whose outputs are never negative: a quantized output of theirs goes on the unsigned grid in the ORT layout
+     * (twice the resolution of the symmetric one over the same threshold; a SiLU gate or attention probabilities in
+     * [0, 1] would otherwise get 127 steps).
+     */
+    static final Set<String> NON_NEGATIVE = Set.of("Relu", "Sigmoid", "Softmax");
     /** Ops through which a constant weight is read (fp16 storage, shared initializers). */
     static final Set<String> WEIGHT_PASS = Set.of("Cast", "Identity");
 
@@ -171,7 +177,7 @@ public final class QdqPlanner {
         if (options.target() == QdqTarget.ORT) {
             for (String t : activations.keySet()) {
                 Integer p = producer.get(t);
-                if (p != null && g.getNode(p).getOpType().equals("Relu")) {
+                if (p != null && NON_NEGATIVE.contains(g.getNode(p).getOpType())) {
                     nonNegative.add(t);
                 }
             }

@@ -1,6 +1,5 @@
 package dev.vitrt.calibration.qdq;
 
-import static dev.vitrt.calibration.TinyModel.of;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -52,14 +51,8 @@ class OrtFusionTest {
 
     @Test
     void siluRunsOnInt8Values() throws Exception {
-        ModelProto m = new TinyModel().input("input", 1, 8, 4, 4)
-                .weight("b.conv1.weight", 8, 8, 1, 1).weight("b.conv2.weight", 8, 8, 1, 1)
-                .node("Conv", "b.conv1/Conv", of("input", "b.conv1.weight"), of("c1"))
-                .node("Sigmoid", "b.act/Sigmoid", of("c1"), of("s"))
-                .node("Mul", "b.act/Mul", of("c1", "s"), of("y"))
-                .node("Conv", "b.conv2/Conv", of("y", "b.conv2.weight"), of("logits"))
-                .output("logits", 1, 8, 4, 4).build();
-        Map<String, Integer> ops = optimizedOps(QdqPlacementTest.quantize(m, QdqOptions.defaults()));
+        Map<String, Integer> ops = optimizedOps(QdqPlacementTest.quantize(TinyModel.convSiluConv(8),
+                QdqOptions.defaults()));
         assertEquals(1, ops.getOrDefault("QLinearSigmoid", 0), ops.toString());
         assertEquals(1, ops.getOrDefault("QLinearMul", 0), ops.toString());
         assertFalse(ops.containsKey("Sigmoid") || ops.containsKey("Mul"), ops.toString());

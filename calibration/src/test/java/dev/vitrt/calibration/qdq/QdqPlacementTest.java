@@ -142,14 +142,9 @@ class QdqPlacementTest {
     @Test
     void ortLayoutRunsTheSiluGateInInt8() {
         // conv1 -> SiLU (x * Sigmoid(x)) -> conv2: the gate is quantized too, so all of the SiLU reads int8 values
-        ModelProto m = new TinyModel().input("input", 1, 4, 4, 4)
-                .weight("b.conv1.weight", 4, 4, 1, 1).weight("b.conv2.weight", 4, 4, 1, 1)
-                .node("Conv", "b.conv1/Conv", of("input", "b.conv1.weight"), of("c1"))
-                .node("Sigmoid", "b.act/Sigmoid", of("c1"), of("s"))
-                .node("Mul", "b.act/Mul", of("c1", "s"), of("y"))
-                .node("Conv", "b.conv2/Conv", of("y", "b.conv2.weight"), of("logits"))
-                .output("logits", 1, 4, 4, 4).build();
+        ModelProto m = TinyModel.convSiluConv(4);
         assertEquals(Set.of("input", "c1", "s", "y"), QdqPlanner.plan(m, ORT).activationTensors());
+        assertEquals(Set.of("s"), QdqPlanner.plan(m, ORT).nonNegative(), "the gate is in [0, 1]");
         ModelProto q = quantize(m, ORT);
         NodeProto mul = node(q, "b.act/Mul");
         assertEquals("DequantizeLinear", producerOp(q, mul.getInput(0)));
