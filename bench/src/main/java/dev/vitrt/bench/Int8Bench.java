@@ -31,7 +31,7 @@ import java.util.Map;
  *
  * <p>Run from the repository root: {@code bench/run Int8Bench --models mobilevitv2_050,mobilevitv2_100,nextvit_small}.
  *
- * <p>Usage: {@code Int8Bench [--models a,b] [--fixtures DIR] [--samples 32] [--held-out 16] [--method mse]
+ * <p>Usage: {@code Int8Bench [--models a,b] [--fixtures DIR] [--samples 64] [--held-out 16] [--method mse]
  * [--rounds 20] [--iters 10] [--threads 0] [--batch 1] [--save DIR]}
  */
 public final class Int8Bench {
@@ -41,7 +41,7 @@ public final class Int8Bench {
     public static void main(String[] args) throws Exception {
         List<String> models = List.of("mobilevitv2_050");
         Path fixtures = Path.of(System.getProperty("vitrt.fixtures", "../shared/fixtures/timm"));
-        int samples = 32;
+        int samples = 64;
         int heldOut = 16;
         String method = "mse";
         int rounds = 20;
