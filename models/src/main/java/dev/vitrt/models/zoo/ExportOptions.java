@@ -4,28 +4,43 @@ import java.nio.file.Path;
 
 /**
  * How to export a zoo model. {@code inputSize} 0 means the model's default; {@code batch} 0 means a dynamic batch
- * (the graph's default); {@code weights} null means seeded random initialisation.
+ * (the graph's default); {@code weights} null means seeded random initialisation; {@code numClasses} 0 means the
+ * checkpoint's classifier size (the model's default without a checkpoint); {@code preferEma} takes a checkpoint's EMA
+ * weights where it holds both.
  */
-public record ExportOptions(int inputSize, int batch, int opset, Path weights, long seed) {
+public record ExportOptions(int inputSize, int batch, int opset, Path weights, long seed, int numClasses,
+                            boolean preferEma) {
     public static final int DEFAULT_OPSET = 17;
+
+    public ExportOptions(int inputSize, int batch, int opset, Path weights, long seed) {
+        this(inputSize, batch, opset, weights, seed, 0, true);
+    }
 
     public static ExportOptions defaults() {
         return new ExportOptions(0, 0, DEFAULT_OPSET, null, 0);
     }
 
     public ExportOptions withInputSize(int size) {
-        return new ExportOptions(size, batch, opset, weights, seed);
+        return new ExportOptions(size, batch, opset, weights, seed, numClasses, preferEma);
     }
 
     public ExportOptions withBatch(int b) {
-        return new ExportOptions(inputSize, b, opset, weights, seed);
+        return new ExportOptions(inputSize, b, opset, weights, seed, numClasses, preferEma);
     }
 
     public ExportOptions withWeights(Path w) {
-        return new ExportOptions(inputSize, batch, opset, w, seed);
+        return new ExportOptions(inputSize, batch, opset, w, seed, numClasses, preferEma);
     }
 
     public ExportOptions withOpset(int o) {
-        return new ExportOptions(inputSize, batch, o, weights, seed);
+        return new ExportOptions(inputSize, batch, o, weights, seed, numClasses, preferEma);
+    }
+
+    public ExportOptions withNumClasses(int n) {
+        return new ExportOptions(inputSize, batch, opset, weights, seed, n, preferEma);
+    }
+
+    public ExportOptions withPreferEma(boolean ema) {
+        return new ExportOptions(inputSize, batch, opset, weights, seed, numClasses, ema);
     }
 }
