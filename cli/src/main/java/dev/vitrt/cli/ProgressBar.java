@@ -15,6 +15,7 @@ final class ProgressBar implements Progress, AutoCloseable {
     private final boolean terminal;
     private final String rateLabel;
     private final String unit;
+    private String rateStartLabel;
     private long labelStart;
     private long lastDraw;
     private String lastLabel;
@@ -41,7 +42,8 @@ final class ProgressBar implements Progress, AutoCloseable {
     public synchronized void update(String label, long done, long total) {
         long now = System.nanoTime();
         boolean finished = done >= total;
-        if (!label.equals(lastLabel)) {
+        if (!label.equals(rateStartLabel)) { // not lastLabel: clear() forgets that one
+            rateStartLabel = label;
             labelStart = now;
         }
         if (terminal) {
@@ -70,6 +72,16 @@ final class ProgressBar implements Progress, AutoCloseable {
         double perSecond = done / seconds;
         long left = Math.round(Math.max(0, total - done) / perSecond);
         return String.format(Locale.ROOT, "  %.1f %s/s  ETA %d:%02d", perSecond, unit, left / 60, left % 60);
+    }
+
+    /** Erases the bar from its line (terminal only) so that other output can take the line; the next update redraws it. */
+    synchronized void clear() {
+        if (terminal && drawn) {
+            err.print("\r" + " ".repeat(WIDTH + what.length() + 70) + "\r");
+            err.flush();
+            drawn = false;
+            lastLabel = null;
+        }
     }
 
     /** Ends the bar's line. */
