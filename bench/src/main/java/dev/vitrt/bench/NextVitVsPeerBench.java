@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.runtime.ort.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ public final class NextVitVsPeerBench {
         byte[] ourBytes = ours != null ? Files.readAllBytes(ours)
                 : OnnxWriter.toBytes(Exporter.export("nextvit_small", ExportOptions.defaults()).graph());
         byte[] peerBytes = Files.readAllBytes(peer);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         System.out.printf(Locale.ROOT, "ONNX Runtime %s, CPU, ORT_ENABLE_ALL, intra-op threads %s, %d cores visible%n",
                 env.getVersion(), threads == 0 ? "default" : threads, Runtime.getRuntime().availableProcessors());
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {

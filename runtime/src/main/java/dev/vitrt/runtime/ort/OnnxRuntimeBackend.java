@@ -6,7 +6,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.vitrt.runtime.Backend;
@@ -63,7 +62,7 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
         if (!Files.isRegularFile(model)) {
             throw new BackendException("no such model file: " + model);
         }
-        OrtEnvironment env = environment();
+        OrtEnvironment env = OrtEnvironments.get();
         try (OrtSession.SessionOptions so = sessionOptions(options, null)) {
             OrtSession session = env.createSession(model.toString(), so);
             try {
@@ -75,11 +74,6 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
         } catch (OrtException e) {
             throw new BackendException(loadError(model, e), e);
         }
-    }
-
-    /** The process-wide ONNX Runtime environment, logging errors only (its warnings are noise for users). */
-    static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vitrt");
     }
 
     private static OrtSession.SessionOptions sessionOptions(BackendOptions o, String profilePrefix) throws OrtException {
