@@ -9,10 +9,11 @@ import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.models.zoo.ZooEntry;
+import dev.vitrt.runtime.io.TemporaryFiles;
 
 /**
  * Turns a command's MODEL argument into an ONNX file: an existing {@code .onnx} path is used as is, a zoo name is
- * exported on the fly into a temporary file (deleted on exit).
+ * exported on the fly into a temporary file (removed when the command ends, or on Ctrl-C).
  */
 final class ModelSource {
     /** How a zoo model is exported when one is named; null fields mean the model's defaults. */
@@ -53,8 +54,7 @@ final class ModelSource {
                 options.batch() == null ? 0 : options.batch(),
                 options.opset() == null ? ExportOptions.DEFAULT_OPSET : options.opset(),
                 options.weights(), 0));
-        Path tmp = Files.createTempFile("vitrt-" + entry.name() + "-", ".onnx");
-        tmp.toFile().deleteOnExit();
+        Path tmp = TemporaryFiles.createFile("vitrt-" + entry.name() + "-", ".onnx"); // removed when the command ends
         try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             OnnxWriter.write(m.graph(), out);
         }

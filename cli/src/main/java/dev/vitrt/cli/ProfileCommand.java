@@ -14,6 +14,7 @@ import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.bench.Inputs;
+import dev.vitrt.runtime.io.TemporaryFiles;
 import dev.vitrt.runtime.profile.LayerProfiling;
 import dev.vitrt.runtime.profile.ModelProfiler;
 import dev.vitrt.runtime.report.ProfileReport;
@@ -214,11 +215,8 @@ final class ProfileCommand implements Callable<Integer> {
         for (String note : graph.notes()) {
             System.err.println("vitrt profile: " + note);
         }
-        Path dir = Files.createTempDirectory("vitrt-profile-");
-        dir.toFile().deleteOnExit(); // registered first, deleted last
+        Path dir = TemporaryFiles.createDirectory("vitrt-profile-"); // removed when the command ends, or on Ctrl-C
         Path plan = dir.resolve(graph.info().model() + "-" + p.label() + ".plan");
-        plan.toFile().deleteOnExit();
-        dev.vitrt.runtime.tensorrt.PlanManifest.pathFor(plan).toFile().deleteOnExit();
         EngineBuilder.build(graph, onnx, o, plan, System.err);
         return plan;
     }

@@ -14,6 +14,7 @@ import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.TensorSpec;
+import dev.vitrt.runtime.io.TemporaryFiles;
 import dev.vitrt.runtime.profile.LayerProfiling;
 import dev.vitrt.runtime.profile.LayerTimings;
 import java.io.IOException;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
 
 /**
  * The embedded default backend: ONNX Runtime, on the CPU, with every graph optimization on. Runs are thread-safe
@@ -261,7 +261,7 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
         checkOpen();
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("vitrt-ort-profile");
+            dir = TemporaryFiles.createDirectory("vitrt-ort-profile"); // removed on Ctrl-C too
             return new OrtProfiledRuns(dir, in);
         } catch (IOException e) {
             deleteQuietly(dir);
@@ -426,13 +426,6 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
     }
 
     private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp directory is harmless
-        }
+        TemporaryFiles.delete(dir);
     }
 }

@@ -2,7 +2,9 @@ package dev.vitrt.runtime.ort;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
+import dev.vitrt.runtime.io.TemporaryFiles;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +37,7 @@ public final class OrtEnvironments {
         synchronized (OrtEnvironments.class) {
             if (env == null) {
                 env = createOnLargeStack();
+                registerExtractedLibraries();
             }
             return env;
         }
@@ -72,6 +75,23 @@ public final class OrtEnvironments {
             throw err;
         }
         return created.get();
+    }
+
+    /**
+     * ONNX Runtime copies its native libraries (about 28 MB) into a temporary folder and only marks them
+     * delete-on-exit, which a process stopped by Ctrl-C never runs: the folder joins {@link TemporaryFiles} so that it
+     * goes whichever way the process ends (the libraries are loaded by now; unlinking them is harmless).
+     */
+    private static void registerExtractedLibraries() {
+        try {
+            Field f = Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("tempDirectory");
+            f.setAccessible(true);
+            if (f.get(null) instanceof Path dir) {
+                TemporaryFiles.register(dir);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // another ONNX Runtime version or the module path: its own delete-on-exit remains
+        }
     }
 
     /** Stack for the creating thread: proportional to {@code /proc/self/cmdline}, 64 MiB at least (reserved, not used). */
