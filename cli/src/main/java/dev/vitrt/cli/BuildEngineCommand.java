@@ -54,7 +54,7 @@ public final class BuildEngineCommand implements Callable<Integer> {
             "batch [N,C,H,W] already normalized, or 'synthetic'); without it int8 needs a Q/DQ graph."})
     String calibData;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "64", converter = Bounds.Positive.class,
             description = "Calibration samples with --calib-data (default ${DEFAULT-VALUE}).")
     int samples;
 
@@ -66,7 +66,7 @@ public final class BuildEngineCommand implements Callable<Integer> {
             description = "Batch range of the optimization profile (default ${DEFAULT-VALUE}); N means N:N:N.")
     BatchRange batch;
 
-    @Option(names = "--input-size", paramLabel = "N",
+    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
             description = "Input resolution (H = W) for the export of a zoo model or a graph with dynamic H, W.")
     Integer inputSize;
 
@@ -97,9 +97,10 @@ public final class BuildEngineCommand implements Callable<Integer> {
         BuildOptions options = options();
         Int8Calibration calibration = calibration();
         Path out = output.toAbsolutePath();
-        if (out.getParent() != null && !Files.isDirectory(out.getParent())) {
-            throw new IllegalArgumentException("output directory does not exist: " + out.getParent());
-        }
+        Path calibFile = calibData == null || calibData.equals("synthetic") ? null : Path.of(calibData);
+        CommandFiles.create().readsModel("MODEL", model).reads("--weights", weights).reads("--calib-data", calibFile)
+                .writes("--output", output).writes("its manifest", PlanManifest.pathFor(output))
+                .writes("--timing-cache", timingCache).check();
         if (calibration != null) {
             CalibrationSources.check(calibration.data());
         }
@@ -172,7 +173,11 @@ public final class BuildEngineCommand implements Callable<Integer> {
         @Override
         public BatchRange convert(String value) {
             try {
-                return BatchRange.parse(value);
+                BatchRange r = BatchRange.parse(value);
+                if (r.max() > Bounds.MAX_BATCH) {
+                    throw new CommandLine.TypeConversionException(value + "; the largest batch is " + Bounds.MAX_BATCH);
+                }
+                return r;
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }

@@ -60,11 +60,11 @@ public final class CalibrateCommand implements Callable<Integer> {
             "[N,C,H,W] already normalized, or 'synthetic' (seeded standard normal in normalized space)."})
     String data;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "64", converter = Bounds.Positive.class,
             description = "Calibration samples (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "8", converter = Bounds.Batch.class,
             description = "Calibration batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -72,7 +72,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             "entropy (TensorRT's KL divergence), percentile, max or mse (default ${DEFAULT-VALUE})."})
     String method;
 
-    @Option(names = "--percentile", paramLabel = "P", defaultValue = "99.99",
+    @Option(names = "--percentile", paramLabel = "P", defaultValue = "99.99", converter = Bounds.Percentile.class,
             description = "Percentile of |x| kept by --method percentile (default ${DEFAULT-VALUE}).")
     double percentile;
 
@@ -91,11 +91,11 @@ public final class CalibrateCommand implements Callable<Integer> {
             "this model); written after calibrating when it does not."})
     Path cache;
 
-    @Option(names = "--held-out", paramLabel = "N", defaultValue = "16",
+    @Option(names = "--held-out", paramLabel = "N", defaultValue = "16", converter = Bounds.Positive.class,
             description = "Held-out samples for the FP32/INT8 comparison (default ${DEFAULT-VALUE}).")
     int heldOut;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "30",
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "30", converter = Bounds.NonNegative.class,
             description = "Timed batch-1 runs per graph for the latency report, 0 to skip (default ${DEFAULT-VALUE}).")
     int runs;
 
@@ -114,24 +114,14 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (samples < 1) {
-            throw new IllegalArgumentException("--samples must be at least 1, got " + samples);
-        }
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
-        }
-        if (heldOut < 1) {
-            throw new IllegalArgumentException("--held-out must be at least 1, got " + heldOut);
-        }
         CalibrationMethod m = CalibrationMethod.parse(method);
         Calibrator calibrator = m.calibrator(percentile);
         String methodId = Calibration.methodId(m, percentile);
         QdqTarget qdqTarget = QdqTarget.parse(target);
         NodeFilter filter = new NodeFilter(exclude);
-        Path outDir = output.toAbsolutePath().getParent();
-        if (outDir != null && !Files.isDirectory(outDir)) {
-            throw new IOException("output folder " + outDir + " does not exist");
-        }
+        Path dataFile = data.equals("synthetic") ? null : Path.of(data);
+        CommandFiles.create().readsModel("MODEL", model).reads("--weights", weights).reads("--data", dataFile)
+                .writes("--output", output).writes("--cache", cache).check();
         if (weights != null && model.endsWith(".onnx")) {
             throw new IllegalArgumentException("--weights applies to zoo models; " + model + " already holds its weights");
         }

@@ -24,10 +24,12 @@ public final class ExportCommand implements Callable<Integer> {
             description = "timm checkpoint (.safetensors, F32/F16/BF16). Default: seeded random weights.")
     Path weights;
 
-    @Option(names = "--input-size", paramLabel = "N", description = "Input height and width (default: the model's).")
+    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
+            description = "Input height and width (default: the model's).")
     int inputSize;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Fixed batch size (default: dynamic batch).")
+    @Option(names = "--batch", paramLabel = "N", converter = Bounds.Batch.class,
+            description = "Fixed batch size (default: dynamic batch).")
     Integer batch;
 
     @Option(names = "--opset", paramLabel = "N", defaultValue = "17", description = "ONNX opset (13-21, default ${DEFAULT-VALUE}).")
@@ -44,9 +46,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch != null && batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
-        }
+        CommandFiles.reading("--weights", weights).writes("--output", output).check();
         long t0 = System.nanoTime();
         ExportedModel m = Exporter.export(model, new ExportOptions(inputSize, batch == null ? 0 : batch, opset, weights, seed));
         AtomicFiles.write(output, out -> OnnxWriter.write(m.graph(), out));

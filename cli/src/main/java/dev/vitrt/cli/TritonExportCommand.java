@@ -40,7 +40,7 @@ public final class TritonExportCommand implements Callable<Integer> {
                     + " batch; 0 for a fixed batch). 0 turns Triton's batching off.")
     Integer maxBatch;
 
-    @Option(names = "--instances", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--instances", paramLabel = "N", defaultValue = "1", converter = Bounds.Positive.class,
             description = "Model instances in the instance group (default ${DEFAULT-VALUE}).")
     int instances;
 
@@ -64,7 +64,7 @@ public final class TritonExportCommand implements Callable<Integer> {
             description = "Checkpoint (timm safetensors) for a zoo model; random weights without it.")
     Path weights;
 
-    @Option(names = "--input-size", paramLabel = "N", description = "Input resolution for a zoo model's export.")
+    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class, description = "Input resolution for a zoo model's export.")
     Integer inputSize;
 
     @CommandLine.Spec
@@ -79,6 +79,8 @@ public final class TritonExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        CommandFiles.create().readsModel("MODEL", model).reads("--weights", weights).writesInto("--repository", repository)
+                .check();
         Path file;
         String origin = Path.of(model).getFileName().toString();
         if (model.endsWith(".plan") || model.endsWith(".engine")) {

@@ -108,7 +108,7 @@ class TensorRtCommandsTest {
         CliRun r = CliRun.of("build-engine", tiny.toString(), "--precision", "int8", "--calib-data",
                 "synthetic", "--samples", "0", "-o", plan);
         assertEquals(2, r.exit(), r.err());
-        assertTrue(r.err().contains("--samples must be at least 1"), r.err());
+        assertTrue(r.err().contains("Invalid value for option '--samples': 0; give 1 or more"), r.err());
         r = CliRun.of("build-engine", tiny.toString(), "--precision", "int8", "--calib-data",
                 "synthetic", "--method", "median", "-o", plan);
         assertEquals(2, r.exit(), r.err());
