@@ -37,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,8 +53,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx", description = "Zoo model name or FP32 ONNX file.")
     String model;
 
-    @Option(names = "--weights", paramLabel = "FILE", description = "timm checkpoint for a zoo model (.safetensors).")
-    Path weights;
+    @Mixin
+    WeightsOptions checkpoint;
 
     @Option(names = "--data", paramLabel = "DIR|FILE.npy|synthetic", required = true, description = {
             "Calibration data: a folder of JPEG/PNG images (searched recursively), a float32 .npy batch",
@@ -120,13 +121,11 @@ public final class CalibrateCommand implements Callable<Integer> {
         QdqTarget qdqTarget = QdqTarget.parse(target);
         NodeFilter filter = new NodeFilter(exclude);
         Path dataFile = data.equals("synthetic") ? null : Path.of(data);
-        CommandFiles.create().readsModel("MODEL", model).reads("--weights", weights).reads("--data", dataFile)
+        CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights).reads("--data", dataFile)
                 .writes("--output", output).writes("--cache", cache).check();
-        if (weights != null && model.endsWith(".onnx")) {
-            throw new IllegalArgumentException("--weights applies to zoo models; " + model + " already holds its weights");
-        }
+        checkpoint.checkApplies(model);
 
-        Path fp32Path = ModelSource.resolve(model, new ModelSource.Options(null, null, weights, null));
+        Path fp32Path = ModelSource.resolve(model, ModelSource.Options.defaults().with(checkpoint));
         ModelProto fp32 = OnnxModels.read(fp32Path);
         String fingerprint = ModelFingerprint.of(fp32);
         QdqPlan plan = QdqPlanner.plan(fp32, new QdqOptions(qdqTarget, filter));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,9 +21,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Zoo model name (see `vitrt models`).")
     String model;
 
-    @Option(names = "--weights", paramLabel = "FILE",
-            description = "timm checkpoint (.safetensors, F32/F16/BF16). Default: seeded random weights.")
-    Path weights;
+    @Mixin
+    WeightsOptions checkpoint;
 
     @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
             description = "Input height and width (default: the model's).")
@@ -46,9 +46,11 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path weights = checkpoint.weights;
         CommandFiles.reading("--weights", weights).writes("--output", output).check();
         long t0 = System.nanoTime();
-        ExportedModel m = Exporter.export(model, new ExportOptions(inputSize, batch == null ? 0 : batch, opset, weights, seed));
+        ExportedModel m = Exporter.export(model, new ExportOptions(inputSize, batch == null ? 0 : batch, opset, weights, seed,
+                checkpoint.allowNonFinite));
         AtomicFiles.write(output, out -> OnnxWriter.write(m.graph(), out));
         double s = (System.nanoTime() - t0) / 1e9;
         spec.commandLine().getErr().printf(Locale.ROOT, "exported %s (%s weights, %,d params, %.2f GMACs at %d, %d nodes) to %s in %.1f s%n",

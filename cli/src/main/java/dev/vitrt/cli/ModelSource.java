@@ -17,9 +17,18 @@ import dev.vitrt.runtime.io.TemporaryFiles;
  */
 final class ModelSource {
     /** How a zoo model is exported when one is named; null fields mean the model's defaults. */
-    record Options(Integer inputSize, Integer batch, Path weights, Integer opset) {
+    record Options(Integer inputSize, Integer batch, Path weights, Integer opset, boolean allowNonFinite) {
+        Options(Integer inputSize, Integer batch, Path weights, Integer opset) {
+            this(inputSize, batch, weights, opset, false);
+        }
+
         static Options defaults() {
             return new Options(null, null, null, null);
+        }
+
+        /** With the checkpoint of {@code --weights} and {@code --allow-nonfinite}. */
+        Options with(WeightsOptions checkpoint) {
+            return new Options(inputSize, batch, checkpoint.weights, opset, checkpoint.allowNonFinite);
         }
     }
 
@@ -53,7 +62,7 @@ final class ModelSource {
                 options.inputSize() == null ? 0 : options.inputSize(),
                 options.batch() == null ? 0 : options.batch(),
                 options.opset() == null ? ExportOptions.DEFAULT_OPSET : options.opset(),
-                options.weights(), 0));
+                options.weights(), 0, options.allowNonFinite()));
         Path tmp = TemporaryFiles.createFile("vitrt-" + entry.name() + "-", ".onnx"); // removed when the command ends
         try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             OnnxWriter.write(m.graph(), out);

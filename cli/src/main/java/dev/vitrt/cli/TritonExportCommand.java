@@ -60,9 +60,8 @@ public final class TritonExportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace a model of that name already in the repository.")
     boolean force;
 
-    @Option(names = "--weights", paramLabel = "FILE",
-            description = "Checkpoint (timm safetensors) for a zoo model; random weights without it.")
-    Path weights;
+    @CommandLine.Mixin
+    WeightsOptions checkpoint;
 
     @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class, description = "Input resolution for a zoo model's export.")
     Integer inputSize;
@@ -79,7 +78,7 @@ public final class TritonExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        CommandFiles.create().readsModel("MODEL", model).reads("--weights", weights).writesInto("--repository", repository)
+        CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights).writesInto("--repository", repository)
                 .check();
         Path file;
         String origin = Path.of(model).getFileName().toString();
@@ -91,7 +90,7 @@ public final class TritonExportCommand implements Callable<Integer> {
                 System.err.println("exporting " + model + " to ONNX...");
                 origin = "zoo model " + model;
             }
-            file = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, weights, null));
+            file = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null).with(checkpoint));
         }
         TritonExporter.Exported e = TritonExporter.export(file, origin, repository, options);
         TritonModelConfig c = e.config();

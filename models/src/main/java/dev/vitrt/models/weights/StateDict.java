@@ -11,6 +11,7 @@ public final class StateDict {
 
     private final String source;
     private final Map<String, Entry> tensors = new LinkedHashMap<>();
+    private final Map<String, String> skipped = new LinkedHashMap<>();
 
     public StateDict(String source) {
         this.source = source;
@@ -23,6 +24,16 @@ public final class StateDict {
 
     public void put(String key, long[] shape, float[] data) {
         tensors.put(key, new Entry(shape, data));
+    }
+
+    /** A tensor of a dtype that is not loaded (integer, boolean, 8-bit float), kept by name for error messages. */
+    public void skip(String key, String dtype) {
+        skipped.put(key, dtype);
+    }
+
+    /** The dtype of a tensor that was not loaded, or null. */
+    public String skippedDtype(String key) {
+        return skipped.get(key);
     }
 
     public Entry get(String key) {

@@ -4,28 +4,38 @@ import java.nio.file.Path;
 
 /**
  * How to export a zoo model. {@code inputSize} 0 means the model's default; {@code batch} 0 means a dynamic batch
- * (the graph's default); {@code weights} null means seeded random initialisation.
+ * (the graph's default); {@code weights} null means seeded random initialisation; {@code allowNonFinite} loads a
+ * checkpoint holding NaN or infinite values instead of refusing it.
  */
-public record ExportOptions(int inputSize, int batch, int opset, Path weights, long seed) {
+public record ExportOptions(int inputSize, int batch, int opset, Path weights, long seed, boolean allowNonFinite) {
     public static final int DEFAULT_OPSET = 17;
+
+    /** Non-finite checkpoint values refused. */
+    public ExportOptions(int inputSize, int batch, int opset, Path weights, long seed) {
+        this(inputSize, batch, opset, weights, seed, false);
+    }
 
     public static ExportOptions defaults() {
         return new ExportOptions(0, 0, DEFAULT_OPSET, null, 0);
     }
 
     public ExportOptions withInputSize(int size) {
-        return new ExportOptions(size, batch, opset, weights, seed);
+        return new ExportOptions(size, batch, opset, weights, seed, allowNonFinite);
     }
 
     public ExportOptions withBatch(int b) {
-        return new ExportOptions(inputSize, b, opset, weights, seed);
+        return new ExportOptions(inputSize, b, opset, weights, seed, allowNonFinite);
     }
 
     public ExportOptions withWeights(Path w) {
-        return new ExportOptions(inputSize, batch, opset, w, seed);
+        return new ExportOptions(inputSize, batch, opset, w, seed, allowNonFinite);
+    }
+
+    public ExportOptions withAllowNonFinite(boolean allow) {
+        return new ExportOptions(inputSize, batch, opset, weights, seed, allow);
     }
 
     public ExportOptions withOpset(int o) {
-        return new ExportOptions(inputSize, batch, o, weights, seed);
+        return new ExportOptions(inputSize, batch, o, weights, seed, allowNonFinite);
     }
 }

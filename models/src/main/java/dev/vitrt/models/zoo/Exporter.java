@@ -33,7 +33,7 @@ public final class Exporter {
     public static ExportedModel export(ZooEntry e, ExportOptions o) throws IOException {
         validate(e, o);
         StateDict weights = o.weights() == null ? null : SafeTensors.read(o.weights());
-        return build(e, o, new Params(weights, o.seed()));
+        return build(e, o, new Params(weights, o.seed(), o.allowNonFinite()));
     }
 
     /** Parameter and MAC counts at the default input size, without weights (all zero). */
