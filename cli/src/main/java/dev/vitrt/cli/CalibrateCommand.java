@@ -12,8 +12,8 @@ import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.calibration.calibrators.Calibrator;
 import dev.vitrt.calibration.data.CalibrationData;
 import dev.vitrt.calibration.data.CalibrationSources;
+import dev.vitrt.calibration.data.HeldOutData;
 import dev.vitrt.calibration.data.ImageFolderData;
-import dev.vitrt.calibration.data.SyntheticData;
 import dev.vitrt.calibration.qdq.NodeFilter;
 import dev.vitrt.calibration.qdq.QdqInserter;
 import dev.vitrt.calibration.qdq.QdqOptions;
@@ -22,8 +22,8 @@ import dev.vitrt.calibration.qdq.QdqPlanner;
 import dev.vitrt.calibration.qdq.QdqTarget;
 import dev.vitrt.calibration.stats.AbsHistogram;
 import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
-import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.io.AtomicFiles;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
@@ -154,6 +154,9 @@ public final class CalibrateCommand implements Callable<Integer> {
             }
             scales = c.scales();
             calib = openData(sampleShape, samples + heldOut, fp32, err);
+            // a few samples' ranges against the cached scales: a corrupt cache fails here, not as a NaN model
+            c.checkRanges(Calibration.ranges(fp32, plan.activationTensors(), calib, Math.min(calib.size(), batch),
+                    batch, backendOptions), cache);
             err.printf(Locale.ROOT, "using calibration cache %s (%d scales, %s, data %s)%n", cache, scales.size(),
                     c.method(), c.dataFingerprint());
         } else {
@@ -178,27 +181,24 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
 
         ModelProto int8 = QdqInserter.insert(fp32, plan, scales);
-        int8 = withMeta(int8, "vitrt.calibration.method", methodId);
-        byte[] bytes = int8.toByteArray();
-        AtomicFiles.writeBytes(output, bytes);
-        err.printf(Locale.ROOT, "wrote %s (%d activation Q/DQ, %d weight DQ, %d int32 biases, %.1f MB)%n", output,
-                plan.activations().size(), plan.weights().size(), plan.biases().size(), bytes.length / 1e6);
-
-        // held-out inputs: the data beyond the calibration samples, else synthetic ones with another seed
-        CalibrationData held = calib.size() >= samples + heldOut
-                ? new OffsetData(calib, samples, heldOut)
-                : new SyntheticData(seed + 1, heldOut, sampleShape);
+        byte[] bytes = withMeta(int8, "vitrt.calibration.method", methodId).toByteArray();
+        HeldOutData held = HeldOutData.after(calib, samples, heldOut, sampleShape, seed + 1);
+        if (held.note() != null) {
+            err.println("note: " + held.note());
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (Backend f = OnnxRuntimeBackend.open(fp32Path, backendOptions);
-             Backend q = OnnxRuntimeBackend.open(output, backendOptions)) {
-            QuantizationReport r = QuantizationReport.compare(f, q, held, heldOut);
-            out.printf(Locale.ROOT, "FP32 vs INT8 on %d held-out inputs (%s):%n", heldOut, held.describe());
+             Checked q = Checked.write(output, bytes, f, held, backendOptions)) {
+            QuantizationReport r = q.report();
+            err.printf(Locale.ROOT, "wrote %s (%d activation Q/DQ, %d weight DQ, %d int32 biases, %.1f MB)%n", output,
+                    plan.activations().size(), plan.weights().size(), plan.biases().size(), bytes.length / 1e6);
+            out.printf(Locale.ROOT, "FP32 vs INT8 on %d held-out inputs (%s):%n", held.size(), held.describe());
             out.printf(Locale.ROOT, "  logit cosine  min %.5f  mean %.5f%n", r.minCosine(), r.meanCosine());
             out.printf(Locale.ROOT, "  max abs diff  %.5g%n", r.maxAbsDiff());
             out.printf(Locale.ROOT, "  top-1 agreement %.1f%%%n", 100 * r.top1Agreement());
             if (runs > 0) {
                 try (ProgressBar bar = new ProgressBar("vitrt calibrate:")) {
-                    r = r.withLatency(f, q, held.batch(0, 1), Math.max(3, runs / 5), runs, bar);
+                    r = r.withLatency(f, q.backend(), held.batch(0, 1), Math.max(3, runs / 5), runs, bar);
                 }
                 out.printf(Locale.ROOT, "ONNX Runtime %s, batch 1, median of %d runs:%n", f.device(), runs);
                 out.printf(Locale.ROOT, "  FP32 %.2f ms   INT8 %.2f ms   INT8/FP32 %.2fx%n", r.fp32Millis(),
@@ -208,7 +208,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                 out.println("sensitivity (only this block quantized; worst first):");
                 try (ProgressBar bar = new ProgressBar("vitrt calibrate:")) {
                     List<SensitivityAnalysis.BlockError> rows = SensitivityAnalysis.run(fp32, f, scales,
-                            new QdqOptions(qdqTarget, filter), held, Math.min(heldOut, 4), backendOptions, bar);
+                            new QdqOptions(qdqTarget, filter), held, Math.min(held.size(), 4), backendOptions, bar);
                     for (SensitivityAnalysis.BlockError e : rows) {
                         out.printf(Locale.ROOT, "  %-40s cosine %.5f  max abs diff %.4g%n", e.block(), e.minCosine(),
                                 e.maxAbsDiff());
@@ -244,31 +244,37 @@ public final class CalibrateCommand implements Callable<Integer> {
         return b.build();
     }
 
-    /** Samples {@code [offset, offset + count)} of another source. */
-    private record OffsetData(CalibrationData base, int offset, int count) implements CalibrationData {
-        @Override
-        public int size() {
-            return count;
+    /**
+     * The INT8 graph, written only once its own check passed: it goes to a temporary file beside the output, ONNX
+     * Runtime loads it and runs the held-out comparison, and only a graph whose outputs are finite wherever the FP32
+     * graph's are is moved into place; otherwise nothing is written. The session stays open for the latency runs.
+     */
+    private record Checked(Backend backend, QuantizationReport report) implements AutoCloseable {
+        static Checked write(Path output, byte[] bytes, Backend fp32, CalibrationData held, BackendOptions options)
+                throws IOException {
+            Checked[] done = new Checked[1];
+            AtomicFiles.writeVia(output, tmp -> {
+                Files.write(tmp, bytes);
+                Backend q = null;
+                try {
+                    q = OnnxRuntimeBackend.open(tmp, options);
+                    QuantizationReport r = QuantizationReport.compare(fp32, q, held, held.size());
+                    r.requireFinite();
+                    done[0] = new Checked(q, r);
+                } catch (BackendException e) {
+                    throw new IOException(e.getMessage(), e);
+                } finally {
+                    if (done[0] == null && q != null) {
+                        q.close();
+                    }
+                }
+            });
+            return done[0];
         }
 
         @Override
-        public long[] sampleShape() {
-            return base.sampleShape();
-        }
-
-        @Override
-        public dev.vitrt.runtime.FloatTensor batch(int from, int n) throws IOException {
-            return base.batch(offset + from, n);
-        }
-
-        @Override
-        public String fingerprint() {
-            return base.fingerprint() + ";from=" + offset;
-        }
-
-        @Override
-        public String describe() {
-            return count + " samples after the calibration ones";
+        public void close() {
+            backend.close();
         }
     }
 }
