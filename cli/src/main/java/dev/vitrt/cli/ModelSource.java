@@ -62,7 +62,7 @@ final class ModelSource {
                 options.inputSize() == null ? 0 : options.inputSize(),
                 options.batch() == null ? 0 : options.batch(),
                 options.opset() == null ? ExportOptions.DEFAULT_OPSET : options.opset(),
-                options.weights(), 0, options.allowNonFinite()));
+                options.weights(), 0).withAllowNonFinite(options.allowNonFinite()));
         Path tmp = TemporaryFiles.createFile("vitrt-" + entry.name() + "-", ".onnx"); // removed when the command ends
         try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             OnnxWriter.write(m.graph(), out);

@@ -6,8 +6,10 @@ import picocli.CommandLine.Option;
 /** The checkpoint a zoo model is exported with, the same in every command that exports: {@code @Mixin WeightsOptions}. */
 final class WeightsOptions {
     @Option(names = "--weights", paramLabel = "FILE",
-            description = "timm checkpoint for a zoo model (.safetensors: F32, F16, BF16 or F64). Default: seeded random"
-                    + " weights.")
+            description = {"Checkpoint for a zoo model: timm .safetensors (F32, F16, BF16, F64), or a torch.save file"
+                    + " (.pth, .pth.tar, .pt, .bin) holding a state dict, plainly or under state_dict(_ema), model(_ema)"
+                    + " or (ema_)model_state_dict. timm's keys, the official Next-ViT release's and ml-cvnets'"
+                    + " MobileViTv2 keys are recognised. Default: seeded random weights."})
     Path weights;
 
     @Option(names = "--allow-nonfinite",

@@ -3,9 +3,11 @@ package dev.vitrt.models.mobilevit;
 import dev.vitrt.models.graph.GraphBuilder;
 import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.layers.Layers;
+import dev.vitrt.models.weights.KeyLayout;
 import dev.vitrt.models.zoo.BlockTable;
 import dev.vitrt.models.zoo.ModelContext;
 import dev.vitrt.models.zoo.ModelDefinition;
+import dev.vitrt.models.zoo.PretrainedTag;
 import dev.vitrt.models.zoo.Preprocessing;
 import dev.vitrt.models.zoo.ZooEntry;
 import dev.vitrt.models.zoo.ZooFamily;
@@ -54,6 +56,26 @@ public final class MobileViTv2 implements ZooFamily {
         return out;
     }
 
+    /** timm's {@code cvnets_in1k} tags, and the ImageNet-21k pretrained ones of the three widest models. */
+    @Override
+    public List<PretrainedTag> pretrainedTags() {
+        List<PretrainedTag> out = new ArrayList<>();
+        for (int w : new int[] {50, 75, 100, 125, 150, 175, 200}) {
+            String name = String.format(Locale.ROOT, "mobilevitv2_%03d", w);
+            out.add(PretrainedTag.of(name, "cvnets_in1k", DEFAULT_INPUT, PREPROCESSING));
+            if (w >= 150) {
+                out.add(PretrainedTag.of(name, "cvnets_in22k_ft_in1k", DEFAULT_INPUT, PREPROCESSING));
+                out.add(PretrainedTag.of(name, "cvnets_in22k_ft_in1k_384", 384, Preprocessing.unnormalized(1.0)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<KeyLayout> keyLayouts(ZooEntry entry) {
+        return List.of(CvnetsLayout.LAYOUT);
+    }
+
     /** The network of {@code cfg}. */
     public static ModelDefinition definition(Config cfg) {
         return (ctx, input) -> build(ctx, input, cfg);
@@ -77,7 +99,7 @@ public final class MobileViTv2 implements ZooFamily {
             blocks.block(stage + ".1", cfg.attention().blockType());
             x = MobileViTv2Block.build(ctx, x, stage + ".1", cfg.transformerDepths()[s - 2], cfg.attention());
         }
-        return head(ctx, x, 1000);
+        return head(ctx, x, ctx.numClasses());
     }
 
     private static Tensor mv2(ModelContext ctx, Tensor x, String path, int out, int stride) {

@@ -1,8 +1,10 @@
 package dev.vitrt.models.weights;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -25,33 +27,47 @@ public final class Params {
     private final StateDict checkpoint;
     private final long seed;
     private final boolean zeros;
+    private final Set<String> fresh;
     private final boolean allowNonFinite;
     private final Map<String, long[]> declared = new LinkedHashMap<>();
     private long parameterCount;
 
     public Params(StateDict checkpoint, long seed) {
-        this(checkpoint, seed, false);
+        this(checkpoint, seed, Set.of(), false);
+    }
+
+    /** Values from {@code checkpoint} but NaN/Inf ones allowed or not; see the full constructor. */
+    public Params(StateDict checkpoint, long seed, boolean allowNonFinite) {
+        this(checkpoint, seed, Set.of(), allowNonFinite);
+    }
+
+    /** Values from {@code checkpoint} except the keys in {@code fresh}; see the full constructor. */
+    public Params(StateDict checkpoint, long seed, Set<String> fresh) {
+        this(checkpoint, seed, fresh, false);
     }
 
     /**
-     * Values from {@code checkpoint} (null: seeded random ones). A checkpoint value that is NaN or infinite is refused
-     * with a {@link NonFiniteWeightsException} naming the tensor, unless {@code allowNonFinite}: such a model only
-     * ever outputs NaN, and the export would otherwise succeed silently.
+     * Values from {@code checkpoint} (null: seeded random ones), except the keys in {@code fresh}, which are
+     * initialised as without one (a classifier replaced by one of another size, as timm does when {@code num_classes}
+     * differs from the weights'). A checkpoint value that is NaN or infinite is refused with a
+     * {@link NonFiniteWeightsException} naming the tensor, unless {@code allowNonFinite}: such a model only ever
+     * outputs NaN, and the export would otherwise succeed silently.
      */
-    public Params(StateDict checkpoint, long seed, boolean allowNonFinite) {
-        this(checkpoint, seed, false, allowNonFinite);
+    public Params(StateDict checkpoint, long seed, Set<String> fresh, boolean allowNonFinite) {
+        this(checkpoint, seed, false, Set.copyOf(fresh), allowNonFinite);
     }
 
-    private Params(StateDict checkpoint, long seed, boolean zeros, boolean allowNonFinite) {
+    private Params(StateDict checkpoint, long seed, boolean zeros, Set<String> fresh, boolean allowNonFinite) {
         this.checkpoint = checkpoint;
         this.seed = seed;
         this.zeros = zeros;
+        this.fresh = fresh;
         this.allowNonFinite = allowNonFinite;
     }
 
     /** All values zero: for accounting (parameter and MAC counts) without paying for random initialisation. */
     public static Params zeros() {
-        return new Params(null, 0, true, false);
+        return new Params(null, 0, true, Set.of(), false);
     }
 
     public boolean fromCheckpoint() {
@@ -73,6 +89,11 @@ public final class Params {
         return parameterCount;
     }
 
+    /** The keys declared so far (parameters and buffers) with their shapes, in declaration order. */
+    public Map<String, long[]> declared() {
+        return Collections.unmodifiableMap(declared);
+    }
+
     /** Throws when the checkpoint holds keys the model never declared. */
     public void checkAllUsed(String model) {
         if (checkpoint == null) {
@@ -91,7 +112,7 @@ public final class Params {
         if (declared.put(key, shape) != null) {
             throw new IllegalStateException("parameter declared twice: " + key);
         }
-        if (checkpoint != null) {
+        if (checkpoint != null && !fresh.contains(key)) {
             StateDict.Entry e = checkpoint.get(key);
             if (e == null && checkpoint.skippedDtype(key) != null) {
                 throw new IllegalArgumentException("checkpoint " + checkpoint.source() + " key '" + key + "' is stored"

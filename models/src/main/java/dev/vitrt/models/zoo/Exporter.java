@@ -8,10 +8,10 @@ import dev.vitrt.models.graph.GraphBuilder;
 import dev.vitrt.models.graph.MacCounter;
 import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.weights.Params;
-import dev.vitrt.models.weights.SafeTensors;
-import dev.vitrt.models.weights.StateDict;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /** Builds a zoo model into a deployment-form graph with its block table and preprocessing in the metadata. */
 public final class Exporter {
@@ -22,6 +22,7 @@ public final class Exporter {
      */
     public static final String MACS_FOLDED = "vitrt.macs_folded";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int IMAGENET_CLASSES = 1000;
 
     private Exporter() {
     }
@@ -30,24 +31,48 @@ public final class Exporter {
         return export(Zoo.get(name), o);
     }
 
+    /**
+     * Builds {@code e}. With a checkpoint, its key layout is recognised and the classifier gets the checkpoint's size
+     * unless {@code o.numClasses()} asks for another, in which case it is initialised afresh (as timm's
+     * {@code num_classes} does with pretrained weights).
+     */
     public static ExportedModel export(ZooEntry e, ExportOptions o) throws IOException {
         validate(e, o);
-        StateDict weights = o.weights() == null ? null : SafeTensors.read(o.weights());
-        return build(e, o, new Params(weights, o.seed(), o.allowNonFinite()));
+        if (o.numClasses() < 0) {
+            throw new IllegalArgumentException("numClasses must be at least 1 (or 0 for the checkpoint's), got "
+                    + o.numClasses());
+        }
+        if (o.weights() == null) {
+            int classes = o.numClasses() > 0 ? o.numClasses() : e.numClasses();
+            return build(e, o, new Params(null, o.seed()), classes, null, false);
+        }
+        ImportedWeights w = CheckpointImport.load(e, o.weights(), o.preferEma());
+        int classes = o.numClasses() > 0 ? o.numClasses() : w.numClasses() > 0 ? w.numClasses() : e.numClasses();
+        boolean reset = w.numClasses() > 0 && classes != w.numClasses();
+        Set<String> fresh = reset ? Set.of(e.classifier() + ".weight", e.classifier() + ".bias") : Set.of();
+        return build(e, o, new Params(w.weights(), o.seed(), fresh, o.allowNonFinite()), classes, w, reset);
     }
 
     /** Parameter and MAC counts at the default input size, without weights (all zero). */
     public static ExportedModel describe(ZooEntry e) {
-        return build(e, ExportOptions.defaults(), Params.zeros());
+        return build(e, ExportOptions.defaults(), Params.zeros(), e.numClasses(), null, false);
     }
 
-    private static ExportedModel build(ZooEntry e, ExportOptions o, Params params) {
+    /** The keys (parameters and buffers) a model reads from a checkpoint, with their shapes, in timm's names. */
+    static Map<String, long[]> declaredKeys(ZooEntry e) {
+        Params p = Params.zeros();
+        build(e, ExportOptions.defaults(), p, e.numClasses(), null, false);
+        return p.declared();
+    }
+
+    private static ExportedModel build(ZooEntry e, ExportOptions o, Params params, int classes, ImportedWeights w,
+                                       boolean headReset) {
         int size = validate(e, o);
         GraphBuilder g = new GraphBuilder(e.name(), o.opset());
         BlockTable blocks = new BlockTable();
         int batch = o.batch() == 0 ? 1 : o.batch();
         Tensor input = g.input("input", DType.FLOAT, batch, 3, size, size);
-        Tensor logits = e.definition().get().build(new ModelContext(g, params, blocks), input);
+        Tensor logits = e.definition().get().build(new ModelContext(g, params, blocks, classes), input);
         g.output(logits, "logits");
         params.checkAllUsed(e.name());
 
@@ -59,7 +84,13 @@ public final class Exporter {
         graph.metadata.put("vitrt.model", e.name());
         graph.metadata.put("vitrt.family", e.family());
         graph.metadata.put("vitrt.input_size", Integer.toString(size));
-        graph.metadata.put("vitrt.num_classes", Integer.toString(e.numClasses()));
+        graph.metadata.put("vitrt.num_classes", Integer.toString(classes));
+        if (classes == IMAGENET_CLASSES) {
+            graph.metadata.put("vitrt.class_names", "imagenet-1k"); // every 1000-class head of the zoo's tags
+        }
+        if (e.tag() != null) {
+            graph.metadata.put("vitrt.pretrained_tag", e.fullName());
+        }
         graph.metadata.put("vitrt.mean", csv(pre.mean()));
         graph.metadata.put("vitrt.std", csv(pre.std()));
         graph.metadata.put("vitrt.crop_pct", Double.toString(pre.cropPct()));
@@ -73,7 +104,7 @@ public final class Exporter {
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }
-        return new ExportedModel(e, graph, params.parameterCount(), macs, size);
+        return new ExportedModel(e, graph, params.parameterCount(), macs, size, classes, w, headReset);
     }
 
     /** Checks the options before any work is done; returns the input size to build at. */

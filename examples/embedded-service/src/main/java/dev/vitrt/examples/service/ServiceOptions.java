@@ -21,11 +21,12 @@ import java.util.Map;
  * @param backend      {@code auto}, {@code onnxruntime} or {@code tensorrt}
  * @param topK         default number of classes returned
  * @param drain        how long shutdown waits for in-flight requests
+ * @param labels       class-name files (one name per line) by model name, for models whose graph names none
  * @param limits       what one client, or all of them together, may hold of the service
  */
 public record ServiceOptions(Map<String, Path> models, String host, int port, boolean batching, int maxBatch,
                              Duration maxWait, int workers, int httpThreads, int intraOpThreads, String backend,
-                             int topK, Duration drain, Limits limits) {
+                             int topK, Duration drain, Map<String, Path> labels, Limits limits) {
 
     static final String PREFIX = "vitrt.service.";
     /** Largest request body accepted. */
@@ -76,6 +77,13 @@ public record ServiceOptions(Map<String, Path> models, String host, int port, bo
 
     public ServiceOptions {
         models = Map.copyOf(new LinkedHashMap<>(models));
+        labels = Map.copyOf(labels);
+        for (String name : labels.keySet()) {
+            if (!models.containsKey(name)) {
+                throw new IllegalArgumentException("--labels " + name + "=... names no served model (served: "
+                        + models.keySet() + ")");
+            }
+        }
         if (models.isEmpty()) {
             throw new IllegalArgumentException("no model to serve: give --model NAME=FILE.onnx");
         }
@@ -114,7 +122,7 @@ public record ServiceOptions(Map<String, Path> models, String host, int port, bo
     /** The same options with batching on or off (the load test compares the two). */
     public ServiceOptions withBatching(boolean on) {
         return new ServiceOptions(models, host, port, on, maxBatch, maxWait, workers, httpThreads, intraOpThreads,
-                backend, topK, drain, limits);
+                backend, topK, drain, labels, limits);
     }
 
     /** Usage text for {@code --help}. */
@@ -134,6 +142,8 @@ public record ServiceOptions(Map<String, Path> models, String host, int port, bo
                 "  --threads N            ONNX Runtime intra-op threads per run (default: its own)",
                 "  --backend KIND         auto, onnxruntime or tensorrt (default auto)",
                 "  --top-k N              classes returned when the request does not say (default 5)",
+                "  --labels NAME=FILE     class names of model NAME, one per line (default: the graph's, or ImageNet-1k's",
+                "                         for 1000 classes)",
                 "  --drain-s N            how long shutdown waits for in-flight requests (default 30)",
                 "Limits (a request past one gets a 4xx, or 503 with Retry-After when the service is full; never nothing):",
                 "  --read-timeout-s N     most seconds a client may take to send a request, or to read an answer (10)",
@@ -160,9 +170,10 @@ public record ServiceOptions(Map<String, Path> models, String host, int port, bo
             }
         }
         Map<String, Path> models = new LinkedHashMap<>();
+        Map<String, Path> labels = new LinkedHashMap<>();
         if (v.containsKey("model")) { // -Dvitrt.service.model=a=x.onnx,b=y.onnx
             for (String m : v.get("model").split(",")) {
-                addModel(models, m);
+                addModel(models, m, "--model");
             }
         }
         for (int i = 0; i < args.length; i++) {
@@ -187,7 +198,9 @@ public record ServiceOptions(Map<String, Path> models, String host, int port, bo
                 value = args[++i];
             }
             if (key.equals("model")) {
-                addModel(models, value);
+                addModel(models, value, "--model");
+            } else if (key.equals("labels")) {
+                addModel(labels, value, "--labels");
             } else if (java.util.Set.of("host", "port", "max-batch", "max-wait-us", "workers", "http-threads", "threads",
                     "backend", "top-k", "drain-s", "read-timeout-s", "request-timeout-s", "max-queue", "max-pixels",
                     "max-inflight-mb", "max-connections").contains(key)) {
@@ -206,17 +219,17 @@ public record ServiceOptions(Map<String, Path> models, String host, int port, bo
                 Boolean.parseBoolean(v.getOrDefault("batching", "true")), integer(v, "max-batch", 16),
                 Duration.ofNanos(integer(v, "max-wait-us", 2000) * 1000L), integer(v, "workers", 1),
                 integer(v, "http-threads", 256), integer(v, "threads", 0), v.getOrDefault("backend", "auto"),
-                integer(v, "top-k", 5), Duration.ofSeconds(integer(v, "drain-s", 30)), limits);
+                integer(v, "top-k", 5), Duration.ofSeconds(integer(v, "drain-s", 30)), labels, limits);
     }
 
-    private static void addModel(Map<String, Path> models, String spec) {
+    private static void addModel(Map<String, Path> files, String spec, String flag) {
         int eq = spec.indexOf('=');
         if (eq <= 0 || eq == spec.length() - 1) {
-            throw new IllegalArgumentException("--model '" + spec + "' must be NAME=FILE (e.g. mobilevit=mobilevit.onnx)");
+            throw new IllegalArgumentException(flag + " '" + spec + "' must be NAME=FILE (e.g. mobilevit=mobilevit.onnx)");
         }
         String name = spec.substring(0, eq).trim();
-        if (models.put(name, Path.of(spec.substring(eq + 1).trim())) != null) {
-            throw new IllegalArgumentException("--model " + name + " is given twice");
+        if (files.put(name, Path.of(spec.substring(eq + 1).trim())) != null) {
+            throw new IllegalArgumentException(flag + " " + name + " is given twice");
         }
     }
 
