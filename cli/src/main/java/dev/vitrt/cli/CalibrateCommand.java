@@ -125,6 +125,10 @@ public final class CalibrateCommand implements Callable<Integer> {
                 .writes("--output", output).writes("--cache", cache).check();
         checkpoint.checkApplies(model);
 
+        if (!model.endsWith(".onnx")) {
+            err.println("vitrt calibrate: exporting " + model);
+            err.flush();
+        }
         Path fp32Path = ModelSource.resolve(model, ModelSource.Options.defaults().with(checkpoint));
         ModelProto fp32 = OnnxModels.read(fp32Path);
         String fingerprint = ModelFingerprint.of(fp32);
@@ -187,6 +191,8 @@ public final class CalibrateCommand implements Callable<Integer> {
             err.println("note: " + held.note());
         }
         PrintWriter out = spec.commandLine().getOut();
+        err.printf(Locale.ROOT, "vitrt calibrate: comparing FP32 and INT8 on %d held-out inputs%n", held.size());
+        err.flush();
         try (Backend f = OnnxRuntimeBackend.open(fp32Path, backendOptions);
              Checked q = Checked.write(output, bytes, f, held, backendOptions)) {
             QuantizationReport r = q.report();

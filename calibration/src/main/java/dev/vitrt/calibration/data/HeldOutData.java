@@ -10,15 +10,11 @@ import java.io.IOException;
  * about accuracy on real images, and the switch must not go unnoticed.
  */
 public final class HeldOutData implements CalibrationData {
-    private final CalibrationData base;
-    private final int offset;
-    private final int count;
+    private final CalibrationData samples;
     private final String note;
 
-    private HeldOutData(CalibrationData base, int offset, int count, String note) {
-        this.base = base;
-        this.offset = offset;
-        this.count = count;
+    private HeldOutData(CalibrationData samples, String note) {
+        this.samples = samples;
         this.note = note;
     }
 
@@ -30,17 +26,17 @@ public final class HeldOutData implements CalibrationData {
                                     long seed) {
         int left = Math.max(0, data.size() - calibrationSamples);
         if (left >= wanted) {
-            return new HeldOutData(data, calibrationSamples, wanted, null);
+            return new HeldOutData(data.slice(calibrationSamples, wanted), null);
         }
         if (left > 0) {
-            return new HeldOutData(data, calibrationSamples, left, "the data holds only " + left + " samples beyond"
-                    + " the " + calibrationSamples + " calibration ones; the FP32/INT8 comparison runs on those " + left
-                    + " instead of " + wanted);
+            return new HeldOutData(data.slice(calibrationSamples, left), "the data holds only " + left + " samples"
+                    + " beyond the " + calibrationSamples + " calibration ones; the FP32/INT8 comparison runs on those "
+                    + left + " instead of " + wanted);
         }
-        return new HeldOutData(new SyntheticData(seed, wanted, sampleShape), 0, wanted, "the data holds no samples"
-                + " beyond the " + calibrationSamples + " calibration ones, so the FP32/INT8 comparison runs on "
-                + wanted + " synthetic samples (noise, which says little about accuracy on real images): calibrate on"
-                + " fewer samples or give more data");
+        return new HeldOutData(new SyntheticData(seed, wanted, sampleShape), "the data holds no samples beyond the "
+                + calibrationSamples + " calibration ones, so the FP32/INT8 comparison runs on " + wanted + " synthetic"
+                + " samples (noise, which says little about accuracy on real images): calibrate on fewer samples or"
+                + " give more data");
     }
 
     /** Why fewer or synthetic samples are held out; null when the data's own samples are. */
@@ -50,26 +46,26 @@ public final class HeldOutData implements CalibrationData {
 
     @Override
     public int size() {
-        return count;
+        return samples.size();
     }
 
     @Override
     public long[] sampleShape() {
-        return base.sampleShape();
+        return samples.sampleShape();
     }
 
     @Override
     public FloatTensor batch(int from, int n) throws IOException {
-        return base.batch(offset + from, n);
+        return samples.batch(from, n);
     }
 
     @Override
     public String fingerprint() {
-        return base.fingerprint() + ";from=" + offset;
+        return samples.fingerprint();
     }
 
     @Override
     public String describe() {
-        return base instanceof SyntheticData ? base.describe() : count + " samples after the calibration ones";
+        return samples.describe();
     }
 }

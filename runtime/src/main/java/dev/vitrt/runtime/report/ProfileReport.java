@@ -18,9 +18,16 @@ import java.util.Set;
  * @param latency    end-to-end latency of plain (unprofiled) runs
  * @param blocks     per-block times, or null when the backend could not profile layers
  * @param layerScale factor applied to profiled layer times (see {@code ModelProfiler}); NaN without blocks
+ * @param profilerCostMs the profiler's per-layer cost taken out of the layer times (NaN when not measured, and the
+ *                   layer times were scaled instead)
  */
 public record ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
-                            LatencyStats latency, BlockProfile blocks, double layerScale) {
+                            LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs) {
+
+    /** The runtime's own time per run outside layers: end-to-end mean minus the blocks' sum (NaN without blocks). */
+    public double outsideLayersMs() {
+        return blocks == null ? Double.NaN : latency.mean() - blocks.totalMs();
+    }
 
     /** Sum of block times as a percentage of the end-to-end mean (NaN without blocks). */
     public double blockSumPercent() {
