@@ -10,12 +10,10 @@ import dev.vitrt.runtime.classify.ClassNames;
 import dev.vitrt.runtime.validate.ValidationReport;
 import dev.vitrt.runtime.validate.ValidationReports;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,8 +34,8 @@ final class ValidateCommand implements Callable<Integer> {
             description = "Zoo model name, FP32 (or FP16/INT8) ONNX graph, or TensorRT plan.")
     String model;
 
-    @Option(names = "--weights", paramLabel = "FILE", description = "timm checkpoint for a zoo model (.safetensors).")
-    Path weights;
+    @Mixin
+    WeightsOptions checkpoint;
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "Image folder, one subfolder per class (root of relative paths with --labels-csv).")
@@ -58,7 +56,7 @@ final class ValidateCommand implements Callable<Integer> {
             description = "INT8 calibration data (default: --calib-samples images of --data, not scored then).")
     String calibData;
 
-    @Option(names = "--calib-samples", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--calib-samples", paramLabel = "N", defaultValue = "64", converter = Bounds.Positive.class,
             description = "INT8 calibration samples (default ${DEFAULT-VALUE}).")
     int calibSamples;
 
@@ -66,25 +64,28 @@ final class ValidateCommand implements Callable<Integer> {
             description = "entropy, percentile, max or mse (default ${DEFAULT-VALUE}).")
     String calibMethod;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Images per run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", converter = Bounds.Batch.class,
+            description = "Images per run (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", converter = Bounds.NonNegative.class,
             description = "Score at most N images, spread evenly over the classes (default: all).")
     int limit;
 
-    @Option(names = "--workers", paramLabel = "N",
+    @Option(names = "--workers", paramLabel = "N", converter = Bounds.Workers.class,
             description = "Image decoding threads (default: half the cores, at least 1).")
     Integer workers;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = default).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Bounds.Threads.class,
+            description = "ONNX Runtime intra-op threads (0 = default).")
     int threads;
 
     @Option(names = "--backend", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
             description = "Backend (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--input-size", paramLabel = "N", description = "Image side (default: the model's).")
+    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
+            description = "Image side (default: the model's).")
     Integer inputSize;
 
     @Option(names = "--json", paramLabel = "OUT", description = "Write the report as JSON (every unreadable file named).")
@@ -102,17 +103,19 @@ final class ValidateCommand implements Callable<Integer> {
         if (data == null && labelsCsv == null) {
             throw new ParameterException(spec.commandLine(), "give --data DIR (class subfolders) or --labels-csv FILE");
         }
-        if (weights != null && (model.endsWith(".onnx") || ProfileCommand.isPlan(model))) {
-            throw new ParameterException(spec.commandLine(), "--weights applies to zoo models; " + model
-                    + " already holds its weights");
+        if (checkpoint.weights != null && ProfileCommand.isPlan(model)) {
+            throw new ParameterException(spec.commandLine(), "--weights applies to zoo models, not to a plan");
         }
+        checkpoint.checkApplies(model);
         if (calibData != null) {
             CalibrationSources.check(calibData);
         }
-        CliFiles.checkOutputs(Arrays.asList(json, csv), Stream.of(weights, labelsCsv, classNames, Path.of(model))
-                .filter(Objects::nonNull).toList());
+        CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights)
+                .reads("--labels-csv", labelsCsv).reads("--class-names", classNames).writes("--json", json)
+                .writes("--csv", csv).check();
         ClassNames names = classNames == null ? null : ClassNames.read(classNames);
-        Path file = ModelSource.resolveOrPlan(model, new ModelSource.Options(inputSize, null, weights, null));
+        Path file = ModelSource.resolveOrPlan(model, new ModelSource.Options(inputSize, null, null, null)
+                .with(checkpoint));
         ValidationReport r;
         try (ProgressBar bar = new ProgressBar("vitrt validate:", "scoring", "images")) {
             r = Validation.run(file, new Validation.Data(data, labelsCsv, names), options, bar);
@@ -128,28 +131,14 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private Validation.Options options() {
-        List<Precision> p;
         try {
-            p = precisions.stream().map(Precision::parse).toList();
+            List<Precision> p = precisions.stream().map(Precision::parse).toList();
             int w = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-            bound("--batch", batch, 1, 4096);
-            bound("--workers", w, 1, 256);
-            bound("--threads", threads, 0, 1024);
-            bound("--calib-samples", calibSamples, 1, 1_000_000);
-            bound("--limit", limit, 0, Integer.MAX_VALUE);
-            bound("--input-size", inputSize == null ? 224 : inputSize, 16, 4096);
             return new Validation.Options(p, batch, w, limit, BackendKind.parse(backend),
                     BackendOptions.defaults().withIntraOpThreads(threads), inputSize, calibData, calibSamples,
                     CalibrationMethod.parse(calibMethod), 99.99);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    private static void bound(String option, int v, int min, int max) {
-        if (v < min || v > max) {
-            throw new IllegalArgumentException(option + " must be " + (max == Integer.MAX_VALUE ? "at least " + min
-                    : "between " + min + " and " + max) + ", got " + v);
         }
     }
 }

@@ -144,12 +144,12 @@ class ValidateCommandTest {
         byte[] before = Files.readAllBytes(model);
         r = CliRun.of("validate", model.toString(), "--data", d.toString(), "--json", model.toString());
         assertEquals(1, r.exit());
-        assertTrue(r.oneLineError() && r.err().contains("is also an input"), r.err());
+        assertTrue(r.oneLineError() && r.err().contains("is the same file as MODEL"), r.err());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(model)));
         r = CliRun.of("validate", model.toString(), "--data", d.toString(), "--json", dir.resolve("x").toString(),
                 "--csv", dir.resolve("x").toString());
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("is given twice"), r.err());
+        assertTrue(r.err().contains("name the same file"), r.err());
         r = CliRun.of("validate", model.toString(), "--data", d.toString(), "--json",
                 dir.resolve("missing/r.json").toString());
         assertEquals(1, r.exit());

@@ -19,6 +19,7 @@ import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.classify.ClassNames;
+import dev.vitrt.runtime.io.TemporaryFiles;
 import dev.vitrt.runtime.preprocess.ImagePreprocessor;
 import dev.vitrt.runtime.validate.LabelledImages;
 import dev.vitrt.runtime.validate.Scorer;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Top-1 and top-5 accuracy of a classifier on labelled images, the way timm's validate.py measures it, in each
@@ -43,7 +43,6 @@ import java.util.stream.Stream;
  * ({@link Scorer}, {@link LabelledImages}) is the runtime's, so a service can score any backend without this module.
  */
 public final class Validation {
-    private static final System.Logger LOG = System.getLogger(Validation.class.getName());
 
     /** Where the labelled images are: a folder of class subfolders, or a CSV of {@code path,label} rows. */
     public record Data(Path folder, Path labelsCsv, ClassNames classNames) {
@@ -131,8 +130,7 @@ public final class Validation {
             }
             return runAsGiven(model, given, data, o, progress);
         }
-        Path tmp = Files.createTempDirectory("vitrt-validate-");
-        tmp.toFile().deleteOnExit();
+        Path tmp = TemporaryFiles.createDirectory("vitrt-validate-"); // the FP16 and INT8 graphs; gone on Ctrl-C too
         List<Backend> open = new ArrayList<>();
         try {
             Backend fp32 = Backends.open(model, o.backend(), o.backendOptions());
@@ -176,7 +174,7 @@ public final class Validation {
             for (Backend b : open) {
                 b.close();
             }
-            deleteTree(tmp);
+            TemporaryFiles.delete(tmp);
         }
     }
 
@@ -239,7 +237,6 @@ public final class Validation {
     private static Backend openGraph(ModelProto m, Path dir, String name, Options o, List<Backend> open)
             throws IOException, BackendException {
         Path file = dir.resolve(name + ".onnx");
-        file.toFile().deleteOnExit();
         Files.write(file, m.toByteArray());
         Backend b = Backends.open(file, o.backend(), o.backendOptions());
         open.add(b);
@@ -252,13 +249,5 @@ public final class Validation {
         }
         Path parent = d.labelsCsv().toAbsolutePath().getParent();
         return parent != null ? parent : d.labelsCsv();
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "could not delete " + dir + ": " + e.getMessage());
-        }
     }
 }
