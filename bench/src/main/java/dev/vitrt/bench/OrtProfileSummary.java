@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.runtime.ort.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,25 +31,32 @@ public final class OrtProfileSummary {
         int batch = 1;
         int iters = 5;
         int top = 25;
+        int size = 224;
+        int threads = 0;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--iters" -> iters = Integer.parseInt(args[++i]);
                 case "--top" -> top = Integer.parseInt(args[++i]);
+                case "--size" -> size = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         byte[] bytes = model.endsWith(".onnx") ? Files.readAllBytes(Path.of(model))
                 : OnnxWriter.toBytes(Exporter.export(model, ExportOptions.defaults()).graph());
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         Path prefix = Files.createTempDirectory("ortprof").resolve("p");
         String file;
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             o.enableProfiling(prefix.toString());
+            if (threads > 0) {
+                o.setIntraOpNumThreads(threads);
+            }
             try (OrtSession s = env.createSession(bytes, o)) {
-                long[] shape = {batch, 3, 224, 224};
-                float[] data = new float[batch * 3 * 224 * 224];
+                long[] shape = {batch, 3, size, size};
+                float[] data = new float[batch * 3 * size * size];
                 java.util.Arrays.fill(data, 0.1f);
                 try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape)) {
                     for (int i = 0; i < iters + 1; i++) {

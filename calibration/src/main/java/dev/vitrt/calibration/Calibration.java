@@ -76,6 +76,7 @@ public final class Calibration {
             throw new IllegalArgumentException("--samples " + samples + " asks for more samples than the data holds ("
                     + data.describe() + ")");
         }
+        progress.update("preparing", 0, 1); // ONNX Runtime loads and optimizes the graph with every tensor exposed
         try (ActivationStatistics stats = ActivationStatistics.open(model, tensors, options)) {
             // a graph exported with a fixed batch takes only that batch: whole batches of it, the rest dropped
             int fixed = stats.fixedBatch();
@@ -93,6 +94,15 @@ public final class Calibration {
             }
             return stats.histograms();
         }
+    }
+
+    /** The largest |value| of each of {@code tensors} over samples {@code [0, samples)} of {@code data}. */
+    public static Map<String, Double> ranges(ModelProto model, Collection<String> tensors, CalibrationData data,
+                                             int samples, int batch, BackendOptions options)
+            throws IOException, BackendException {
+        Map<String, Double> out = new LinkedHashMap<>();
+        collect(model, tensors, data, samples, batch, options, Progress.NONE).forEach((t, h) -> out.put(t, h.absMax()));
+        return out;
     }
 
     /** One scale per tensor, chosen by {@code calibrator}. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,25 +24,23 @@ public final class ExportCommand implements Callable<Integer> {
                     + " and mean/std as timm's config does (nextvit_small.bd_in1k_384; `vitrt models --tags`).")
     String model;
 
-    @Option(names = "--weights", paramLabel = "FILE",
-            description = {"Checkpoint: timm .safetensors, or a torch.save file (.pth, .pth.tar, .pt, .bin) holding a"
-                    + " state dict, plainly or under state_dict(_ema), model(_ema) or (ema_)model_state_dict."
-                    + " timm's keys, the official Next-ViT release's and ml-cvnets' MobileViTv2 keys are recognised."
-                    + " Default: seeded random weights."})
-    Path weights;
+    @Mixin
+    WeightsOptions checkpoint;
 
     @Option(names = "--no-ema", description = "Take a training checkpoint's raw weights rather than its EMA weights.")
     boolean noEma;
 
-    @Option(names = "--num-classes", paramLabel = "N",
+    @Option(names = "--num-classes", paramLabel = "N", converter = Bounds.Positive.class,
             description = "Classifier size (default: the checkpoint's, else 1000). A size other than the checkpoint's"
                     + " gives a freshly initialised classifier, as timm's num_classes does.")
     Integer numClasses;
 
-    @Option(names = "--input-size", paramLabel = "N", description = "Input height and width (default: the model's or the tag's).")
+    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
+            description = "Input height and width (default: the model's or the tag's).")
     int inputSize;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Fixed batch size (default: dynamic batch).")
+    @Option(names = "--batch", paramLabel = "N", converter = Bounds.Batch.class,
+            description = "Fixed batch size (default: dynamic batch).")
     Integer batch;
 
     @Option(names = "--opset", paramLabel = "N", defaultValue = "17", description = "ONNX opset (13-21, default ${DEFAULT-VALUE}).")
@@ -58,18 +57,15 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch != null && batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
-        }
-        if (numClasses != null && numClasses < 1) {
-            throw new IllegalArgumentException("--num-classes must be at least 1, got " + numClasses);
-        }
+        Path weights = checkpoint.weights;
         if (noEma && weights == null) {
             throw new IllegalArgumentException("--no-ema needs --weights");
         }
+        CommandFiles.reading("--weights", weights).writes("--output", output).check();
         long t0 = System.nanoTime();
         ExportOptions o = new ExportOptions(inputSize, batch == null ? 0 : batch, opset, weights, seed)
-                .withNumClasses(numClasses == null ? 0 : numClasses).withPreferEma(!noEma);
+                .withNumClasses(numClasses == null ? 0 : numClasses).withPreferEma(!noEma)
+                .withAllowNonFinite(checkpoint.allowNonFinite);
         ExportedModel m = Exporter.export(model, o);
         AtomicFiles.write(output, out -> OnnxWriter.write(m.graph(), out));
         double s = (System.nanoTime() - t0) / 1e9;

@@ -9,16 +9,26 @@ import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.models.zoo.ZooEntry;
+import dev.vitrt.runtime.io.TemporaryFiles;
 
 /**
  * Turns a command's MODEL argument into an ONNX file: an existing {@code .onnx} path is used as is, a zoo name is
- * exported on the fly into a temporary file (deleted on exit).
+ * exported on the fly into a temporary file (removed when the command ends, or on Ctrl-C).
  */
 final class ModelSource {
     /** How a zoo model is exported when one is named; null fields mean the model's defaults. */
-    record Options(Integer inputSize, Integer batch, Path weights, Integer opset) {
+    record Options(Integer inputSize, Integer batch, Path weights, Integer opset, boolean allowNonFinite) {
+        Options(Integer inputSize, Integer batch, Path weights, Integer opset) {
+            this(inputSize, batch, weights, opset, false);
+        }
+
         static Options defaults() {
             return new Options(null, null, null, null);
+        }
+
+        /** With the checkpoint of {@code --weights} and {@code --allow-nonfinite}. */
+        Options with(WeightsOptions checkpoint) {
+            return new Options(inputSize, batch, checkpoint.weights, opset, checkpoint.allowNonFinite);
         }
     }
 
@@ -34,6 +44,18 @@ final class ModelSource {
         } else {
             Zoo.get(modelOrFile);
         }
+    }
+
+    /** As {@link #resolve}, but a TensorRT plan ({@code .plan}, {@code .engine}, {@code .trt}) is taken as it is. */
+    static Path resolveOrPlan(String modelOrFile, Options options) throws IOException {
+        if (ProfileCommand.isPlan(modelOrFile)) {
+            Path p = Path.of(modelOrFile);
+            if (!Files.isRegularFile(p)) {
+                throw new IOException("no such plan file: " + modelOrFile);
+            }
+            return p;
+        }
+        return resolve(modelOrFile, options);
     }
 
     static Path resolve(String modelOrFile, Options options) throws IOException {
@@ -52,9 +74,8 @@ final class ModelSource {
                 options.inputSize() == null ? 0 : options.inputSize(),
                 options.batch() == null ? 0 : options.batch(),
                 options.opset() == null ? ExportOptions.DEFAULT_OPSET : options.opset(),
-                options.weights(), 0));
-        Path tmp = Files.createTempFile("vitrt-" + entry.name() + "-", ".onnx");
-        tmp.toFile().deleteOnExit();
+                options.weights(), 0).withAllowNonFinite(options.allowNonFinite()));
+        Path tmp = TemporaryFiles.createFile("vitrt-" + entry.name() + "-", ".onnx"); // removed when the command ends
         try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             OnnxWriter.write(m.graph(), out);
         }

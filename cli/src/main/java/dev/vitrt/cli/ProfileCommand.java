@@ -4,7 +4,6 @@ import dev.vitrt.models.onnx.OnnxModels;
 
 import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.engine.trt.BuildOptions;
-import dev.vitrt.engine.trt.EngineBuilder;
 import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.runtime.Backend;
@@ -14,6 +13,7 @@ import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.bench.Inputs;
+import dev.vitrt.runtime.io.TemporaryFiles;
 import dev.vitrt.runtime.profile.LayerProfiling;
 import dev.vitrt.runtime.profile.ModelProfiler;
 import dev.vitrt.runtime.report.ProfileReport;
@@ -65,22 +65,25 @@ final class ProfileCommand implements Callable<Integer> {
                     "(default: on; --no-cuda-graph enqueues each run)."})
     boolean cudaGraph;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Images per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", converter = Bounds.Batch.class,
+            description = "Images per run (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--input-size", paramLabel = "N",
+    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
             description = "Image side in pixels (default: the model's, from its metadata or input shape).")
     Integer inputSize;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", converter = Bounds.NonNegative.class,
+            description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--iterations", paramLabel = "N", defaultValue = "50",
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "50", converter = Bounds.Positive.class,
             description = "Timed runs, and as many profiled runs (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime intra-op threads; 0 = one per physical core (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Bounds.Threads.class,
+            description = "ONNX Runtime intra-op threads; 0 = one per physical core, at most one per core"
+                    + " (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--input", paramLabel = "X.npy", description = "Run on this float32 input instead of seeded random data.")
@@ -100,20 +103,10 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        }
-        if (inputSize != null && inputSize < 1) {
-            throw new IllegalArgumentException("--input-size must be >= 1, got " + inputSize);
-        }
-        if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
-        }
         ModelProfiler.Config config = new ModelProfiler.Config(warmup, iterations, true);
         BackendKind kind = BackendKind.parse(backend);
-        for (Path out : new Path[] {json, csv, html}) {
-            CliFiles.checkOutput(out);
-        }
+        CommandFiles.create().readsModel("MODEL", model).reads("--input", input)
+                .writes("--json", json).writes("--csv", csv).writes("--html", html).check();
         // decide the backend (TensorRT's availability first: cheap, and it decides everything after it)
         boolean plan = isPlan(model);
         if (!plan) {
@@ -160,7 +153,13 @@ final class ProfileCommand implements Callable<Integer> {
         } else if (choice.kind() == BackendKind.TENSORRT) {
             file = buildTemporaryEngine();
         } else {
+            if (!model.endsWith(".onnx")) {
+                System.err.println("vitrt profile: exporting " + model);
+            }
             file = ModelSource.resolve(model, new ModelSource.Options(inputSize, batch, null, null));
+        }
+        if (choice.kind() == BackendKind.ONNXRUNTIME) {
+            System.err.println("vitrt profile: loading the graph into ONNX Runtime (graph optimizations)");
         }
         BackendOptions opts = BackendOptions.defaults().withIntraOpThreads(threads).withCudaGraph(cudaGraph);
         try (Backend b = Backends.open(file, choice, opts)) {
@@ -190,7 +189,8 @@ final class ProfileCommand implements Callable<Integer> {
             }
             ProfileReport report = new ProfileReport(modelName(b, model), b.name(), b.device(),
                     ProfileReport.precisionOf(b.metadata(), r.layers()), actualBatch, actualSize, r.latency(),
-                    r.blocks(), r.layerScale(), r.gpu());
+                    r.blocks(), r.layerScale(), r.layers() == null ? Double.NaN : r.layers().profilerCostMs(),
+                    r.gpu());
             System.out.print(ProfileReports.console(report));
             if (json != null) {
                 ProfileReports.writeJson(json, report);
@@ -220,11 +220,8 @@ final class ProfileCommand implements Callable<Integer> {
         for (String note : graph.notes()) {
             System.err.println("vitrt profile: " + note);
         }
-        Path dir = Files.createTempDirectory("vitrt-profile-");
-        dir.toFile().deleteOnExit(); // registered first, deleted last
+        Path dir = TemporaryFiles.createDirectory("vitrt-profile-"); // removed when the command ends, or on Ctrl-C
         Path plan = dir.resolve(graph.info().model() + "-" + p.label() + ".plan");
-        plan.toFile().deleteOnExit();
-        dev.vitrt.runtime.tensorrt.PlanManifest.pathFor(plan).toFile().deleteOnExit();
         EngineBuildProgress.build(graph, onnx, o, plan);
         return plan;
     }

@@ -19,16 +19,24 @@ import java.util.Set;
  * @param latency    end-to-end latency of plain (unprofiled) runs
  * @param blocks     per-block times, or null when the backend could not profile layers
  * @param layerScale factor applied to profiled layer times (see {@code ModelProfiler}); NaN without blocks
+ * @param profilerCostMs the profiler's per-layer cost taken out of the layer times (NaN when not measured, and the
+ *                   layer times were scaled instead)
  * @param gpu        on a GPU: the GPU compute time of the same plain runs (CUDA events around the enqueue) and whether
  *                   they replayed a CUDA graph; null on a CPU backend
  */
 public record ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
-                            LatencyStats latency, BlockProfile blocks, double layerScale, GpuTiming gpu) {
+                            LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs,
+                            GpuTiming gpu) {
 
     /** A report without GPU compute times (a CPU backend). */
     public ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
-                         LatencyStats latency, BlockProfile blocks, double layerScale) {
-        this(model, backend, device, precision, batch, inputSize, latency, blocks, layerScale, null);
+                         LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs) {
+        this(model, backend, device, precision, batch, inputSize, latency, blocks, layerScale, profilerCostMs, null);
+    }
+
+    /** The runtime's own time per run outside layers: end-to-end mean minus the blocks' sum (NaN without blocks). */
+    public double outsideLayersMs() {
+        return blocks == null ? Double.NaN : latency.mean() - blocks.totalMs();
     }
 
     /** Sum of block times as a percentage of the end-to-end mean (NaN without blocks). */

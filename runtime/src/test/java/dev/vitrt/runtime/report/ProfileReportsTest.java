@@ -28,7 +28,7 @@ class ProfileReportsTest {
                 new BlockProfile.BlockRow("other", 0, 1.0, 0.1)),
                 List.of(new BlockProfile.PartRow("NTB", "E-MHSA", 2.0)), 10.0, 0, 0, 1);
         return new ProfileReport("nextvit_small", "onnxruntime", "CPU", "fp32", 2, 224,
-                LatencyStats.of(new double[] {10.0, 11.0, 12.0, 13.0}, 2), b, 0.9);
+                LatencyStats.of(new double[] {10.0, 11.0, 12.0, 13.0}, 2), b, 0.9, Double.NaN);
     }
 
     @Test
@@ -54,7 +54,8 @@ class ProfileReportsTest {
     void gpuComputeTimeIsReportedBesideHostLatency() throws Exception {
         ProfileReport cpu = report();
         ProfileReport r = new ProfileReport(cpu.model(), "tensorrt", "NVIDIA H200", "fp16", 2, 224, cpu.latency(),
-                cpu.blocks(), cpu.layerScale(), new GpuTiming(LatencyStats.of(new double[] {4.0, 5.0}, 2), true, null));
+                cpu.blocks(), cpu.layerScale(), Double.NaN,
+                new GpuTiming(LatencyStats.of(new double[] {4.0, 5.0}, 2), true, null));
         String c = ProfileReports.console(r);
         assertTrue(c.contains("GPU compute (ms, CUDA graph): mean 4.500"), c);
         assertTrue(c.contains("host latency: copies to the GPU, enqueue, copies back, synchronize"), c);
@@ -67,7 +68,7 @@ class ProfileReportsTest {
 
         GpuTiming noGraph = new GpuTiming(LatencyStats.of(new double[] {4.0}, 2), false, "cudaGraphInstantiate failed");
         String c2 = ProfileReports.console(new ProfileReport(cpu.model(), "tensorrt", "GPU", "fp16", 2, 224,
-                cpu.latency(), null, Double.NaN, noGraph));
+                cpu.latency(), null, Double.NaN, Double.NaN, noGraph));
         assertTrue(c2.contains("GPU compute (ms, enqueueV3)") && c2.contains("no CUDA graph: cudaGraphInstantiate"), c2);
     }
 
