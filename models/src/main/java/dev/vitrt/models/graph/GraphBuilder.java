@@ -470,6 +470,19 @@ public final class GraphBuilder {
         return op("BatchNormalization", attrs("epsilon", eps), x.dtype(), x.shape(), x, scale, bias, mean, var);
     }
 
+    /**
+     * Dimensions [start, end) of {@code x}'s run-time shape as an int64 vector: Shape's start/end attributes from opset
+     * 15, a Slice of the whole shape before (those attributes do not exist there).
+     */
+    public Tensor shapeSlice(Tensor x, int start, int end) {
+        long[] out = {end - start};
+        if (graph.opset >= 15) {
+            return op("Shape", attrs("start", start == 0 ? null : (long) start, "end", (long) end), DType.INT64, out, x);
+        }
+        Tensor shape = op("Shape", null, DType.INT64, new long[] {x.rank()}, x);
+        return op("Slice", null, DType.INT64, out, shape, constLongs(start), constLongs(end), constLongs(0));
+    }
+
     /** Resize of the spatial dims of an NCHW tensor to a fixed size ("linear" or "nearest" or "cubic"). */
     public Tensor resize(Tensor x, long outH, long outW, String mode, String coordinateMode) {
         long[] out = {x.dim(0), x.dim(1), outH, outW};
@@ -478,7 +491,7 @@ public final class GraphBuilder {
             a.put("nearest_mode", "floor");
         }
         // sizes must include the batch, so it is computed at run time from the input's shape
-        Tensor batchAndChannels = op("Shape", attrs("end", 2L), DType.INT64, new long[] {2}, x);
+        Tensor batchAndChannels = shapeSlice(x, 0, 2);
         Tensor sizes = op("Concat", attrs("axis", 0L), DType.INT64, new long[] {4}, batchAndChannels, constLongs(outH, outW));
         return op("Resize", a, x.dtype(), out, x, null, null, sizes);
     }

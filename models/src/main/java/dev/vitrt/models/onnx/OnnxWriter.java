@@ -24,12 +24,16 @@ public final class OnnxWriter {
     private OnnxWriter() {
     }
 
-    /** The ONNX IR version that goes with a default-domain opset (the onnx/onnx versioning table). */
+    /**
+     * The ONNX IR version of the ONNX release that introduced a default-domain opset (onnx/onnx's versioning table):
+     * 1.8 and 1.9 (opsets 13, 14) wrote IR 7; 1.10 to 1.13 (opsets 15 to 18) IR 8; 1.14 and 1.15 (19, 20) IR 9;
+     * 1.16 and 1.17 (21, 22) IR 10; newer IR 11. Runtimes built on an older ONNX reject a newer IR version.
+     */
     public static long irVersionFor(int opset) {
         if (opset <= 14) {
             return 7;
         }
-        if (opset <= 17) {
+        if (opset <= 18) {
             return 8;
         }
         if (opset <= 20) {
