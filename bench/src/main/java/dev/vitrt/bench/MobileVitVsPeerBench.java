@@ -58,7 +58,7 @@ public final class MobileVitVsPeerBench {
         if (saveOurs != null) {
             Files.write(saveOurs, oursBytes);
         }
-        int size = ours.inputSize();
+        int size = ours.size().height();
         float[] input = new float[3 * size * size];
         SplittableRandom r = new SplittableRandom(0);
         for (int i = 0; i < input.length; i++) {

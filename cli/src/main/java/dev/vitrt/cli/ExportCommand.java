@@ -51,8 +51,8 @@ public final class ExportCommand implements Callable<Integer> {
         ExportedModel m = Exporter.export(model, new ExportOptions(inputSize, batch == null ? 0 : batch, opset, weights, seed));
         AtomicFiles.write(output, out -> OnnxWriter.write(m.graph(), out));
         double s = (System.nanoTime() - t0) / 1e9;
-        spec.commandLine().getErr().printf(Locale.ROOT, "exported %s (%s weights, %,d params, %.2f GMACs at %d, %d nodes) to %s in %.1f s%n",
-                m.entry().name(), weights == null ? "random" : weights.getFileName(), m.parameters(), m.gmacs(), m.inputSize(),
+        spec.commandLine().getErr().printf(Locale.ROOT, "exported %s (%s weights, %,d params, %.2f GMACs at %s, %d nodes) to %s in %.1f s%n",
+                m.entry().name(), weights == null ? "random" : weights.getFileName(), m.parameters(), m.gmacs(), m.size(),
                 m.graph().nodes.size(), output, s);
         return 0;
     }

@@ -1,10 +1,22 @@
 package dev.vitrt.models.zoo;
 
 import dev.vitrt.models.graph.Graph;
+import java.util.List;
 
-/** A built graph with its accounting: parameters as timm counts them, MACs per image. */
-public record ExportedModel(ZooEntry entry, Graph graph, long parameters, long macs, int inputSize) {
+/**
+ * A built graph with its accounting: parameters as timm counts them, the model's MACs per image (as the papers count
+ * them, before deployment rewrites), and what the export did that the user should hear about.
+ *
+ * @param notes one line each, e.g. the checkpoint keys a feature export left unused
+ */
+public record ExportedModel(ZooEntry entry, Graph graph, long parameters, long macs, InputSize size,
+                            List<String> notes) {
     public double gmacs() {
         return macs / 1e9;
+    }
+
+    /** Multiply-adds per image of the graph as written (after the deployment passes). */
+    public long deployMacs() {
+        return Long.parseLong(graph.metadata.get(Exporter.DEPLOY_MACS));
     }
 }
