@@ -64,7 +64,8 @@ public final class MobileViTv2 implements ZooFamily {
         InvertedResidual.declareParts(blocks);
         MobileViTv2Block.declareParts(blocks, cfg);
 
-        blocks.block("stem", "Stem");
+        blocks.block("stem", BlockTable.STEM);
+        blocks.stemParts();
         Tensor x = ConvNormAct.build(ctx, input, "stem", cfg.stemChannels(), 3, 2, 1, true);
 
         int[] c = cfg.channels();
@@ -87,7 +88,8 @@ public final class MobileViTv2 implements ZooFamily {
 
     /** timm's ClassifierHead: global average pool, flatten, fc. */
     static Tensor head(ModelContext ctx, Tensor x, int classes) {
-        ctx.blocks().block("head", "Head");
+        ctx.blocks().block("head", BlockTable.HEAD);
+        ctx.blocks().headParts();
         GraphBuilder g = ctx.g();
         Tensor pooled;
         try (var s = g.absoluteScope("head.global_pool")) {

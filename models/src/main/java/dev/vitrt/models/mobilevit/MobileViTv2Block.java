@@ -43,6 +43,8 @@ final class MobileViTv2Block {
         }
         blocks.part(type, "norm", "Norm");
         blocks.part(type, "conv_proj", "Projection");
+        // the rest of the block: resizing an input whose sides are not multiples of the patch (timm's interpolate)
+        blocks.part(type, BlockTable.REST, "Resize");
     }
 
     static Tensor build(ModelContext ctx, Tensor x, String prefix, int depth, AttentionKind attention) {
@@ -75,8 +77,8 @@ final class MobileViTv2Block {
             case MHA -> PatchTokenAttention.build(ctx, n1.x(), prefix + ".attn", n1.affine(), PATCH, PATCH, false);
             case LINFORMER -> PatchTokenAttention.build(ctx, n1.x(), prefix + ".attn", n1.affine(), PATCH, PATCH, true);
         };
-        try (var s = g.absoluteScope(prefix)) {
-            x = g.add(x, a);
+        try (var s = g.absoluteScope(prefix + ".attn")) {
+            x = g.add(x, a); // each residual sum is named under its branch, as in Next-ViT
         }
         GroupNorm1.Normalized n2 = GroupNorm1.apply(ctx, x, prefix + ".norm2");
         int hidden = (int) (d * MLP_RATIO);
@@ -85,7 +87,7 @@ final class MobileViTv2Block {
             h = g.silu(h);
         }
         h = Layers.conv(ctx, h, prefix + ".mlp.fc2", Conv.of(d, 1, 1, 1, true), null, null);
-        try (var s = g.absoluteScope(prefix)) {
+        try (var s = g.absoluteScope(prefix + ".mlp")) {
             return g.add(x, h);
         }
     }

@@ -57,6 +57,7 @@ final class NextTransformerBlock {
         t.part(type, "e_mhsa", "E-MHSA");
         t.part(type, "projection", "MHCA");
         t.part(type, "mhca", "MHCA");
+        t.part(type, "Concat", "MHCA"); // the block-level join of the two paths, the MHCA path's last step
         t.part(type, "norm2", "MLP");
         t.part(type, "mlp", "MLP");
     }

@@ -110,7 +110,8 @@ public final class NextVit implements ZooFamily {
     /** Stem and stages 0 to {@code last}; returns each stage's output. */
     static List<Tensor> stages(ModelContext ctx, Tensor input, Variant v, int last) {
         BlockTable table = ctx.blocks();
-        table.block(Stem.PATH, "Stem");
+        table.block(Stem.PATH, BlockTable.STEM);
+        table.stemParts();
         NextConvBlock.declareParts(table, NextConvBlock.TYPE);
         NextTransformerBlock.declareParts(table, NextTransformerBlock.TYPE);
 
@@ -133,8 +134,9 @@ public final class NextVit implements ZooFamily {
 
     /** Final BatchNorm (merged into the classifier through the average pool), global average pool, linear. */
     static Tensor head(ModelContext ctx, Tensor x) {
-        ctx.blocks().block("norm", "Head");
-        ctx.blocks().block("head", "Head");
+        ctx.blocks().block("norm", BlockTable.HEAD);
+        ctx.blocks().block("head", BlockTable.HEAD);
+        ctx.blocks().headParts();
         GraphBuilder g = ctx.g();
         try (var s = g.absoluteScope("head.global_pool")) {
             x = g.flatten(g.globalAveragePool(x));

@@ -64,7 +64,8 @@ public final class NextVitAblation implements ZooFamily {
 
     static Tensor build(ModelContext ctx, Tensor input, Design d) {
         BlockTable table = ctx.blocks();
-        table.block(Stem.PATH, "Stem");
+        table.block(Stem.PATH, BlockTable.STEM);
+        table.stemParts();
         NextConvBlock.declareParts(table, NextConvBlock.TYPE);
         NextTransformerBlock.declareParts(table, NextTransformerBlock.TYPE);
         NextTransformerBlock.declareParts(table, NextTransformerBlock.type(d.shrink()));

@@ -23,6 +23,7 @@ public final class ResNet implements ZooFamily {
     public static final String FAMILY = "resnet";
     static final double BN_EPS = 1e-5;
     static final int EXPANSION = 4;
+    static final String BOTTLENECK = "Bottleneck";
 
     @Override
     public List<ZooEntry> entries() {
@@ -38,11 +39,13 @@ public final class ResNet implements ZooFamily {
     static Tensor build(ModelContext ctx, Tensor input, int[] depths) {
         BlockTable blocks = ctx.blocks();
         GraphBuilder g = ctx.g();
-        blocks.part("Bottleneck", "downsample", "Downsample");
+        declareBottleneckParts(blocks, BOTTLENECK);
         // timm's stem is four top-level modules: conv1, bn1 (folded into conv1), act1, maxpool
         for (String stem : new String[] {"conv1", "act1", "maxpool"}) {
-            blocks.block(stem, "Stem");
+            blocks.block(stem, BlockTable.STEM);
         }
+        blocks.stemParts();
+        blocks.part(BlockTable.STEM, "MaxPool", "MaxPool");
         Tensor x = convBn(ctx, input, "conv1", "bn1", new Conv(64, 7, 2, 3, 1, false));
         try (var s = g.absoluteScope("act1")) {
             x = g.relu(x);
@@ -54,17 +57,35 @@ public final class ResNet implements ZooFamily {
             int planes = 64 << stage;
             for (int i = 0; i < depths[stage]; i++) {
                 String path = "layer" + (stage + 1) + "." + i;
-                blocks.block(path, "Bottleneck");
+                blocks.block(path, BOTTLENECK);
                 x = bottleneck(ctx, x, path, planes, i == 0 && stage > 0 ? 2 : 1);
             }
         }
-        blocks.block("global_pool", "Head");
-        blocks.block("fc", "Head");
+        // the head is two top-level modules too: their nodes are named global_pool/GlobalAveragePool, fc/Gemm
+        blocks.block("global_pool", BlockTable.HEAD);
+        blocks.block("fc", BlockTable.HEAD);
+        blocks.headParts();
+        blocks.part(BlockTable.HEAD, "GlobalAveragePool", "Pool");
+        blocks.part(BlockTable.HEAD, "Flatten", "Pool");
         Tensor pooled;
         try (var s = g.absoluteScope("global_pool")) {
             pooled = g.flatten(g.globalAveragePool(x));
         }
         return Layers.linear(ctx, pooled, "fc", 1000, true, null);
+    }
+
+    /**
+     * The parts of a bottleneck block (of {@code type}): the 1x1 reduction, the 3x3 conv, the 1x1 expansion, the
+     * downsampling shortcut, and the residual sum with its ReLU (the rest of the block).
+     */
+    public static void declareBottleneckParts(BlockTable t, String type) {
+        t.part(type, "conv1", "Reduce");
+        t.part(type, "act1", "Reduce");
+        t.part(type, "conv2", "Conv3x3");
+        t.part(type, "act2", "Conv3x3");
+        t.part(type, "conv3", "Expand");
+        t.part(type, "downsample", "Downsample");
+        t.part(type, BlockTable.REST, "Residual");
     }
 
     /** timm's Bottleneck: 1x1, 3x3 (stride), 1x1 (x4), each with BN; ReLUs act1..act3, the last after the add. */
