@@ -5,12 +5,14 @@ import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.layers.BnAffine;
 import dev.vitrt.models.layers.Layers;
 import dev.vitrt.models.layers.Layers.Conv;
+import dev.vitrt.models.zoo.Backbone;
 import dev.vitrt.models.zoo.BlockTable;
+import dev.vitrt.models.zoo.FeatureInfo;
 import dev.vitrt.models.zoo.ModelContext;
-import dev.vitrt.models.zoo.ModelDefinition;
 import dev.vitrt.models.zoo.Preprocessing;
 import dev.vitrt.models.zoo.ZooEntry;
 import dev.vitrt.models.zoo.ZooFamily;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,11 +34,32 @@ public final class ResNet implements ZooFamily {
     }
 
     /** A bottleneck ResNet with {@code depths} blocks per stage and widths 64, 128, 256, 512 (x4 out). */
-    public static ModelDefinition definition(int[] depths) {
-        return (ctx, input) -> build(ctx, input, depths);
+    public static Backbone definition(int[] depths) {
+        return new Backbone() {
+            @Override
+            public Tensor build(ModelContext ctx, Tensor input) {
+                return head(ctx, features(ctx, input, depths.length).get(depths.length));
+            }
+
+            @Override
+            public List<FeatureInfo> featureInfo() {
+                List<FeatureInfo> out = new ArrayList<>();
+                out.add(new FeatureInfo("act1", 64, 2));
+                for (int s = 0; s < depths.length; s++) {
+                    out.add(new FeatureInfo("layer" + (s + 1), (64 << s) * EXPANSION, 4 << s));
+                }
+                return out;
+            }
+
+            @Override
+            public List<Tensor> features(ModelContext ctx, Tensor input, int last) {
+                return stages(ctx, input, depths, last);
+            }
+        };
     }
 
-    static Tensor build(ModelContext ctx, Tensor input, int[] depths) {
+    /** Stem and layers 1 to {@code last}; returns act1's output (the stem before its max pool) and each layer's. */
+    static List<Tensor> stages(ModelContext ctx, Tensor input, int[] depths, int last) {
         BlockTable blocks = ctx.blocks();
         GraphBuilder g = ctx.g();
         declareBottleneckParts(blocks, BOTTLENECK);
@@ -50,17 +73,30 @@ public final class ResNet implements ZooFamily {
         try (var s = g.absoluteScope("act1")) {
             x = g.relu(x);
         }
+        List<Tensor> out = new ArrayList<>();
+        out.add(x);
+        if (last == 0) {
+            return out;
+        }
         try (var s = g.absoluteScope("maxpool")) {
             x = g.maxPool(x, new int[] {3, 3}, new int[] {2, 2}, new int[] {1}, false);
         }
-        for (int stage = 0; stage < depths.length; stage++) {
+        for (int stage = 0; stage < last; stage++) {
             int planes = 64 << stage;
             for (int i = 0; i < depths[stage]; i++) {
                 String path = "layer" + (stage + 1) + "." + i;
                 blocks.block(path, BOTTLENECK);
                 x = bottleneck(ctx, x, path, planes, i == 0 && stage > 0 ? 2 : 1);
             }
+            out.add(x);
         }
+        return out;
+    }
+
+    /** timm's head: global average pool and {@code fc}, two top-level modules. */
+    static Tensor head(ModelContext ctx, Tensor x) {
+        BlockTable blocks = ctx.blocks();
+        GraphBuilder g = ctx.g();
         // the head is two top-level modules too: their nodes are named global_pool/GlobalAveragePool, fc/Gemm
         blocks.block("global_pool", BlockTable.HEAD);
         blocks.block("fc", BlockTable.HEAD);
