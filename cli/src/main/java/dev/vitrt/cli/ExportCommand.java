@@ -4,10 +4,14 @@ import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.models.zoo.InputSize;
 import dev.vitrt.runtime.io.AtomicFiles;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,7 +19,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vitrt export}: writes a zoo model as a deployment-form, block-tagged ONNX graph. */
-@Command(name = "export", mixinStandardHelpOptions = true, description = "Export a zoo model to ONNX (BatchNorms folded, nodes tagged by block).")
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Export a zoo model to ONNX (BatchNorms folded, nodes tagged by block).",
+                "With --features the graph is the backbone a detection or segmentation head reads: outputs features.0,",
+                "... are timm's features_only maps (feature_info order), their strides and channels in the metadata."})
 public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Zoo model name (see `vitrt models`).")
     String model;
@@ -24,8 +31,20 @@ public final class ExportCommand implements Callable<Integer> {
             description = "timm checkpoint (.safetensors, F32/F16/BF16). Default: seeded random weights.")
     Path weights;
 
-    @Option(names = "--input-size", paramLabel = "N", description = "Input height and width (default: the model's).")
-    int inputSize;
+    @Option(names = "--input-size", paramLabel = "N|HxW", converter = InputSizeConverter.class,
+            description = "Input size, height first as timm's input_size (default: the model's); N means NxN.")
+    InputSize inputSize;
+
+    @Option(names = "--features", description = {"Export the backbone's feature maps instead of the classifier",
+            "(Next-ViT, MobileViTv2, ResNet); a classification checkpoint loads, its head ignored."})
+    boolean features;
+
+    @Option(names = "--out-indices", paramLabel = "I,J,...", split = ",",
+            description = "Feature levels to output with --features, as timm's out_indices (default: all).")
+    List<Integer> outIndices;
+
+    @Option(names = "--dynamic-size", description = "Make the input's height and width dynamic (any size at run time).")
+    boolean dynamicSize;
 
     @Option(names = "--batch", paramLabel = "N", description = "Fixed batch size (default: dynamic batch).")
     Integer batch;
@@ -47,13 +66,62 @@ public final class ExportCommand implements Callable<Integer> {
         if (batch != null && batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
+        if (outIndices != null && !features) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out-indices applies to --features");
+        }
+        CliFiles.checkOutput(output);
+        PrintWriter err = spec.commandLine().getErr();
+        ExportOptions o = new ExportOptions(inputSize, batch == null ? 0 : batch, opset, weights, seed,
+                features ? (outIndices == null ? List.of() : outIndices) : null, dynamicSize, true);
         long t0 = System.nanoTime();
-        ExportedModel m = Exporter.export(model, new ExportOptions(inputSize, batch == null ? 0 : batch, opset, weights, seed));
-        AtomicFiles.write(output, out -> OnnxWriter.write(m.graph(), out));
+        ExportedModel m;
+        // a status line while the graph is built (seconds for the large models), on a terminal only: it is erased
+        // before anything else is printed, so that errors stay one line
+        boolean terminal = System.console() != null;
+        try {
+            if (terminal) {
+                err.print("vitrt export: building " + model + "...");
+                err.flush();
+            }
+            m = Exporter.export(model, o);
+            AtomicFiles.write(output, out -> OnnxWriter.write(m.graph(), out));
+        } finally {
+            if (terminal) {
+                err.print("\r\033[K");
+                err.flush();
+            }
+        }
         double s = (System.nanoTime() - t0) / 1e9;
-        spec.commandLine().getErr().printf(Locale.ROOT, "exported %s (%s weights, %,d params, %.2f GMACs at %s, %d nodes) to %s in %.1f s%n",
-                m.entry().name(), weights == null ? "random" : weights.getFileName(), m.parameters(), m.gmacs(), m.size(),
-                m.graph().nodes.size(), output, s);
+        m.notes().forEach(err::println);
+        String what = features ? "backbone" : "classifier";
+        err.printf(Locale.ROOT, "exported %s %s (%s weights, %,d params, %.2f GMACs at %s%s, %d nodes) to %s in %.1f s%n",
+                m.entry().name(), what, weights == null ? "random" : weights.getFileName(), m.parameters(), m.gmacs(),
+                m.size(), dynamicSize ? ", dynamic height and width" : "", m.graph().nodes.size(), output, s);
+        if (features) {
+            err.println(outputsLine(m));
+        }
         return 0;
+    }
+
+    /** {@code outputs: features.0 stages.0 96 ch stride 4, ...}. */
+    private static String outputsLine(ExportedModel m) throws Exception {
+        StringBuilder b = new StringBuilder("outputs:");
+        for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(m.graph().metadata.get(Exporter.FEATURES))) {
+            b.append(String.format(Locale.ROOT, "%s %s (%s, %d ch, stride %d)", b.length() > 8 ? "," : "",
+                    f.get("name").asText(), f.get("module").asText(), f.get("channels").asInt(), f.get("stride").asInt()));
+        }
+        return b.toString();
+    }
+
+    /** {@code N} or {@code HxW}. */
+    static final class InputSizeConverter implements CommandLine.ITypeConverter<InputSize> {
+        @Override
+        public InputSize convert(String value) {
+            try {
+                return InputSize.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

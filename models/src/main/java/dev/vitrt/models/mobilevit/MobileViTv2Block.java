@@ -50,12 +50,8 @@ final class MobileViTv2Block {
     static Tensor build(ModelContext ctx, Tensor x, String prefix, int depth, AttentionKind attention) {
         GraphBuilder g = ctx.g();
         int c = (int) x.dim(1);
-        long newH = ceilTo(x.dim(2), PATCH);
-        long newW = ceilTo(x.dim(3), PATCH);
-        if (newH != x.dim(2) || newW != x.dim(3)) {
-            try (var s = g.absoluteScope(prefix)) {
-                x = g.resize(x, newH, newW, "linear", "align_corners");
-            }
+        try (var s = g.absoluteScope(prefix)) {
+            x = g.resizeToMultiple(x, PATCH);
         }
         int d = MobileViTv2.makeDivisible(TRANSFORMER_RATIO * c);
         Tensor y = ConvNormAct.build(ctx, x, prefix + ".conv_kxk", c, 3, 1, c, true);
@@ -90,9 +86,5 @@ final class MobileViTv2Block {
         try (var s = g.absoluteScope(prefix + ".mlp")) {
             return g.add(x, h);
         }
-    }
-
-    private static long ceilTo(long v, int m) {
-        return (v + m - 1) / m * m;
     }
 }

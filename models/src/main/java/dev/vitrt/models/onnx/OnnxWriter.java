@@ -20,6 +20,11 @@ import java.util.Map;
 public final class OnnxWriter {
     public static final String PRODUCER = "vitrt";
     public static final String BATCH_DIM = "batch";
+    /** Names of the input's height and width when they are dynamic. */
+    public static final String HEIGHT_DIM = "height";
+    public static final String WIDTH_DIM = "width";
+    private static final String[] SIZE_DIMS = {HEIGHT_DIM, WIDTH_DIM};
+    private static final String[] UNKNOWN_SIZE = {"", ""};
 
     private OnnxWriter() {
     }
@@ -56,10 +61,10 @@ public final class OnnxWriter {
     public static OnnxMl.ModelProto toProto(Graph g) {
         OnnxMl.GraphProto.Builder gp = OnnxMl.GraphProto.newBuilder().setName(g.name);
         for (Tensor t : g.inputs) {
-            gp.addInput(valueInfo(t, g.dynamicBatch));
+            gp.addInput(valueInfo(t, g.dynamicBatch, g.dynamicSize ? SIZE_DIMS : null));
         }
         for (Tensor t : g.outputs) {
-            gp.addOutput(valueInfo(t, g.dynamicBatch));
+            gp.addOutput(valueInfo(t, g.dynamicBatch, g.dynamicSize ? UNKNOWN_SIZE : null));
         }
         for (Node n : g.nodes) {
             gp.addNode(node(n));
@@ -67,8 +72,10 @@ public final class OnnxWriter {
         for (Initializer init : g.initializers.values()) {
             gp.addInitializer(tensor(init));
         }
-        for (Tensor t : g.values.values()) {
-            gp.addValueInfo(valueInfo(t, g.dynamicBatch));
+        if (!g.dynamicSize) { // at a dynamic size the shapes held are a nominal size's: let readers infer them
+            for (Tensor t : g.values.values()) {
+                gp.addValueInfo(valueInfo(t, g.dynamicBatch, null));
+            }
         }
         OnnxMl.ModelProto.Builder mp = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(irVersionFor(g.opset))
@@ -90,13 +97,21 @@ public final class OnnxWriter {
         return v == null ? "dev" : v;
     }
 
-    private static OnnxMl.ValueInfoProto valueInfo(Tensor t, boolean dynamicBatch) {
+    /**
+     * {@code spatial}: null for static H, W; else the names of dimensions 2 and 3 of a rank-4 value (empty strings
+     * for unknown dimensions).
+     */
+    private static OnnxMl.ValueInfoProto valueInfo(Tensor t, boolean dynamicBatch, String[] spatial) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
         long[] dims = t.shape();
         for (int i = 0; i < dims.length; i++) {
             OnnxMl.TensorShapeProto.Dimension.Builder d = OnnxMl.TensorShapeProto.Dimension.newBuilder();
             if (i == 0 && dynamicBatch && dims.length > 1) {
                 d.setDimParam(BATCH_DIM);
+            } else if (spatial != null && dims.length == 4 && i >= 2) {
+                if (!spatial[i - 2].isEmpty()) {
+                    d.setDimParam(spatial[i - 2]);
+                }
             } else {
                 d.setDimValue(dims[i]);
             }

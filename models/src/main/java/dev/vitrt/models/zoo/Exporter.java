@@ -53,6 +53,7 @@ public final class Exporter {
         InputSize size = validate(e, o);
         ModelDefinition def = e.definition().get();
         GraphBuilder g = new GraphBuilder(e.name(), o.opset());
+        g.dynamicSize(o.dynamicSize());
         BlockTable blocks = new BlockTable();
         int batch = o.batch() == 0 ? 1 : o.batch();
         Tensor input = g.input("input", DType.FLOAT, batch, 3, size.height(), size.width());
@@ -60,7 +61,7 @@ public final class Exporter {
         List<String> notes = new ArrayList<>();
         List<Map<String, Object>> features = null;
         if (o.isFeatures()) {
-            FeatureLevels levels = FeatureLevels.of(e, def, o.features(), size, o.dynamicSize());
+            FeatureLevels levels = FeatureLevels.of(e, def, o.features(), size);
             List<Tensor> maps = ((Backbone) def).features(ctx, input, levels.deepest());
             features = new ArrayList<>();
             for (int k = 0; k < levels.selected().size(); k++) {
@@ -163,7 +164,11 @@ public final class Exporter {
             }
         }
         if (o.isFeatures()) {
-            FeatureLevels.of(e, e.definition().get(), o.features(), size, o.dynamicSize());
+            FeatureLevels.of(e, e.definition().get(), o.features(), size);
+        }
+        if (o.dynamicSize() && !(e.definition().get() instanceof Backbone)) {
+            throw new IllegalArgumentException(e.name() + " cannot be exported with a dynamic size (the nextvit, "
+                    + "mobilevitv2 and resnet families can)");
         }
         return size;
     }

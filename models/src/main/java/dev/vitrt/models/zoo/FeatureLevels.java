@@ -13,8 +13,11 @@ import java.util.TreeSet;
  */
 record FeatureLevels(List<FeatureInfo> info, List<Integer> selected) {
 
-    /** Validates {@code outIndices} (empty: every level) for {@code e} at {@code size}; throws one line if they do not fit. */
-    static FeatureLevels of(ZooEntry e, ModelDefinition def, List<Integer> outIndices, InputSize size, boolean dynamic) {
+    /**
+     * Validates {@code outIndices} (empty: every level) for {@code e} at {@code size} (at a dynamic size, the nominal
+     * one the graph is built at); throws one line if they do not fit.
+     */
+    static FeatureLevels of(ZooEntry e, ModelDefinition def, List<Integer> outIndices, InputSize size) {
         if (!(def instanceof Backbone b)) {
             throw new IllegalArgumentException(e.name() + " has no feature levels to export (feature export supports "
                     + "the nextvit, mobilevitv2 and resnet families)");
@@ -36,9 +39,7 @@ record FeatureLevels(List<FeatureInfo> info, List<Integer> selected) {
             }
         }
         FeatureLevels levels = new FeatureLevels(info, List.copyOf(sorted));
-        if (!dynamic) {
-            levels.checkStride(e.name(), size);
-        }
+        levels.checkStride(e.name(), size);
         return levels;
     }
 
