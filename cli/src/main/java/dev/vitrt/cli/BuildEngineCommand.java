@@ -7,6 +7,7 @@ import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.engine.trt.EngineBuilder;
 import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.trt.PreparedGraph;
+import dev.vitrt.engine.trt.SizeRange;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
@@ -66,9 +67,11 @@ public final class BuildEngineCommand implements Callable<Integer> {
             description = "Batch range of the optimization profile (default ${DEFAULT-VALUE}); N means N:N:N.")
     BatchRange batch;
 
-    @Option(names = "--input-size", paramLabel = "N",
-            description = "Input resolution (H = W) for the export of a zoo model or a graph with dynamic H, W.")
-    Integer inputSize;
+    @Option(names = "--input-size", paramLabel = "N|HxW|MIN:OPT:MAX", converter = SizeRangeConverter.class,
+            description = {"Input height and width (height first): the size a zoo model is exported at, or for a graph",
+                    "with dynamic H, W (export --dynamic-size) the profile's range, as trtexec's min/opt/max shapes,",
+                    "e.g. 512x512:800x1344:1024x2048 (a range exports a zoo model with dynamic H, W)."})
+    SizeRange inputSize;
 
     @Option(names = "--workspace", paramLabel = "MiB", defaultValue = "4096",
             description = "TensorRT workspace limit in MiB (default ${DEFAULT-VALUE}).")
@@ -138,7 +141,9 @@ public final class BuildEngineCommand implements Callable<Integer> {
         if (weights != null && model.endsWith(".onnx")) {
             throw new IllegalArgumentException("--weights applies to zoo models; " + model + " already holds its weights");
         }
-        Path onnx = ModelSource.resolve(model, new ModelSource.Options(options.inputSize(), null, weights, null));
+        SizeRange s = options.sizes();
+        Path onnx = ModelSource.resolve(model, new ModelSource.Options(s == null ? null : s.opt(), null, weights, null,
+                s != null && !s.isFixed()));
         return new Prepared(onnx, PreparedGraph.prepare(onnx, options, calibration, progress));
     }
 
@@ -160,8 +165,8 @@ public final class BuildEngineCommand implements Callable<Integer> {
     /** The builder options these command-line options describe (validated). */
     BuildOptions options() {
         try {
-            return new BuildOptions(precision, batch, inputSize, workspaceMiB, optLevel, timingCache,
-                    hardwareCompatibility, trtVerbose);
+            return new BuildOptions(precision, batch, null, workspaceMiB, optLevel, timingCache,
+                    hardwareCompatibility, trtVerbose, inputSize);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -173,6 +178,18 @@ public final class BuildEngineCommand implements Callable<Integer> {
         public BatchRange convert(String value) {
             try {
                 return BatchRange.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code --input-size N|HxW|MIN:OPT:MAX}. */
+    static final class SizeRangeConverter implements CommandLine.ITypeConverter<SizeRange> {
+        @Override
+        public SizeRange convert(String value) {
+            try {
+                return SizeRange.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }

@@ -7,6 +7,7 @@ import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.models.zoo.InputSize;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.models.zoo.ZooEntry;
 
@@ -15,10 +16,19 @@ import dev.vitrt.models.zoo.ZooEntry;
  * exported on the fly into a temporary file (deleted on exit).
  */
 final class ModelSource {
-    /** How a zoo model is exported when one is named; null fields mean the model's defaults. */
-    record Options(Integer inputSize, Integer batch, Path weights, Integer opset) {
+    /**
+     * How a zoo model is exported when one is named; null fields mean the model's defaults.
+     *
+     * @param dynamicSize export with a dynamic height and width ({@code size} is then the nominal one)
+     */
+    record Options(InputSize size, Integer batch, Path weights, Integer opset, boolean dynamicSize) {
+        /** A square size ({@code null}: the model's), fixed. */
+        Options(Integer inputSize, Integer batch, Path weights, Integer opset) {
+            this(inputSize == null ? null : InputSize.square(inputSize), batch, weights, opset, false);
+        }
+
         static Options defaults() {
-            return new Options(null, null, null, null);
+            return new Options((InputSize) null, null, null, null, false);
         }
     }
 
@@ -48,11 +58,10 @@ final class ModelSource {
             throw new IllegalArgumentException("not an ONNX file (expected a .onnx name) nor a zoo model: " + modelOrFile);
         }
         ZooEntry entry = Zoo.get(modelOrFile); // unknown names fail here with a suggestion
-        ExportedModel m = Exporter.export(entry, new ExportOptions(
-                options.inputSize() == null ? 0 : options.inputSize(),
+        ExportedModel m = Exporter.export(entry, new ExportOptions(options.size(),
                 options.batch() == null ? 0 : options.batch(),
                 options.opset() == null ? ExportOptions.DEFAULT_OPSET : options.opset(),
-                options.weights(), 0));
+                options.weights(), 0, null, options.dynamicSize(), true));
         Path tmp = Files.createTempFile("vitrt-" + entry.name() + "-", ".onnx");
         tmp.toFile().deleteOnExit();
         try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
