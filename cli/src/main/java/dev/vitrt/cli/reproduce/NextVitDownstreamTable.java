@@ -112,7 +112,8 @@ public final class NextVitDownstreamTable implements ReproTable {
                     coreml.add(new Orderings.Entry(entry.name(), m.ms(), m.lo(), m.hi(), p.mobileMs()));
                 }
             }
-            String at = s.name() + " (" + s.size().height() + "x" + s.size().width() + ")";
+            String hw = s.size().height() + "x" + s.size().width();
+            String at = s.name().startsWith("--") ? hw + " (" + s.name() + ")" : s.name() + " (" + hw + ")";
             findings.add("At " + at + ", measured order " + where + ", fastest first: " + Orderings.ours(all, "ms")
                     + ".");
             findings.addAll(Orderings.compare(trt, where + " at " + at, "the paper's TensorRT backbone latencies"));
@@ -125,7 +126,7 @@ public final class NextVitDownstreamTable implements ReproTable {
         List<String> notes = new ArrayList<>(MethodNotes.of(r, o.bench(), loadBefore, loadAfter));
         notes.add("Paper figures: " + PaperFigures.NEXTVIT_DOWNSTREAM_SOURCE + "; " + PaperFigures.NEXTVIT_DOWNSTREAM_LATENCY
                 + ". Hardware of the paper's figures (its classification setting; the downstream tables do not restate "
-                + "it): TensorRT " + PaperFigures.NEXTVIT_TENSORRT + "; CoreML " + PaperFigures.NEXTVIT_COREML
+                + "it): " + PaperFigures.NEXTVIT_TENSORRT + "; " + PaperFigures.NEXTVIT_COREML
                 + ". ResNet-50's downstream figures could not be found in the sources available to us: its paper cells "
                 + "are empty, not guessed.");
         notes.add("Input sizes: 800x1280 and 512x2048 are those at which the paper's tables give FLOPs (height first); "
