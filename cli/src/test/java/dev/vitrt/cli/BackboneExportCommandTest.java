@@ -47,6 +47,15 @@ class BackboneExportCommandTest {
     }
 
     @Test
+    void aNonSquareBackboneProfilesAtItsOwnSize() throws Exception {
+        Path out = dir.resolve("r.onnx");
+        assertEquals(0, CliRun.of("export", "resnet50", "--features", "--input-size", "64x96", "-o", out.toString()).exit());
+        CliRun p = CliRun.of("profile", out.toString(), "--backend", "onnxruntime", "--warmup", "1", "--iterations", "2");
+        assertEquals(0, p.exit(), p.err());
+        assertTrue(p.out().contains("batch 1, 64x96") && p.out().contains("Bottleneck"), p.out());
+    }
+
+    @Test
     void constraintsAreOneLineAndLeaveNothing() throws Exception {
         Path out = dir.resolve("x.onnx");
         CliRun index = CliRun.of("export", "nextvit_small", "--features", "--out-indices", "0,4", "-o", out.toString());
