@@ -80,7 +80,6 @@ public final class ProfileReports {
         o.put("precision", r.precision());
         o.put("batch", r.batch());
         o.put("input_size", r.inputSize());
-        o.put("input_height", r.inputHeight());
         LatencyStats l = r.latency();
         ObjectNode lat = o.putObject("latency_ms");
         lat.put("mean", round(l.mean()));
