@@ -57,22 +57,8 @@ public final class MobileViTv2 implements ZooFamily {
 
     /** The network of {@code cfg}, as a classifier and as a backbone. */
     public static Backbone definition(Config cfg) {
-        return new Backbone() {
-            @Override
-            public Tensor build(ModelContext ctx, Tensor input) {
-                return head(ctx, features(ctx, input, 4).get(4), 1000);
-            }
-
-            @Override
-            public List<FeatureInfo> featureInfo() {
-                return MobileViTv2.featureInfo(cfg);
-            }
-
-            @Override
-            public List<Tensor> features(ModelContext ctx, Tensor input, int last) {
-                return stages(ctx, input, cfg, last);
-            }
-        };
+        return Backbone.of(featureInfo(cfg), (ctx, input, last) -> stages(ctx, input, cfg, last),
+                (ctx, x) -> head(ctx, x, 1000));
     }
 
     /**

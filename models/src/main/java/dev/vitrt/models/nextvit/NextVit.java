@@ -79,22 +79,7 @@ public final class NextVit implements ZooFamily {
 
     /** The network of a variant, as a classifier and as a backbone. */
     public static Backbone definition(Variant v) {
-        return new Backbone() {
-            @Override
-            public Tensor build(ModelContext ctx, Tensor input) {
-                return head(ctx, features(ctx, input, 3).get(3));
-            }
-
-            @Override
-            public List<FeatureInfo> featureInfo() {
-                return NextVit.featureInfo(v);
-            }
-
-            @Override
-            public List<Tensor> features(ModelContext ctx, Tensor input, int last) {
-                return stages(ctx, input, v, last);
-            }
-        };
+        return Backbone.of(featureInfo(v), (ctx, input, last) -> stages(ctx, input, v, last), NextVit::head);
     }
 
     /** timm's feature_info: each stage's output, its last block's width, at stride 4, 8, 16, 32. */

@@ -35,27 +35,12 @@ public final class ResNet implements ZooFamily {
 
     /** A bottleneck ResNet with {@code depths} blocks per stage and widths 64, 128, 256, 512 (x4 out). */
     public static Backbone definition(int[] depths) {
-        return new Backbone() {
-            @Override
-            public Tensor build(ModelContext ctx, Tensor input) {
-                return head(ctx, features(ctx, input, depths.length).get(depths.length));
-            }
-
-            @Override
-            public List<FeatureInfo> featureInfo() {
-                List<FeatureInfo> out = new ArrayList<>();
-                out.add(new FeatureInfo("act1", 64, 2));
-                for (int s = 0; s < depths.length; s++) {
-                    out.add(new FeatureInfo("layer" + (s + 1), (64 << s) * EXPANSION, 4 << s));
-                }
-                return out;
-            }
-
-            @Override
-            public List<Tensor> features(ModelContext ctx, Tensor input, int last) {
-                return stages(ctx, input, depths, last);
-            }
-        };
+        List<FeatureInfo> info = new ArrayList<>();
+        info.add(new FeatureInfo("act1", 64, 2));
+        for (int s = 0; s < depths.length; s++) {
+            info.add(new FeatureInfo("layer" + (s + 1), (64 << s) * EXPANSION, 4 << s));
+        }
+        return Backbone.of(info, (ctx, input, last) -> stages(ctx, input, depths, last), ResNet::head);
     }
 
     /** Stem and layers 1 to {@code last}; returns act1's output (the stem before its max pool) and each layer's. */
