@@ -1,5 +1,7 @@
 package dev.vitrt.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
@@ -19,20 +21,33 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vitrt export}: writes a zoo model as a deployment-form, block-tagged ONNX graph. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Export a zoo model to ONNX (BatchNorms folded, nodes tagged by block).",
                 "With --features the graph is the backbone a detection or segmentation head reads: outputs features.0,",
                 "... are timm's features_only maps (feature_info order), their strides and channels in the metadata."})
 public final class ExportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Zoo model name (see `vitrt models`).")
+    @Parameters(index = "0", paramLabel = "MODEL[.TAG]",
+            description = "Zoo model name, optionally with a pretrained tag that sets input size, crop, interpolation"
+                    + " and mean/std as timm's config does (nextvit_small.bd_in1k_384; `vitrt models --tags`).")
     String model;
 
     @Option(names = "--weights", paramLabel = "FILE",
-            description = "timm checkpoint (.safetensors, F32/F16/BF16). Default: seeded random weights.")
+            description = {"Checkpoint: timm .safetensors, or a torch.save file (.pth, .pth.tar, .pt, .bin) holding a"
+                    + " state dict, plainly or under state_dict(_ema), model(_ema) or (ema_)model_state_dict."
+                    + " timm's keys, the official Next-ViT release's and ml-cvnets' MobileViTv2 keys are recognised."
+                    + " Default: seeded random weights."})
     Path weights;
 
+    @Option(names = "--no-ema", description = "Take a training checkpoint's raw weights rather than its EMA weights.")
+    boolean noEma;
+
+    @Option(names = "--num-classes", paramLabel = "N",
+            description = "Classifier size (default: the checkpoint's, else 1000). A size other than the checkpoint's"
+                    + " gives a freshly initialised classifier, as timm's num_classes does.")
+    Integer numClasses;
+
     @Option(names = "--input-size", paramLabel = "N|HxW", converter = InputSizeConverter.class,
-            description = "Input size, height first as timm's input_size (default: the model's); N means NxN.")
+            description = "Input size, height first as timm's input_size (default: the model's or the tag's); N is NxN.")
     InputSize inputSize;
 
     @Option(names = "--features", description = {"Export the backbone's feature maps instead of the classifier",
@@ -66,13 +81,24 @@ public final class ExportCommand implements Callable<Integer> {
         if (batch != null && batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
+        if (numClasses != null && numClasses < 1) {
+            throw new IllegalArgumentException("--num-classes must be at least 1, got " + numClasses);
+        }
+        if (noEma && weights == null) {
+            throw new IllegalArgumentException("--no-ema needs --weights");
+        }
         if (outIndices != null && !features) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--out-indices applies to --features");
+        }
+        if (numClasses != null && features) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--num-classes sizes a classifier, which "
+                    + "--features leaves out");
         }
         CliFiles.checkOutput(output);
         PrintWriter err = spec.commandLine().getErr();
         ExportOptions o = new ExportOptions(inputSize, batch == null ? 0 : batch, opset, weights, seed,
-                features ? (outIndices == null ? List.of() : outIndices) : null, dynamicSize, true);
+                numClasses == null ? 0 : numClasses, !noEma, features ? (outIndices == null ? List.of() : outIndices)
+                : null, dynamicSize, true);
         long t0 = System.nanoTime();
         ExportedModel m;
         // a status line while the graph is built (seconds for the large models), on a terminal only: it is erased
@@ -93,20 +119,22 @@ public final class ExportCommand implements Callable<Integer> {
         }
         double s = (System.nanoTime() - t0) / 1e9;
         m.notes().forEach(err::println);
-        String what = features ? "backbone" : "classifier";
-        err.printf(Locale.ROOT, "exported %s %s (%s weights, %,d params, %.2f GMACs at %s%s, %d nodes) to %s in %.1f s%n",
-                m.entry().name(), what, weights == null ? "random" : weights.getFileName(), m.parameters(), m.gmacs(),
-                m.size(), dynamicSize ? ", dynamic height and width" : "", m.graph().nodes.size(), output, s);
+        String from = m.weights() == null ? "random weights" : "weights " + m.weights().describe();
+        String what = features ? "backbone" : m.numClasses() + " classes" + (m.headReset() ? " (new classifier, "
+                + "randomly initialised: the checkpoint's has " + m.weights().numClasses() + ")" : "");
+        err.printf(Locale.ROOT, "exported %s from %s; %s, %,d params, %.2f GMACs at %s%s, %d nodes, to %s in %.1f s%n",
+                m.entry().fullName(), from, what, m.parameters(), m.gmacs(), m.size(), dynamicSize
+                        ? " (dynamic height and width)" : "", m.graph().nodes.size(), output, s);
         if (features) {
             err.println(outputsLine(m));
         }
         return 0;
     }
 
-    /** {@code outputs: features.0 stages.0 96 ch stride 4, ...}. */
+    /** {@code outputs: features.0 (stages.0, 96 ch, stride 4), ...}. */
     private static String outputsLine(ExportedModel m) throws Exception {
         StringBuilder b = new StringBuilder("outputs:");
-        for (var f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(m.graph().metadata.get(Exporter.FEATURES))) {
+        for (JsonNode f : new ObjectMapper().readTree(m.graph().metadata.get(Exporter.FEATURES))) {
             b.append(String.format(Locale.ROOT, "%s %s (%s, %d ch, stride %d)", b.length() > 8 ? "," : "",
                     f.get("name").asText(), f.get("module").asText(), f.get("channels").asInt(), f.get("stride").asInt()));
         }

@@ -7,7 +7,8 @@ import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.bench.Inputs;
-import dev.vitrt.runtime.compare.OutputComparison;
+import dev.vitrt.runtime.classify.ClassNames;
+import dev.vitrt.runtime.classify.Classification;
 import dev.vitrt.runtime.io.Npy;
 import dev.vitrt.runtime.preprocess.ImagePreprocessor;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a model once: on a float32 .npy input (written back as .npy), or on images with the"
                 + " model's own preprocessing (timm's eval transform from the graph metadata), printing the top"
-                + " classes by index."})
+                + " classes with their names (ImageNet-1k's for 1000-class models, or --labels)."})
 final class InferCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx", description = "A zoo model name or an .onnx file.")
@@ -54,6 +55,10 @@ final class InferCommand implements Callable<Integer> {
             description = "Image side for --image (default: the model's vitrt.input_size, else 224).")
     Integer inputSize;
 
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "Class names, one per line in index order (default: the graph's, or ImageNet-1k's for 1000 classes).")
+    Path labels;
+
     @Option(names = "--top", paramLabel = "K", defaultValue = "5", description = "Classes to print per image (default: ${DEFAULT-VALUE}).")
     int top;
 
@@ -69,6 +74,7 @@ final class InferCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--input-size must be >= 1, got " + inputSize);
         }
         BackendKind kind = BackendKind.parse(backend);
+        ClassNames names = labels == null ? null : ClassNames.read(labels);
         CliFiles.checkOutput(output);
         Path file = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null));
         Backends.Choice choice = Backends.choose(kind, file);
@@ -90,7 +96,8 @@ final class InferCommand implements Callable<Integer> {
             Map<String, FloatTensor> out = b.run(Map.of(spec.name(), x));
             FloatTensor y = out.values().iterator().next();
             if (source.images != null) {
-                printTop(y, source.images);
+                printTop(y, source.images, names != null ? names
+                        : ClassNames.forModel(b.metadata(), y.rank() == 2 ? y.dim(1) : 0).orElse(null));
             } else {
                 System.out.println("output '" + out.keySet().iterator().next() + "': "
                         + FloatTensor.shapeString(y.shape()));
@@ -102,18 +109,21 @@ final class InferCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printTop(FloatTensor y, List<Path> images) {
+    private void printTop(FloatTensor y, List<Path> images, ClassNames names) {
         if (y.rank() != 2) {
             System.out.println("output shape " + FloatTensor.shapeString(y.shape()) + " is not [N, classes]; no top-k");
             return;
         }
+        if (names != null && names.size() != y.dim(1)) {
+            throw new IllegalArgumentException("--labels has " + names.size() + " names but the model has " + y.dim(1)
+                    + " classes");
+        }
         for (int i = 0; i < y.dim(0); i++) {
             System.out.println(images.get(i) + ":");
-            double[] p = OutputComparison.softmax(y, i);
             int rank = 1;
-            for (int c : OutputComparison.topK(y, i, top)) {
-                System.out.printf(Locale.ROOT, "  %d. class %4d  p=%.4f  logit=%.4f%n", rank++, c, p[c],
-                        y.data()[(int) (i * y.dim(1)) + c]);
+            for (Classification c : Classification.topK(y, i, top, names)) {
+                System.out.printf(Locale.ROOT, "  %d. class %4d  %sp=%.4f  logit=%.4f%n", rank++, c.index(),
+                        c.name() == null ? "" : String.format(Locale.ROOT, "%-40s ", c.name()), c.probability(), c.logit());
             }
         }
     }

@@ -61,7 +61,7 @@ final class ModelSource {
         ExportedModel m = Exporter.export(entry, new ExportOptions(options.size(),
                 options.batch() == null ? 0 : options.batch(),
                 options.opset() == null ? ExportOptions.DEFAULT_OPSET : options.opset(),
-                options.weights(), 0, null, options.dynamicSize(), true));
+                options.weights(), 0, 0, true, null, options.dynamicSize(), true));
         Path tmp = Files.createTempFile("vitrt-" + entry.name() + "-", ".onnx");
         tmp.toFile().deleteOnExit();
         try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.models.zoo.Preprocessing;
+import dev.vitrt.models.zoo.PretrainedTag;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.models.zoo.ZooEntry;
 import java.io.PrintWriter;
@@ -20,8 +22,13 @@ import picocli.CommandLine.Spec;
 public final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--json", description = {"Print a JSON array of {name, family, params, gmacs, input_size, nodes,",
             "deploy_gmacs}: gmacs as the papers count them, nodes and deploy_gmacs of the deployed graph (after the",
-            "fc2 merges). gflops repeats gmacs under its old name for one release."})
+            "fc2 merges); gflops repeats gmacs under its old name for one release. With --tags: {name, model,",
+            "input_size, crop_pct, interpolation, mean, std, num_classes, hub}."})
     boolean json;
+
+    @Option(names = "--tags", description = "List the pretrained tags (timm's names, e.g. nextvit_small.bd_in1k_384)"
+            + " with the evaluation settings each puts in an exported graph, and where timm publishes the weights.")
+    boolean tags;
 
     @Option(names = "--family", description = "Only models of this family (e.g. nextvit, mobilevitv2, resnet).")
     String family;
@@ -34,6 +41,56 @@ public final class ModelsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode arr = mapper.createArrayNode();
+        if (tags) {
+            listTags(out, arr);
+        } else {
+            listModels(out, arr);
+        }
+        if (json) {
+            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(arr));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void listTags(PrintWriter out, ArrayNode arr) {
+        if (!json) {
+            out.printf(Locale.ROOT, "%-42s %6s %6s %-9s %-22s %-22s  %s%n", "name", "input", "crop", "interp", "mean", "std",
+                    "weights (Hugging Face Hub)");
+        }
+        for (PretrainedTag t : Zoo.tags()) {
+            ZooEntry e = Zoo.get(t.model());
+            if (family != null && !e.family().equals(family)) {
+                continue;
+            }
+            Preprocessing p = t.preprocessing();
+            if (json) {
+                ObjectNode o = arr.addObject();
+                o.put("name", t.name());
+                o.put("model", t.model());
+                o.put("input_size", t.inputSize());
+                o.put("crop_pct", p.cropPct());
+                o.put("interpolation", p.interpolation());
+                ArrayNode mean = o.putArray("mean");
+                ArrayNode std = o.putArray("std");
+                for (int i = 0; i < 3; i++) {
+                    mean.add(p.mean()[i]);
+                    std.add(p.std()[i]);
+                }
+                o.put("num_classes", t.numClasses());
+                o.put("hub", t.hubRepository());
+            } else {
+                out.printf(Locale.ROOT, "%-42s %6d %6.3f %-9s %-22s %-22s  %s%n", t.name(), t.inputSize(), p.cropPct(),
+                        p.interpolation(), triple(p.mean()), triple(p.std()), t.hubRepository());
+            }
+        }
+    }
+
+    private static String triple(float[] v) {
+        return String.format(Locale.ROOT, "%.3f,%.3f,%.3f", v[0], v[1], v[2]);
+    }
+
+    private void listModels(PrintWriter out, ArrayNode arr) {
         if (!json) {
             out.printf(Locale.ROOT, "%-28s %-20s %14s %8s %6s  %s%n", "name", "family", "params", "GMACs", "input", "description");
         }
@@ -58,10 +115,5 @@ public final class ModelsCommand implements Callable<Integer> {
                         e.inputSize(), e.description());
             }
         }
-        if (json) {
-            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(arr));
-        }
-        out.flush();
-        return 0;
     }
 }

@@ -92,7 +92,7 @@ public final class Bench {
                         r.label()))) {
                     bar.update("export", 0, steps);
                     ExportedModel m = Exporter.export(Zoo.get(r.zooName()), new ExportOptions(r.size(), r.batch(),
-                            ExportOptions.DEFAULT_OPSET, null, 0, r.features() ? List.of() : null, false, true));
+                            ExportOptions.DEFAULT_OPSET, null, 0, 0, true, r.features() ? List.of() : null, false, true));
                     Path onnx = dir.resolve(r.zooName() + (r.features() ? "-features" : "") + "-" + r.size() + "-b"
                             + r.batch() + ".onnx");
                     boolean fp16 = precision.equals("fp16");

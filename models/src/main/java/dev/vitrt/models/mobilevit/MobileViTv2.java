@@ -3,10 +3,12 @@ package dev.vitrt.models.mobilevit;
 import dev.vitrt.models.graph.GraphBuilder;
 import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.layers.Layers;
+import dev.vitrt.models.weights.KeyLayout;
 import dev.vitrt.models.zoo.Backbone;
 import dev.vitrt.models.zoo.BlockTable;
 import dev.vitrt.models.zoo.FeatureInfo;
 import dev.vitrt.models.zoo.ModelContext;
+import dev.vitrt.models.zoo.PretrainedTag;
 import dev.vitrt.models.zoo.Preprocessing;
 import dev.vitrt.models.zoo.ZooEntry;
 import dev.vitrt.models.zoo.ZooFamily;
@@ -55,10 +57,30 @@ public final class MobileViTv2 implements ZooFamily {
         return out;
     }
 
+    /** timm's {@code cvnets_in1k} tags, and the ImageNet-21k pretrained ones of the three widest models. */
+    @Override
+    public List<PretrainedTag> pretrainedTags() {
+        List<PretrainedTag> out = new ArrayList<>();
+        for (int w : new int[] {50, 75, 100, 125, 150, 175, 200}) {
+            String name = String.format(Locale.ROOT, "mobilevitv2_%03d", w);
+            out.add(PretrainedTag.of(name, "cvnets_in1k", DEFAULT_INPUT, PREPROCESSING));
+            if (w >= 150) {
+                out.add(PretrainedTag.of(name, "cvnets_in22k_ft_in1k", DEFAULT_INPUT, PREPROCESSING));
+                out.add(PretrainedTag.of(name, "cvnets_in22k_ft_in1k_384", 384, Preprocessing.unnormalized(1.0)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<KeyLayout> keyLayouts(ZooEntry entry) {
+        return List.of(CvnetsLayout.LAYOUT);
+    }
+
     /** The network of {@code cfg}, as a classifier and as a backbone. */
     public static Backbone definition(Config cfg) {
         return Backbone.of(featureInfo(cfg), (ctx, input, last) -> stages(ctx, input, cfg, last),
-                (ctx, x) -> head(ctx, x, 1000));
+                (ctx, x) -> head(ctx, x, ctx.numClasses()));
     }
 
     /**

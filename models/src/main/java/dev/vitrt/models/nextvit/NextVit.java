@@ -4,10 +4,12 @@ import dev.vitrt.models.graph.GraphBuilder;
 import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.layers.BnAffine;
 import dev.vitrt.models.layers.Layers;
+import dev.vitrt.models.weights.KeyLayout;
 import dev.vitrt.models.zoo.Backbone;
 import dev.vitrt.models.zoo.BlockTable;
 import dev.vitrt.models.zoo.FeatureInfo;
 import dev.vitrt.models.zoo.ModelContext;
+import dev.vitrt.models.zoo.PretrainedTag;
 import dev.vitrt.models.zoo.Preprocessing;
 import dev.vitrt.models.zoo.ZooEntry;
 import dev.vitrt.models.zoo.ZooFamily;
@@ -77,6 +79,28 @@ public final class NextVit implements ZooFamily {
         return out;
     }
 
+    @Override
+    public List<PretrainedTag> pretrainedTags() {
+        List<PretrainedTag> out = new ArrayList<>();
+        for (Variant v : List.of(SMALL, BASE, LARGE)) {
+            for (String data : List.of("bd_in1k", "bd_ssld_6m_in1k")) {
+                out.add(PretrainedTag.of(v.name(), data, 224, Preprocessing.imagenet(0.95)));
+                out.add(PretrainedTag.of(v.name(), data + "_384", 384, Preprocessing.imagenet(1.0)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<KeyLayout> keyLayouts(ZooEntry entry) {
+        for (Variant v : List.of(SMALL, BASE, LARGE)) {
+            if (v.name().equals(entry.name())) {
+                return List.of(OfficialLayout.of(v));
+            }
+        }
+        return List.of();
+    }
+
     /** The network of a variant, as a classifier and as a backbone. */
     public static Backbone definition(Variant v) {
         return Backbone.of(featureInfo(v), (ctx, input, last) -> stages(ctx, input, v, last), NextVit::head);
@@ -127,6 +151,6 @@ public final class NextVit implements ZooFamily {
             x = g.flatten(g.globalAveragePool(x));
         }
         BnAffine norm = BnAffine.load(ctx.params(), "norm", (int) x.dim(1), BN_EPS);
-        return Layers.linear(ctx, x, "head.fc", NUM_CLASSES, true, norm);
+        return Layers.linear(ctx, x, "head.fc", ctx.numClasses(), true, norm);
     }
 }

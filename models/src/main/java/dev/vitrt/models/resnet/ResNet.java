@@ -9,6 +9,7 @@ import dev.vitrt.models.zoo.Backbone;
 import dev.vitrt.models.zoo.BlockTable;
 import dev.vitrt.models.zoo.FeatureInfo;
 import dev.vitrt.models.zoo.ModelContext;
+import dev.vitrt.models.zoo.PretrainedTag;
 import dev.vitrt.models.zoo.Preprocessing;
 import dev.vitrt.models.zoo.ZooEntry;
 import dev.vitrt.models.zoo.ZooFamily;
@@ -30,7 +31,36 @@ public final class ResNet implements ZooFamily {
     @Override
     public List<ZooEntry> entries() {
         return List.of(new ZooEntry("resnet50", FAMILY, 224, 1000, Preprocessing.imagenet(0.95),
-                "ResNet-50 (timm), bottleneck blocks [3, 4, 6, 3]", () -> definition(new int[] {3, 4, 6, 3})));
+                "ResNet-50 (timm), bottleneck blocks [3, 4, 6, 3]", () -> definition(new int[] {3, 4, 6, 3}), "fc", null));
+    }
+
+    /**
+     * timm's resnet50 tags with their evaluation size and crop (the test ones where the config has them). Torchvision's
+     * own ResNet-50 checkpoints use the same key names as timm's.
+     */
+    @Override
+    public List<PretrainedTag> pretrainedTags() {
+        List<PretrainedTag> out = new ArrayList<>();
+        for (String t : List.of("a1_in1k", "a2_in1k", "b1k_in1k", "b2k_in1k", "c1_in1k", "c2_in1k", "d_in1k")) {
+            out.add(tag(t, 288, 1.0, "bicubic"));
+        }
+        out.add(tag("a1h_in1k", 224, 1.0, "bicubic"));
+        out.add(tag("a3_in1k", 224, 0.95, "bicubic"));
+        for (String t : List.of("ram_in1k", "ra_in1k", "bt_in1k")) {
+            out.add(tag(t, 288, 0.95, "bicubic"));
+        }
+        out.add(tag("am_in1k", 224, 0.875, "bicubic"));
+        out.add(tag("gluon_in1k", 224, 0.875, "bicubic"));
+        out.add(tag("tv_in1k", 224, 0.875, "bilinear"));
+        out.add(tag("tv2_in1k", 224, 0.965, "bilinear"));
+        out.add(tag("fb_ssl_yfcc100m_ft_in1k", 224, 0.875, "bilinear"));
+        out.add(tag("fb_swsl_ig1b_ft_in1k", 224, 0.875, "bilinear"));
+        return out;
+    }
+
+    private static PretrainedTag tag(String tag, int size, double crop, String interpolation) {
+        return PretrainedTag.of("resnet50", tag, size, new Preprocessing(Preprocessing.IMAGENET_MEAN,
+                Preprocessing.IMAGENET_STD, crop, interpolation));
     }
 
     /** A bottleneck ResNet with {@code depths} blocks per stage and widths 64, 128, 256, 512 (x4 out). */
@@ -92,7 +122,7 @@ public final class ResNet implements ZooFamily {
         try (var s = g.absoluteScope("global_pool")) {
             pooled = g.flatten(g.globalAveragePool(x));
         }
-        return Layers.linear(ctx, pooled, "fc", 1000, true, null);
+        return Layers.linear(ctx, pooled, "fc", ctx.numClasses(), true, null);
     }
 
     /**

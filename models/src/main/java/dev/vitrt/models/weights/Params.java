@@ -1,8 +1,10 @@
 package dev.vitrt.models.weights;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -25,22 +27,32 @@ public final class Params {
     private final StateDict checkpoint;
     private final long seed;
     private final boolean zeros;
+    private final Set<String> fresh;
     private final Map<String, long[]> declared = new LinkedHashMap<>();
     private long parameterCount;
 
     public Params(StateDict checkpoint, long seed) {
-        this(checkpoint, seed, false);
+        this(checkpoint, seed, false, Set.of());
     }
 
-    private Params(StateDict checkpoint, long seed, boolean zeros) {
+    /**
+     * Values from {@code checkpoint}, except the keys in {@code fresh}, which are initialised as without one (a
+     * classifier replaced by one of another size, as timm does when {@code num_classes} differs from the weights').
+     */
+    public Params(StateDict checkpoint, long seed, Set<String> fresh) {
+        this(checkpoint, seed, false, Set.copyOf(fresh));
+    }
+
+    private Params(StateDict checkpoint, long seed, boolean zeros, Set<String> fresh) {
         this.checkpoint = checkpoint;
         this.seed = seed;
         this.zeros = zeros;
+        this.fresh = fresh;
     }
 
     /** All values zero: for accounting (parameter and MAC counts) without paying for random initialisation. */
     public static Params zeros() {
-        return new Params(null, 0, true);
+        return new Params(null, 0, true, Set.of());
     }
 
     public boolean fromCheckpoint() {
@@ -72,9 +84,9 @@ public final class Params {
         return extra;
     }
 
-    /** Whether the model declared {@code key}. */
-    public boolean declares(String key) {
-        return declared.containsKey(key);
+    /** The keys declared so far (parameters and buffers) with their shapes, in declaration order. */
+    public Map<String, long[]> declared() {
+        return Collections.unmodifiableMap(declared);
     }
 
     /** Throws when the checkpoint holds keys the model never declared. */
@@ -91,7 +103,7 @@ public final class Params {
         if (declared.put(key, shape) != null) {
             throw new IllegalStateException("parameter declared twice: " + key);
         }
-        if (checkpoint != null) {
+        if (checkpoint != null && !fresh.contains(key)) {
             StateDict.Entry e = checkpoint.get(key);
             if (e == null) {
                 throw new IllegalArgumentException("checkpoint " + checkpoint.source() + " is missing key '" + key

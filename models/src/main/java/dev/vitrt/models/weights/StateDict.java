@@ -2,11 +2,31 @@ package dev.vitrt.models.weights;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** A checkpoint's floating-point tensors by timm key, upcast to float32. */
+/**
+ * A checkpoint's floating-point tensors by key, upcast to float32. Values may be read lazily (from a memory-mapped
+ * file) each time {@link Entry#data()} is called, so holding a StateDict does not hold its values in the heap.
+ */
 public final class StateDict {
-    /** One tensor: shape and float32 values in C order. */
-    public record Entry(long[] shape, float[] data) {
+    /** One tensor: its shape, and its float32 values in C order. */
+    public static final class Entry {
+        private final long[] shape;
+        private final Supplier<float[]> values;
+
+        Entry(long[] shape, Supplier<float[]> values) {
+            this.shape = shape;
+            this.values = values;
+        }
+
+        public long[] shape() {
+            return shape.clone();
+        }
+
+        /** The values (a fresh array for lazily read entries; callers may keep or change it). */
+        public float[] data() {
+            return values.get();
+        }
     }
 
     private final String source;
@@ -22,7 +42,16 @@ public final class StateDict {
     }
 
     public void put(String key, long[] shape, float[] data) {
-        tensors.put(key, new Entry(shape, data));
+        tensors.put(key, new Entry(shape, () -> data));
+    }
+
+    /** A tensor whose values are read when asked for. */
+    public void putLazy(String key, long[] shape, Supplier<float[]> values) {
+        tensors.put(key, new Entry(shape, values));
+    }
+
+    void put(String key, Entry e) {
+        tensors.put(key, e);
     }
 
     public Entry get(String key) {
@@ -31,5 +60,12 @@ public final class StateDict {
 
     public Map<String, Entry> entries() {
         return tensors;
+    }
+
+    /** The same tensors under other keys ({@code renamed} maps new key to old), from the same source. */
+    public StateDict renamed(Map<String, String> renamed) {
+        StateDict out = new StateDict(source);
+        renamed.forEach((to, from) -> out.put(to, tensors.get(from)));
+        return out;
     }
 }

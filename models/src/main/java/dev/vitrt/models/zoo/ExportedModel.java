@@ -5,12 +5,14 @@ import java.util.List;
 
 /**
  * A built graph with its accounting: parameters as timm counts them, the model's MACs per image (as the papers count
- * them, before deployment rewrites), and what the export did that the user should hear about.
+ * them, before the deployment passes); the classes of its classifier (0 for a feature export), the checkpoint it was
+ * built from (null for random weights), whether the checkpoint's classifier was replaced by a freshly initialised one
+ * of another size ({@code headReset}), and what the export did that the user should hear about.
  *
  * @param notes one line each, e.g. the checkpoint keys a feature export left unused
  */
-public record ExportedModel(ZooEntry entry, Graph graph, long parameters, long macs, InputSize size,
-                            List<String> notes) {
+public record ExportedModel(ZooEntry entry, Graph graph, long parameters, long macs, InputSize size, int numClasses,
+                            ImportedWeights weights, boolean headReset, List<String> notes) {
     public double gmacs() {
         return macs / 1e9;
     }

@@ -9,14 +9,13 @@ import dev.vitrt.models.graph.GraphBuilder;
 import dev.vitrt.models.graph.MacCounter;
 import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.weights.Params;
-import dev.vitrt.models.weights.SafeTensors;
-import dev.vitrt.models.weights.StateDict;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -27,9 +26,10 @@ import java.util.TreeMap;
 public final class Exporter {
     /** Multiply-adds per image of the graph as written, after the deployment passes ({@code vitrt.macs} is before). */
     public static final String DEPLOY_MACS = "vitrt.deploy_macs";
-    /** A feature export's outputs: name, timm module, channels and stride of each, as a JSON array. */
+    /** A feature export's outputs: name, level, timm module, channels and stride of each, as a JSON array. */
     public static final String FEATURES = "vitrt.features";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int IMAGENET_CLASSES = 1000;
 
     private Exporter() {
     }
@@ -38,18 +38,46 @@ public final class Exporter {
         return export(Zoo.get(name), o);
     }
 
+    /**
+     * Builds {@code e}. With a checkpoint, its key layout is recognised and the classifier gets the checkpoint's size
+     * unless {@code o.numClasses()} asks for another, in which case it is initialised afresh (as timm's
+     * {@code num_classes} does with pretrained weights). A feature export reads a classification checkpoint and
+     * leaves its head unused.
+     */
     public static ExportedModel export(ZooEntry e, ExportOptions o) throws IOException {
         validate(e, o);
-        StateDict weights = o.weights() == null ? null : SafeTensors.read(o.weights());
-        return build(e, o, new Params(weights, o.seed()));
+        if (o.numClasses() < 0) {
+            throw new IllegalArgumentException("numClasses must be at least 1 (or 0 for the checkpoint's), got "
+                    + o.numClasses());
+        }
+        if (o.isFeatures() && o.numClasses() > 0) {
+            throw new IllegalArgumentException("numClasses sizes a classifier; a feature export has none");
+        }
+        if (o.weights() == null) {
+            int classes = o.numClasses() > 0 ? o.numClasses() : e.numClasses();
+            return build(e, o, new Params(null, o.seed()), classes, null, false);
+        }
+        ImportedWeights w = CheckpointImport.load(e, o.weights(), o.preferEma());
+        int classes = o.numClasses() > 0 ? o.numClasses() : w.numClasses() > 0 ? w.numClasses() : e.numClasses();
+        boolean reset = w.numClasses() > 0 && classes != w.numClasses();
+        Set<String> fresh = reset ? Set.of(e.classifier() + ".weight", e.classifier() + ".bias") : Set.of();
+        return build(e, o, new Params(w.weights(), o.seed(), fresh), classes, w, reset);
     }
 
     /** Parameter and MAC counts at the default input size, without weights (all zero). */
     public static ExportedModel describe(ZooEntry e) {
-        return build(e, ExportOptions.defaults(), Params.zeros());
+        return build(e, ExportOptions.defaults(), Params.zeros(), e.numClasses(), null, false);
     }
 
-    private static ExportedModel build(ZooEntry e, ExportOptions o, Params params) {
+    /** The keys (parameters and buffers) a model reads from a checkpoint, with their shapes, in timm's names. */
+    static Map<String, long[]> declaredKeys(ZooEntry e) {
+        Params p = Params.zeros();
+        build(e, ExportOptions.defaults().withDeploymentPasses(false), p, e.numClasses(), null, false);
+        return p.declared();
+    }
+
+    private static ExportedModel build(ZooEntry e, ExportOptions o, Params params, int classes, ImportedWeights w,
+                                       boolean headReset) {
         InputSize size = validate(e, o);
         ModelDefinition def = e.definition().get();
         GraphBuilder g = new GraphBuilder(e.name(), o.opset());
@@ -57,29 +85,11 @@ public final class Exporter {
         BlockTable blocks = new BlockTable();
         int batch = o.batch() == 0 ? 1 : o.batch();
         Tensor input = g.input("input", DType.FLOAT, batch, 3, size.height(), size.width());
-        ModelContext ctx = new ModelContext(g, params, blocks);
+        ModelContext ctx = new ModelContext(g, params, blocks, classes);
         List<String> notes = new ArrayList<>();
         List<Map<String, Object>> features = null;
         if (o.isFeatures()) {
-            FeatureLevels levels = FeatureLevels.of(e, def, o.features(), size);
-            List<Tensor> maps = ((Backbone) def).features(ctx, input, levels.deepest());
-            features = new ArrayList<>();
-            for (int k = 0; k < levels.selected().size(); k++) {
-                int level = levels.selected().get(k);
-                FeatureInfo f = levels.info().get(level);
-                Tensor out = g.output(maps.get(level), "features." + k);
-                if (out.dim(1) != f.channels()) {
-                    throw new IllegalStateException(e.name() + " level " + level + " has " + out.dim(1) + " channels, "
-                            + "feature_info says " + f.channels());
-                }
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", out.name());
-                m.put("index", level);
-                m.put("module", f.module());
-                m.put("channels", f.channels());
-                m.put("stride", f.reduction());
-                features.add(m);
-            }
+            features = buildFeatures(e, def, ctx, input, o, size);
             String unused = unusedKeys(params);
             if (unused != null) {
                 notes.add("ignored checkpoint keys the feature graph does not use: " + unused);
@@ -105,7 +115,13 @@ public final class Exporter {
         graph.metadata.put("vitrt.input_height", Integer.toString(size.height()));
         graph.metadata.put("vitrt.input_width", Integer.toString(size.width()));
         if (features == null) {
-            graph.metadata.put("vitrt.num_classes", Integer.toString(e.numClasses()));
+            graph.metadata.put("vitrt.num_classes", Integer.toString(classes));
+            if (classes == IMAGENET_CLASSES) {
+                graph.metadata.put("vitrt.class_names", "imagenet-1k"); // every 1000-class head of the zoo's tags
+            }
+        }
+        if (e.tag() != null) {
+            graph.metadata.put("vitrt.pretrained_tag", e.fullName());
         }
         graph.metadata.put("vitrt.mean", csv(pre.mean()));
         graph.metadata.put("vitrt.std", csv(pre.std()));
@@ -123,7 +139,33 @@ public final class Exporter {
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }
-        return new ExportedModel(e, graph, params.parameterCount(), macs, size, List.copyOf(notes));
+        return new ExportedModel(e, graph, params.parameterCount(), macs, size, features == null ? classes : 0, w,
+                headReset && features == null, List.copyOf(notes));
+    }
+
+    /** Builds the requested feature levels as outputs {@code features.0}, ...; returns their metadata entries. */
+    private static List<Map<String, Object>> buildFeatures(ZooEntry e, ModelDefinition def, ModelContext ctx,
+                                                           Tensor input, ExportOptions o, InputSize size) {
+        FeatureLevels levels = FeatureLevels.of(e, def, o.features(), size);
+        List<Tensor> maps = ((Backbone) def).features(ctx, input, levels.deepest());
+        List<Map<String, Object>> features = new ArrayList<>();
+        for (int k = 0; k < levels.selected().size(); k++) {
+            int level = levels.selected().get(k);
+            FeatureInfo f = levels.info().get(level);
+            Tensor out = ctx.g().output(maps.get(level), "features." + k);
+            if (out.dim(1) != f.channels()) {
+                throw new IllegalStateException(e.name() + " level " + level + " has " + out.dim(1) + " channels, "
+                        + "feature_info says " + f.channels());
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", out.name());
+            m.put("index", level);
+            m.put("module", f.module());
+            m.put("channels", f.channels());
+            m.put("stride", f.reduction());
+            features.add(m);
+        }
+        return features;
     }
 
     /**
@@ -135,7 +177,7 @@ public final class Exporter {
         for (String key : params.unusedKeys()) {
             String[] parts = key.split("\\.");
             String group = parts[0];
-            // a module the graph uses in part (stages, layer-less prefixes) is named one level deeper
+            // a module the graph uses in part (stages) is named one level deeper
             if (parts.length > 2 && (group.equals("stages") || group.equals("blocks"))) {
                 group = parts[0] + "." + parts[1];
             }

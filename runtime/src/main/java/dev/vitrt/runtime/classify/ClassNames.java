@@ -1,5 +1,7 @@
 package dev.vitrt.runtime.classify;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +22,12 @@ import java.util.Optional;
  * from its {@code imagenet_synset_to_lemma.txt}); {@link #read(Path)} takes one name per line for a custom head.
  */
 public final class ClassNames {
+    /** Graph metadata naming a model's label set: {@code imagenet-1k}, or a JSON array of names in index order. */
+    public static final String METADATA_KEY = "vitrt.class_names";
+    private static final String IMAGENET_1K = "imagenet-1k";
     private static final String IMAGENET_RESOURCE = "imagenet-1k.tsv";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final System.Logger LOG = System.getLogger(ClassNames.class.getName());
     private static volatile ClassNames imageNet;
 
     private final List<String> names;
@@ -82,6 +89,35 @@ public final class ClassNames {
             names.add(n);
         }
         return of(names);
+    }
+
+    /**
+     * The class names of a model with {@code classes} outputs: those its graph's metadata declares
+     * ({@code vitrt.class_names}: {@code imagenet-1k}, or a JSON array of names), else ImageNet-1k's for a 1000-class
+     * output (the label set of every 1000-class checkpoint VitRT knows), else none.
+     */
+    public static Optional<ClassNames> forModel(Map<String, String> metadata, long classes) {
+        String declared = metadata.get(METADATA_KEY);
+        if (declared != null && !declared.isBlank()) {
+            if (declared.strip().equals(IMAGENET_1K)) {
+                return classes == 1000 ? Optional.of(imageNet1k()) : Optional.empty();
+            }
+            try {
+                List<String> names = new ArrayList<>();
+                for (JsonNode n : JSON.readTree(declared)) {
+                    names.add(n.asText());
+                }
+                if (names.size() == classes) {
+                    return Optional.of(of(names));
+                }
+                LOG.log(System.Logger.Level.WARNING, METADATA_KEY + " names " + names.size() + " classes, the model has "
+                        + classes + "; names ignored");
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, METADATA_KEY + " is neither imagenet-1k nor a JSON array; ignored");
+            }
+            return Optional.empty();
+        }
+        return classes == 1000 ? Optional.of(imageNet1k()) : Optional.empty();
     }
 
     /** Number of classes. */

@@ -33,6 +33,18 @@ class ClassNamesTest {
     }
 
     @Test
+    void aModelsNamesComeFromItsMetadataElseImageNetForAThousandClasses() {
+        assertEquals(1000, ClassNames.forModel(java.util.Map.of(), 1000).orElseThrow().size());
+        assertEquals(Optional.empty(), ClassNames.forModel(java.util.Map.of(), 10));
+        ClassNames pets = ClassNames.forModel(java.util.Map.of(ClassNames.METADATA_KEY, "[\"cat\", \"dog\"]"), 2)
+                .orElseThrow();
+        assertEquals("dog", pets.name(1));
+        assertEquals(Optional.empty(), ClassNames.forModel(java.util.Map.of(ClassNames.METADATA_KEY, "[\"cat\"]"), 2));
+        assertEquals("tench", ClassNames.forModel(java.util.Map.of(ClassNames.METADATA_KEY, "imagenet-1k"), 1000)
+                .orElseThrow().name(0).split(",")[0]);
+    }
+
+    @Test
     void readsOneNamePerLine(@TempDir Path dir) throws IOException {
         Path f = Files.writeString(dir.resolve("labels.txt"), "cat\n dog \nbird\n\n");
         ClassNames c = ClassNames.read(f);

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.classify.Classification;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code POST /v1/models/NAME:predict}: body {@code image/jpeg} or {@code image/png} (preprocessed with the
  *       model's timm eval transform), {@code application/octet-stream} (float32 little-endian, exactly one input's
  *       size) or {@code application/x-npy} (float32, one item or [n, ...]); {@code ?top_k=N}. Answers
- *       {@code {"model": NAME, "predictions": [[{"class", "logit", "probability"}, ...], ...]}}, one list per image.</li>
+ *       {@code {"model": NAME, "predictions": [[{"index", "name", "logit", "probability"}, ...], ...]}}, one list per image.</li>
  *   <li>{@code GET /health}: {@code {"status": "ok", "models": {...}}} with per-model request and batch counts;
  *       503 {@code "draining"} during shutdown.</li>
  * </ul>
@@ -181,11 +182,12 @@ public final class EmbeddedService implements AutoCloseable {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", name);
             List<List<Map<String, Object>>> preds = new ArrayList<>();
-            for (List<TopK.Entry> img : model.predict(x, k)) {
+            for (List<Classification> img : model.predict(x, k)) {
                 List<Map<String, Object>> l = new ArrayList<>();
-                for (TopK.Entry e : img) {
+                for (Classification e : img) {
                     Map<String, Object> c = new LinkedHashMap<>();
-                    c.put("class", e.index());
+                    c.put("index", e.index());
+                    c.put("name", e.name());
                     c.put("logit", e.logit());
                     c.put("probability", e.probability());
                     l.add(c);

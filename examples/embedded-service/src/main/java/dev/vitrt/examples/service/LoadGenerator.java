@@ -226,7 +226,7 @@ public final class LoadGenerator {
                 if (d > LOGIT_TOLERANCE * Math.max(1, Math.abs(el))) {
                     return -1;
                 }
-                boolean sameClass = e.get(j).get("class").asInt() == g.get(j).get("class").asInt();
+                boolean sameClass = e.get(j).get("index").asInt() == g.get(j).get("index").asInt();
                 if (!sameClass && !tieSwap(e, g, j)) {
                     return -1;
                 }
@@ -238,9 +238,9 @@ public final class LoadGenerator {
 
     /** Class at j in {@code got} is a class expected at a neighbouring position with an equal (within tolerance) logit. */
     private static boolean tieSwap(JsonNode e, JsonNode g, int j) {
-        int cls = g.get(j).get("class").asInt();
+        int cls = g.get(j).get("index").asInt();
         for (int k = Math.max(0, j - 1); k <= Math.min(e.size() - 1, j + 1); k++) {
-            if (e.get(k).get("class").asInt() == cls && Math.abs(e.get(k).get("logit").asDouble()
+            if (e.get(k).get("index").asInt() == cls && Math.abs(e.get(k).get("logit").asDouble()
                     - g.get(j).get("logit").asDouble()) <= LOGIT_TOLERANCE * Math.max(1, Math.abs(e.get(k)
                     .get("logit").asDouble()))) {
                 return true;

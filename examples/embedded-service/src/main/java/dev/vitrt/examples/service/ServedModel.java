@@ -7,8 +7,11 @@ import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
+import dev.vitrt.runtime.classify.ClassNames;
+import dev.vitrt.runtime.classify.Classification;
 import dev.vitrt.runtime.preprocess.ImagePreprocessor;
 import dev.vitrt.runtime.session.InferenceSession;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +29,7 @@ final class ServedModel implements AutoCloseable {
     final Path file;
     private final InferenceSession session;
     private final ImagePreprocessor preprocessor;
+    private final ClassNames labels;
     private final long[] itemShape;
     private final Semaphore slots;
     private final String batchingNote;
@@ -34,18 +38,23 @@ final class ServedModel implements AutoCloseable {
     private final AtomicLong unbatchedRuns = new AtomicLong();
 
     private ServedModel(String name, Path file, InferenceSession session, ImagePreprocessor preprocessor,
-                        long[] itemShape, Semaphore slots, String batchingNote) {
+                        ClassNames labels, long[] itemShape, Semaphore slots, String batchingNote) {
         this.name = name;
         this.file = file;
         this.session = session;
         this.preprocessor = preprocessor;
+        this.labels = labels;
         this.itemShape = itemShape;
         this.slots = slots;
         this.batchingNote = batchingNote;
     }
 
-    /** Opens {@code file} as {@code name} with the service's batching settings. */
-    static ServedModel open(String name, Path file, ServiceOptions o) throws BackendException {
+    /**
+     * Opens {@code file} as {@code name} with the service's batching settings and class names ({@code labels}, else
+     * the graph's own, else ImageNet-1k's for a 1000-class output).
+     */
+    static ServedModel open(String name, Path file, ServiceOptions o) throws BackendException, IOException {
+        ClassNames given = o.labels().containsKey(name) ? ClassNames.read(o.labels().get(name)) : null;
         BackendOptions bo = BackendOptions.defaults().withIntraOpThreads(o.intraOpThreads());
         Backend backend = Backends.open(file, BackendKind.parse(o.backend()), bo);
         try {
@@ -71,11 +80,25 @@ final class ServedModel implements AutoCloseable {
                 note = (o.batching() ? "no batching (the model's batch is fixed at " + shape[0] + ")" : "no batching")
                         + ", " + o.workers() + " concurrent run(s)";
             }
-            return new ServedModel(name, file, session, preprocessorFor(backend, item), item, slots, note);
+            return new ServedModel(name, file, session, preprocessorFor(backend, item), classNames(backend, given), item,
+                    slots, note);
         } catch (RuntimeException e) {
             backend.close();
             throw e;
         }
+    }
+
+    private static ClassNames classNames(Backend backend, ClassNames given) {
+        long[] out = backend.outputs().get(0).shape();
+        long classes = out.length == 2 ? out[1] : -1;
+        if (given != null) {
+            if (given.size() != classes) {
+                throw new IllegalArgumentException("--labels names " + given.size() + " classes but "
+                        + backend.modelPath().getFileName() + " has " + classes);
+            }
+            return given;
+        }
+        return ClassNames.forModel(backend.metadata(), classes).orElse(null);
     }
 
     /** timm's eval transform from the metadata; the input's own H, W where the metadata names no input size. */
@@ -97,8 +120,8 @@ final class ServedModel implements AutoCloseable {
         return preprocessor;
     }
 
-    /** Runs {@code x} ([n, item...]) and returns the top {@code k} classes of each image. */
-    List<List<TopK.Entry>> predict(FloatTensor x, int k) throws BackendException, InterruptedException {
+    /** Runs {@code x} ([n, item...]) and returns the top {@code k} classes of each image, named where names are known. */
+    List<List<Classification>> predict(FloatTensor x, int k) throws BackendException, InterruptedException {
         FloatTensor out;
         if (slots == null) {
             out = session.inferFirst(x);
@@ -115,9 +138,10 @@ final class ServedModel implements AutoCloseable {
         long n = x.dim(0);
         images.addAndGet(n);
         int per = (int) (out.data().length / n);
-        List<List<TopK.Entry>> result = new ArrayList<>();
+        List<List<Classification>> result = new ArrayList<>();
+        ClassNames names = labels != null && labels.size() == per ? labels : null;
         for (int i = 0; i < n; i++) {
-            result.add(TopK.of(out.data(), i * per, per, k));
+            result.add(Classification.topK(out.data(), i * per, per, k, names));
         }
         return result;
     }

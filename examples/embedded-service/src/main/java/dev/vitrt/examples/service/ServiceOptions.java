@@ -21,15 +21,23 @@ import java.util.Map;
  * @param backend      {@code auto}, {@code onnxruntime} or {@code tensorrt}
  * @param topK         default number of classes returned
  * @param drain        how long shutdown waits for in-flight requests
+ * @param labels       class-name files (one name per line) by model name, for models whose graph names none
  */
 public record ServiceOptions(Map<String, Path> models, String host, int port, boolean batching, int maxBatch,
                              Duration maxWait, int workers, int httpThreads, int intraOpThreads, String backend,
-                             int topK, Duration drain) {
+                             int topK, Duration drain, Map<String, Path> labels) {
 
     static final String PREFIX = "vitrt.service.";
 
     public ServiceOptions {
         models = Map.copyOf(new LinkedHashMap<>(models));
+        labels = Map.copyOf(labels);
+        for (String name : labels.keySet()) {
+            if (!models.containsKey(name)) {
+                throw new IllegalArgumentException("--labels " + name + "=... names no served model (served: "
+                        + models.keySet() + ")");
+            }
+        }
         if (models.isEmpty()) {
             throw new IllegalArgumentException("no model to serve: give --model NAME=FILE.onnx");
         }
@@ -62,7 +70,7 @@ public record ServiceOptions(Map<String, Path> models, String host, int port, bo
     /** The same options with batching on or off (the load test compares the two). */
     public ServiceOptions withBatching(boolean on) {
         return new ServiceOptions(models, host, port, on, maxBatch, maxWait, workers, httpThreads, intraOpThreads,
-                backend, topK, drain);
+                backend, topK, drain, labels);
     }
 
     /** Usage text for {@code --help}. */
@@ -81,6 +89,8 @@ public record ServiceOptions(Map<String, Path> models, String host, int port, bo
                 "  --threads N            ONNX Runtime intra-op threads per run (default: its own)",
                 "  --backend KIND         auto, onnxruntime or tensorrt (default auto)",
                 "  --top-k N              classes returned when the request does not say (default 5)",
+                "  --labels NAME=FILE     class names of model NAME, one per line (default: the graph's, or ImageNet-1k's",
+                "                         for 1000 classes)",
                 "  --drain-s N            how long shutdown waits for in-flight requests (default 30)",
                 "Each flag's default may be set as a system property, e.g. -Dvitrt.service.max-batch=32.");
     }
@@ -96,9 +106,10 @@ public record ServiceOptions(Map<String, Path> models, String host, int port, bo
             }
         }
         Map<String, Path> models = new LinkedHashMap<>();
+        Map<String, Path> labels = new LinkedHashMap<>();
         if (v.containsKey("model")) { // -Dvitrt.service.model=a=x.onnx,b=y.onnx
             for (String m : v.get("model").split(",")) {
-                addModel(models, m);
+                addModel(models, m, "--model");
             }
         }
         for (int i = 0; i < args.length; i++) {
@@ -123,7 +134,9 @@ public record ServiceOptions(Map<String, Path> models, String host, int port, bo
                 value = args[++i];
             }
             if (key.equals("model")) {
-                addModel(models, value);
+                addModel(models, value, "--model");
+            } else if (key.equals("labels")) {
+                addModel(labels, value, "--labels");
             } else if (java.util.Set.of("host", "port", "max-batch", "max-wait-us", "workers", "http-threads", "threads",
                     "backend", "top-k", "drain-s").contains(key)) {
                 v.put(key, value);
@@ -135,17 +148,17 @@ public record ServiceOptions(Map<String, Path> models, String host, int port, bo
                 Boolean.parseBoolean(v.getOrDefault("batching", "true")), integer(v, "max-batch", 16),
                 Duration.ofNanos(integer(v, "max-wait-us", 2000) * 1000L), integer(v, "workers", 1),
                 integer(v, "http-threads", 64), integer(v, "threads", 0), v.getOrDefault("backend", "auto"),
-                integer(v, "top-k", 5), Duration.ofSeconds(integer(v, "drain-s", 30)));
+                integer(v, "top-k", 5), Duration.ofSeconds(integer(v, "drain-s", 30)), labels);
     }
 
-    private static void addModel(Map<String, Path> models, String spec) {
+    private static void addModel(Map<String, Path> files, String spec, String flag) {
         int eq = spec.indexOf('=');
         if (eq <= 0 || eq == spec.length() - 1) {
-            throw new IllegalArgumentException("--model '" + spec + "' must be NAME=FILE (e.g. mobilevit=mobilevit.onnx)");
+            throw new IllegalArgumentException(flag + " '" + spec + "' must be NAME=FILE (e.g. mobilevit=mobilevit.onnx)");
         }
         String name = spec.substring(0, eq).trim();
-        if (models.put(name, Path.of(spec.substring(eq + 1).trim())) != null) {
-            throw new IllegalArgumentException("--model " + name + " is given twice");
+        if (files.put(name, Path.of(spec.substring(eq + 1).trim())) != null) {
+            throw new IllegalArgumentException(flag + " " + name + " is given twice");
         }
     }
 

@@ -11,6 +11,8 @@ import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.classify.ClassNames;
+import dev.vitrt.runtime.classify.Classification;
 import dev.vitrt.runtime.preprocess.ImagePreprocessor;
 import dev.vitrt.runtime.preprocess.RgbImage;
 import java.awt.image.BufferedImage;
@@ -165,6 +167,18 @@ class EmbeddedServiceTest {
     }
 
     @Test
+    void labelsMustNameAServedModelAndMatchItsClasses() throws Exception {
+        Path three = java.nio.file.Files.writeString(dir.resolve("three.txt"), "cat\ndog\nbird\n");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> ServiceOptions.parse(
+                new String[] {"--model", "tiny=" + model, "--labels", "other=" + three}));
+        assertTrue(unknown.getMessage().contains("--labels other=... names no served model"), unknown.getMessage());
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> EmbeddedService.start(
+                ServiceOptions.parse(new String[] {"--model", "tiny=" + model, "--labels", "tiny=" + three,
+                        "--port", "0"})));
+        assertTrue(size.getMessage().contains("--labels names 3 classes but tiny"), size.getMessage());
+    }
+
+    @Test
     void shutdownFinishesRequestsInFlightThenRefusesNewOnes() throws Exception {
         // a long max wait keeps the requests inside the batcher when shutdown starts
         EmbeddedService s = EmbeddedService.start(ServiceOptions.parse(new String[] {"--model", "tiny=" + model,
@@ -200,11 +214,12 @@ class EmbeddedServiceTest {
         FloatTensor logits = direct.run(x);
         int per = (int) (logits.data().length / x.dim(0));
         for (int i = 0; i < x.dim(0); i++) {
-            List<TopK.Entry> want = TopK.of(logits.data(), i * per, per, k);
+            List<Classification> want = Classification.topK(logits, i, k, ClassNames.imageNet1k());
             JsonNode got = predictions.get(i);
             assertEquals(k, got.size());
             for (int j = 0; j < k; j++) {
-                assertEquals(want.get(j).index(), got.get(j).get("class").asInt(), "class at rank " + j);
+                assertEquals(want.get(j).index(), got.get(j).get("index").asInt(), "class at rank " + j);
+                assertEquals(want.get(j).name(), got.get(j).get("name").asText(), "ImageNet-1k name of a 1000-class model");
                 assertEquals(want.get(j).logit(), got.get(j).get("logit").asDouble(), 1e-4);
                 assertEquals(want.get(j).probability(), got.get(j).get("probability").asDouble(), 1e-5);
             }
