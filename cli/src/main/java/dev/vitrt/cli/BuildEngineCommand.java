@@ -68,9 +68,9 @@ public final class BuildEngineCommand implements Callable<Integer> {
     BatchRange batch;
 
     @Option(names = "--input-size", paramLabel = "N|HxW|MIN:OPT:MAX", converter = SizeRangeConverter.class,
-            description = {"Input height and width (height first): the size a zoo model is exported at, or for a graph",
-                    "with dynamic H, W (export --dynamic-size) the profile's range, as trtexec's min/opt/max shapes,",
-                    "e.g. 512x512:800x1344:1024x2048 (a range exports a zoo model with dynamic H, W)."})
+            description = "Input height and width (height first): the size a zoo model is exported at, or for a graph "
+                    + "with dynamic H, W (export --dynamic-size) the profile's range, as trtexec's min/opt/max shapes, "
+                    + "e.g. 512x512:800x1344:1024x2048 (a range exports a zoo model with dynamic H, W).")
     SizeRange inputSize;
 
     @Option(names = "--workspace", paramLabel = "MiB", defaultValue = "4096",

@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
 /** {@code vitrt export}: writes a zoo model as a deployment-form, block-tagged ONNX graph. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Export a zoo model to ONNX (BatchNorms folded, nodes tagged by block).",
-                "With --features the graph is the backbone a detection or segmentation head reads: outputs features.0,",
-                "... are timm's features_only maps (feature_info order), their strides and channels in the metadata."})
+                "With --features the graph is the backbone a detection or segmentation head reads: its outputs "
+                        + "features.0, ... are timm's features_only maps (feature_info order), their strides and "
+                        + "channels in the metadata."})
 public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL[.TAG]",
             description = "Zoo model name, optionally with a pretrained tag that sets input size, crop, interpolation"
@@ -50,8 +51,8 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Input size, height first as timm's input_size (default: the model's or the tag's); N is NxN.")
     InputSize inputSize;
 
-    @Option(names = "--features", description = {"Export the backbone's feature maps instead of the classifier",
-            "(Next-ViT, MobileViTv2, ResNet); a classification checkpoint loads, its head ignored."})
+    @Option(names = "--features", description = "Export the backbone's feature maps instead of the classifier "
+            + "(Next-ViT, MobileViTv2, ResNet); a classification checkpoint loads, its head ignored.")
     boolean features;
 
     @Option(names = "--out-indices", paramLabel = "I,J,...", split = ",",

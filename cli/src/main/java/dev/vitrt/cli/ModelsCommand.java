@@ -20,10 +20,10 @@ import picocli.CommandLine.Spec;
 /** {@code vitrt models}: the zoo with parameter counts (as timm counts them) and GMACs at the default size. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "List the model zoo: name, family, parameters, GMACs and default input size.")
 public final class ModelsCommand implements Callable<Integer> {
-    @Option(names = "--json", description = {"Print a JSON array of {name, family, params, gmacs, input_size, nodes,",
-            "deploy_gmacs}: gmacs as the papers count them, nodes and deploy_gmacs of the deployed graph (after the",
-            "fc2 merges); gflops repeats gmacs under its old name for one release. With --tags: {name, model,",
-            "input_size, crop_pct, interpolation, mean, std, num_classes, hub}."})
+    @Option(names = "--json", description = "Print a JSON array of {name, family, params, gmacs, input_size, nodes, "
+            + "deploy_gmacs}: gmacs as the papers count them, nodes and deploy_gmacs of the deployed graph (after the "
+            + "fc2 merges); gflops repeats gmacs under its old name for one release. With --tags: {name, model, "
+            + "input_size, crop_pct, interpolation, mean, std, num_classes, hub}.")
     boolean json;
 
     @Option(names = "--tags", description = "List the pretrained tags (timm's names, e.g. nextvit_small.bd_in1k_384)"

@@ -71,6 +71,9 @@ class BackboneExportCommandTest {
         CliRun alone = CliRun.of("export", "resnet50", "--out-indices", "1", "-o", out.toString());
         assertEquals(2, alone.exit());
         assertTrue(alone.err().contains("--out-indices applies to --features"), alone.err());
+        CliRun classes = CliRun.of("export", "resnet50", "--features", "--num-classes", "10", "-o", out.toString());
+        assertEquals(2, classes.exit());
+        assertTrue(classes.err().contains("--num-classes sizes a classifier"), classes.err());
         assertFalse(Files.exists(out));
     }
 }
