@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
 class DynamicSizeTest {
 
     @ParameterizedTest
-    @CsvSource({"nextvit_small,true", "mobilevitv2_050,true", "resnet50,true", "mobilevitv2_050,false",
-            "nextvit_small,false"})
+    @CsvSource({"nextvit_small,true", "mobilevitv2_050,true", "resnet50,true", "mobilevitv2_050,false"})
     void runsAtEverySizeAsTheFixedSizeExports(String model, boolean features) throws Exception {
         ExportOptions base = ExportOptions.defaults().withSeed(3).withInputSize(InputSize.parse("64x64"));
         if (features) {
@@ -28,7 +27,7 @@ class DynamicSizeTest {
         OnnxMl.GraphProto proto = OnnxWriter.toProto(dynamic.graph()).getGraph();
         assertEquals("height", proto.getInput(0).getType().getTensorType().getShape().getDim(2).getDimParam());
         assertEquals("width", proto.getInput(0).getType().getTensorType().getShape().getDim(3).getDimParam());
-        for (String size : new String[] {"64x96", "160x96"}) {
+        for (String size : new String[] {"64x96", "128x64"}) {
             InputSize s = InputSize.parse(size);
             ExportedModel fixed = Exporter.export(model, base.withInputSize(s));
             float[] input = OrtTestSupport.randomInput(s.height(), 3 * s.height() * s.width());
