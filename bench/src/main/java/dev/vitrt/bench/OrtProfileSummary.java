@@ -30,11 +30,15 @@ public final class OrtProfileSummary {
         int batch = 1;
         int iters = 5;
         int top = 25;
+        int size = 224;
+        int threads = 0;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--iters" -> iters = Integer.parseInt(args[++i]);
                 case "--top" -> top = Integer.parseInt(args[++i]);
+                case "--size" -> size = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -46,9 +50,12 @@ public final class OrtProfileSummary {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             o.enableProfiling(prefix.toString());
+            if (threads > 0) {
+                o.setIntraOpNumThreads(threads);
+            }
             try (OrtSession s = env.createSession(bytes, o)) {
-                long[] shape = {batch, 3, 224, 224};
-                float[] data = new float[batch * 3 * 224 * 224];
+                long[] shape = {batch, 3, size, size};
+                float[] data = new float[batch * 3 * size * size];
                 java.util.Arrays.fill(data, 0.1f);
                 try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape)) {
                     for (int i = 0; i < iters + 1; i++) {

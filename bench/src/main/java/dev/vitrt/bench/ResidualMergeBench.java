@@ -2,7 +2,7 @@ package dev.vitrt.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.vitrt.models.graph.MacCounter;
 import dev.vitrt.models.onnx.OnnxModels;
@@ -21,30 +21,30 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A zoo model's graph after the deployment passes (the fc2 merges, {@code deploy.ResidualMerge}) against the same
- * network as defined (passes off) and, with {@code --baseline FILE}, against any other export of it (e.g. the graph the
- * block-level merge of an earlier VitRT made: export it from that checkout). ONNX Runtime CPU, the same session options
- * for all, runs interleaved round by round with the order rotated every round, so that machine load hits every graph
- * alike. Prints each graph's nodes, then per batch its mean, median and p10-p90, the ratio of medians to the first
- * graph, and the median of paired ratios (runs neighbouring in time).
+ * A zoo model's graph after the deployment passes (the fc2 merges, {@code deploy.ResidualMerge}) against a baseline
+ * export of it ({@code --baseline FILE}, e.g. the graph the block-level merge of an earlier VitRT made: export it
+ * from that checkout) and against the same network as defined (passes off). ONNX Runtime CPU, the same session options
+ * for all, timed side by side by {@link SideBySide} (interleaved rounds, rotating order, per-round ratios to the first
+ * variant with quartiles and extremes). Prints each graph's nodes and MACs first.
  *
- * <p>Run from the repository root: {@code bench/run ResidualMergeBench --baseline old.onnx --batches 1,8}.
+ * <p>Run from the repository root: {@code bench/run ResidualMergeBench --baseline old.onnx --batches 1,8}; add
+ * {@code --threads 1} on a busy machine (the thread-CPU ratio then ignores waits for a core).
  *
- * <p>Usage: {@code ResidualMergeBench [--model NAME] [--baseline FILE] [--batches 1,8] [--rounds N] [--iters N]
- * [--threads N] [--size N]}
+ * <p>Usage: {@code ResidualMergeBench [--model nextvit_small] [--baseline FILE] [--batches 1] [--rounds 30]
+ * [--iters 3] [--threads 0] [--size 224]}
  */
 public final class ResidualMergeBench {
     private ResidualMergeBench() {
     }
 
-    private record Candidate(String name, byte[] bytes, String about) {
+    private record Graph(String name, byte[] bytes, String about) {
     }
 
     public static void main(String[] args) throws Exception {
         String model = "nextvit_small";
         Path baseline = null;
-        int[] batches = {1, 8};
-        int rounds = 20;
+        int[] batches = {1};
+        int rounds = 30;
         int iters = 3;
         int threads = 0;
         int size = 224;
@@ -60,28 +60,23 @@ public final class ResidualMergeBench {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        List<Candidate> graphs = new ArrayList<>();
-        ExportOptions o = ExportOptions.defaults().withInputSize(size);
-        ExportedModel merged = Exporter.export(model, o);
-        ExportedModel defined = Exporter.export(model, o.withDeploymentPasses(false));
-        graphs.add(new Candidate("merged", OnnxWriter.toBytes(merged.graph()), about(merged)));
-        graphs.add(new Candidate("as defined", OnnxWriter.toBytes(defined.graph()), about(defined)));
+        List<Graph> graphs = new ArrayList<>();
         if (baseline != null) {
             if (!Files.isRegularFile(baseline)) {
                 throw new IllegalArgumentException("baseline graph not found: " + baseline);
             }
-            var proto = OnnxModels.read(baseline);
-            graphs.add(new Candidate("baseline", Files.readAllBytes(baseline), proto.getGraph().getNodeCount()
-                    + " nodes, " + baseline.getFileName()));
+            graphs.add(new Graph("baseline", Files.readAllBytes(baseline),
+                    OnnxModels.read(baseline).getGraph().getNodeCount() + " nodes, " + baseline.getFileName()));
         }
-        merged = null;
-        defined = null;
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        System.out.printf(Locale.ROOT, "%s at %d: ONNX Runtime %s, CPU, ORT_ENABLE_ALL, intra-op threads %s, %d cores"
-                + " visible%n", model, size, env.getVersion(), threads == 0 ? "default" : threads,
-                Runtime.getRuntime().availableProcessors());
-        for (Candidate c : graphs) {
-            System.out.printf(Locale.ROOT, "  %-10s %s%n", c.name(), c.about());
+        ExportOptions o = ExportOptions.defaults().withInputSize(size);
+        graphs.add(graph("merged", Exporter.export(model, o)));
+        graphs.add(graph("as defined", Exporter.export(model, o.withDeploymentPasses(false))));
+        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vitrt-bench");
+        System.out.printf(Locale.ROOT, "%s %dx%d, ONNX Runtime %s CPU, ORT_ENABLE_ALL, %s intra-op threads, %d rounds x %d"
+                + " runs, %s%n", model, size, size, env.getVersion(), threads == 0 ? "default" : threads, rounds, iters,
+                SideBySide.load());
+        for (Graph g : graphs) {
+            System.out.printf(Locale.ROOT, "  %-10s %s%n", g.name(), g.about());
         }
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -90,11 +85,27 @@ public final class ResidualMergeBench {
             }
             List<OrtSession> sessions = new ArrayList<>();
             try {
-                for (Candidate c : graphs) {
-                    sessions.add(env.createSession(c.bytes(), opts));
+                for (Graph g : graphs) {
+                    sessions.add(env.createSession(g.bytes(), opts));
                 }
                 for (int batch : batches) {
-                    compare(env, graphs, sessions, batch, size, rounds, iters);
+                    float[] data = new float[batch * 3 * size * size];
+                    SplittableRandom r = new SplittableRandom(1);
+                    for (int i = 0; i < data.length; i++) {
+                        data[i] = (float) r.nextGaussian();
+                    }
+                    try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(data),
+                            new long[] {batch, 3, size, size})) {
+                        List<SideBySide.Variant> v = new ArrayList<>();
+                        for (int i = 0; i < graphs.size(); i++) {
+                            OrtSession s = sessions.get(i);
+                            v.add(new SideBySide.Variant(graphs.get(i).name(), () -> run(s, x)));
+                        }
+                        List<SideBySide.Timings> t = SideBySide.measure(v, new SideBySide.Config(3, rounds, iters),
+                                "batch " + batch);
+                        System.out.printf(Locale.ROOT, "%nbatch %d (%s at the end):%n", batch, SideBySide.load());
+                        SideBySide.report(t, System.out);
+                    }
                 }
             } finally {
                 for (OrtSession s : sessions) {
@@ -104,63 +115,15 @@ public final class ResidualMergeBench {
         }
     }
 
-    private static String about(ExportedModel m) {
-        return String.format(Locale.ROOT, "%d nodes, %.3f GMACs per image in the graph (the model's: %.3f)",
-                m.graph().nodes.size(), MacCounter.macsPerImage(m.graph()) / 1e9, m.gmacs());
+    private static Graph graph(String name, ExportedModel m) {
+        return new Graph(name, OnnxWriter.toBytes(m.graph()), String.format(Locale.ROOT, "%d nodes, %.3f GMACs per image"
+                + " in the graph (the model's: %.3f)", m.graph().nodes.size(), MacCounter.macsPerImage(m.graph()) / 1e9,
+                m.gmacs()));
     }
 
-    private static void compare(OrtEnvironment env, List<Candidate> graphs, List<OrtSession> sessions, int batch,
-                                int size, int rounds, int iters) throws OrtException {
-        int n = sessions.size();
-        float[] data = new float[batch * 3 * size * size];
-        SplittableRandom r = new SplittableRandom(1);
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) r.nextGaussian();
+    private static void run(OrtSession s, OnnxTensor x) throws Exception {
+        try (OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), x))) {
+            // outputs discarded: only the time counts
         }
-        try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), new long[] {batch, 3, size, size})) {
-            for (int w = 0; w < 3; w++) { // first runs allocate arenas and pack weights
-                for (OrtSession s : sessions) {
-                    time(s, in);
-                }
-            }
-            double[][] t = new double[n][rounds * iters];
-            for (int round = 0; round < rounds; round++) {
-                for (int k = 0; k < n; k++) {
-                    int g = (k + round) % n; // a different graph goes first each round
-                    for (int i = 0; i < iters; i++) {
-                        t[g][round * iters + i] = time(sessions.get(g), in);
-                    }
-                }
-                System.err.printf(Locale.ROOT, "\rbatch %d: round %d/%d", batch, round + 1, rounds);
-            }
-            System.err.println();
-            for (int g = 0; g < n; g++) {
-                double[] paired = new double[t[g].length];
-                for (int i = 0; i < paired.length; i++) {
-                    paired[i] = t[g][i] / t[0][i];
-                }
-                System.out.printf(Locale.ROOT, "batch %d %-10s mean %8.2f ms  median %8.2f ms  p10-p90 %.2f-%.2f ms  "
-                        + "median / merged's %.3f  paired ratio %.3f%n", batch, graphs.get(g).name(), mean(t[g]),
-                        quantile(t[g], 0.5), quantile(t[g], 0.1), quantile(t[g], 0.9),
-                        quantile(t[g], 0.5) / quantile(t[0], 0.5), quantile(paired, 0.5));
-            }
-        }
-    }
-
-    private static double time(OrtSession s, OnnxTensor in) throws OrtException {
-        long t0 = System.nanoTime();
-        try (OrtSession.Result res = s.run(Map.of(s.getInputNames().iterator().next(), in))) {
-            return (System.nanoTime() - t0) / 1e6;
-        }
-    }
-
-    private static double mean(double[] v) {
-        return Arrays.stream(v).average().orElse(Double.NaN);
-    }
-
-    private static double quantile(double[] v, double q) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[(int) Math.min(s.length - 1, Math.round(q * (s.length - 1)))];
     }
 }

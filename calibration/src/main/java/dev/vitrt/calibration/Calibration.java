@@ -76,6 +76,7 @@ public final class Calibration {
             throw new IllegalArgumentException("--samples " + samples + " asks for more samples than the data holds ("
                     + data.describe() + ")");
         }
+        progress.update("preparing", 0, 1); // ONNX Runtime loads and optimizes the graph with every tensor exposed
         try (ActivationStatistics stats = ActivationStatistics.open(model, tensors, options)) {
             // a graph exported with a fixed batch takes only that batch: whole batches of it, the rest dropped
             int fixed = stats.fixedBatch();

@@ -88,6 +88,17 @@ public final class TinyModel {
     }
 
     /** Conv(3x3, 8->8) + Relu + Conv(1x1) + residual Add: the smallest graph with a fusable residual. */
+    /** conv1 -> SiLU (x * Sigmoid(x)) -> conv2 on [1, c, 4, 4]. */
+    public static OnnxMl.ModelProto convSiluConv(int c) {
+        return new TinyModel().input("input", 1, c, 4, 4)
+                .weight("b.conv1.weight", c, c, 1, 1).weight("b.conv2.weight", c, c, 1, 1)
+                .node("Conv", "b.conv1/Conv", of("input", "b.conv1.weight"), of("c1"))
+                .node("Sigmoid", "b.act/Sigmoid", of("c1"), of("s"))
+                .node("Mul", "b.act/Mul", of("c1", "s"), of("y"))
+                .node("Conv", "b.conv2/Conv", of("y", "b.conv2.weight"), of("logits"))
+                .output("logits", 1, c, 4, 4).build();
+    }
+
     public static OnnxMl.ModelProto convResidual() {
         return new TinyModel().input("input", 1, 8, 6, 6)
                 .weight("b0.conv1.weight", 8, 8, 3, 3).weight("b0.conv1.bias", 8)

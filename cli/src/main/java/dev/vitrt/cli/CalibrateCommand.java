@@ -136,6 +136,10 @@ public final class CalibrateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--weights applies to zoo models; " + model + " already holds its weights");
         }
 
+        if (!model.endsWith(".onnx")) {
+            err.println("vitrt calibrate: exporting " + model);
+            err.flush();
+        }
         Path fp32Path = ModelSource.resolve(model, new ModelSource.Options(null, null, weights, null));
         ModelProto fp32 = OnnxModels.read(fp32Path);
         String fingerprint = ModelFingerprint.of(fp32);
@@ -197,9 +201,11 @@ public final class CalibrateCommand implements Callable<Integer> {
 
         // held-out inputs: the data beyond the calibration samples, else synthetic ones with another seed
         CalibrationData held = calib.size() >= samples + heldOut
-                ? new OffsetData(calib, samples, heldOut)
+                ? calib.slice(samples, heldOut)
                 : new SyntheticData(seed + 1, heldOut, sampleShape);
         PrintWriter out = spec.commandLine().getOut();
+        err.printf(Locale.ROOT, "vitrt calibrate: comparing FP32 and INT8 on %d held-out inputs%n", heldOut);
+        err.flush();
         try (Backend f = OnnxRuntimeBackend.open(fp32Path, backendOptions);
              Backend q = OnnxRuntimeBackend.open(output, backendOptions)) {
             QuantizationReport r = QuantizationReport.compare(f, q, held, heldOut);
@@ -253,33 +259,5 @@ public final class CalibrateCommand implements Callable<Integer> {
         ModelProto.Builder b = m.toBuilder();
         b.addMetadataProps(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value));
         return b.build();
-    }
-
-    /** Samples {@code [offset, offset + count)} of another source. */
-    private record OffsetData(CalibrationData base, int offset, int count) implements CalibrationData {
-        @Override
-        public int size() {
-            return count;
-        }
-
-        @Override
-        public long[] sampleShape() {
-            return base.sampleShape();
-        }
-
-        @Override
-        public dev.vitrt.runtime.FloatTensor batch(int from, int n) throws IOException {
-            return base.batch(offset + from, n);
-        }
-
-        @Override
-        public String fingerprint() {
-            return base.fingerprint() + ";from=" + offset;
-        }
-
-        @Override
-        public String describe() {
-            return count + " samples after the calibration ones";
-        }
     }
 }

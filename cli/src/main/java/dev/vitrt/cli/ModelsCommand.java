@@ -10,6 +10,7 @@ import dev.vitrt.models.zoo.PretrainedTag;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.models.zoo.ZooEntry;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -93,27 +94,38 @@ public final class ModelsCommand implements Callable<Integer> {
     private void listModels(PrintWriter out, ArrayNode arr) {
         if (!json) {
             out.printf(Locale.ROOT, "%-28s %-20s %14s %8s %6s  %s%n", "name", "family", "params", "GMACs", "input", "description");
+            out.flush();
         }
-        for (ZooEntry e : Zoo.all()) {
-            if (family != null && !e.family().equals(family)) {
-                continue;
+        List<ZooEntry> entries = Zoo.all().stream().filter(e -> family == null || e.family().equals(family)).toList();
+        // each count builds the model's graph (a second or so for the large ones): rows are printed as they come,
+        // with a bar saying which model is being counted
+        try (ProgressBar bar = new ProgressBar("vitrt models:")) {
+            for (int i = 0; i < entries.size(); i++) {
+                ZooEntry e = entries.get(i);
+                bar.update("counting " + e.name(), i, entries.size());
+                ExportedModel m = Exporter.describe(e);
+                bar.clear();
+                row(out, arr, e, m);
             }
-            ExportedModel m = Exporter.describe(e);
-            if (json) {
-                ObjectNode o = arr.addObject();
-                o.put("name", e.name());
-                o.put("family", e.family());
-                o.put("params", m.parameters());
-                double gmacs = Math.round(m.gmacs() * 1000) / 1000.0;
-                o.put("gmacs", gmacs);
-                o.put("gflops", gmacs); // deprecated alias of gmacs (the value always was GMACs)
-                o.put("input_size", e.inputSize());
-                o.put("nodes", m.graph().nodes.size());
-                o.put("deploy_gmacs", Math.round(m.deployMacs() / 1e6) / 1000.0);
-            } else {
-                out.printf(Locale.ROOT, "%-28s %-20s %,14d %8.2f %6d  %s%n", e.name(), e.family(), m.parameters(), m.gmacs(),
-                        e.inputSize(), e.description());
-            }
+        }
+    }
+
+    private void row(PrintWriter out, ArrayNode arr, ZooEntry e, ExportedModel m) {
+        if (json) {
+            ObjectNode o = arr.addObject();
+            o.put("name", e.name());
+            o.put("family", e.family());
+            o.put("params", m.parameters());
+            double gmacs = Math.round(m.gmacs() * 1000) / 1000.0;
+            o.put("gmacs", gmacs);
+            o.put("gflops", gmacs); // deprecated alias of gmacs (the value always was GMACs)
+            o.put("input_size", e.inputSize());
+            o.put("nodes", m.graph().nodes.size());
+            o.put("deploy_gmacs", Math.round(m.deployMacs() / 1e6) / 1000.0);
+        } else {
+            out.printf(Locale.ROOT, "%-28s %-20s %,14d %8.2f %6d  %s%n", e.name(), e.family(), m.parameters(), m.gmacs(),
+                    e.inputSize(), e.description());
+            out.flush();
         }
     }
 }

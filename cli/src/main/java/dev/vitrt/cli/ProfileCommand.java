@@ -155,7 +155,13 @@ final class ProfileCommand implements Callable<Integer> {
         } else if (choice.kind() == BackendKind.TENSORRT) {
             file = buildTemporaryEngine();
         } else {
+            if (!model.endsWith(".onnx")) {
+                System.err.println("vitrt profile: exporting " + model);
+            }
             file = ModelSource.resolve(model, new ModelSource.Options(inputSize, batch, null, null));
+        }
+        if (choice.kind() == BackendKind.ONNXRUNTIME) {
+            System.err.println("vitrt profile: loading the graph into ONNX Runtime (graph optimizations)");
         }
         try (Backend b = Backends.open(file, choice, BackendOptions.defaults().withIntraOpThreads(threads))) {
             if (layers && b instanceof TensorRtBackend trt) {
@@ -185,7 +191,8 @@ final class ProfileCommand implements Callable<Integer> {
             }
             ProfileReport report = new ProfileReport(modelName(b, model), b.name(), b.device(),
                     ProfileReport.precisionOf(b.metadata(), r.layers()), actualBatch, actualSize, r.latency(),
-                    r.blocks(), r.layerScale(), actualHeight);
+                    r.blocks(), r.layerScale(), r.layers() == null ? Double.NaN : r.layers().profilerCostMs(),
+                    actualHeight);
             System.out.print(ProfileReports.console(report));
             if (json != null) {
                 ProfileReports.writeJson(json, report);

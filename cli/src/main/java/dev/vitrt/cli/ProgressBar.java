@@ -47,6 +47,16 @@ final class ProgressBar implements Progress, AutoCloseable {
         lastLabel = label;
     }
 
+    /** Erases the bar from its line (terminal only) so that other output can take the line; the next update redraws it. */
+    synchronized void clear() {
+        if (terminal && drawn) {
+            err.print("\r" + " ".repeat(WIDTH + what.length() + 40) + "\r");
+            err.flush();
+            drawn = false;
+            lastLabel = null;
+        }
+    }
+
     /** Ends the bar's line. */
     @Override
     public synchronized void close() {

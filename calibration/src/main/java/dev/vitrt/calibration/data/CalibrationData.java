@@ -22,4 +22,16 @@ public interface CalibrationData {
 
     /** A one-line description for reports, e.g. {@code 64 synthetic samples (seed 0)}. */
     String describe();
+
+    /**
+     * Samples {@code [from, from + count)} of this source as a source of their own, e.g. the held-out samples after
+     * the calibration ones.
+     */
+    default CalibrationData slice(int from, int count) {
+        if (from < 0 || count < 1 || from + count > size()) {
+            throw new IllegalArgumentException("samples [" + from + ", " + (from + count) + ") are not within the "
+                    + size() + " of " + describe());
+        }
+        return new Slice(this, from, count);
+    }
 }

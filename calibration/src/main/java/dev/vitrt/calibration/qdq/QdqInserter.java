@@ -95,8 +95,9 @@ public final class QdqInserter {
             String prefix = modulePrefix(p != null ? g.getNode(p).getName() : g.getNode(e.getValue().get(0).node()).getName());
             String scaleName = fresh(t + "_scale");
             String zpName = fresh(t + "_zero_point");
-            newInits.add(OnnxTensors.floatTensor(scaleName, new long[0], new float[] {scale}));
-            newInits.add(activationZeroPoint(zpName));
+            boolean unsigned = plan.nonNegative().contains(t);
+            newInits.add(OnnxTensors.floatTensor(scaleName, new long[0], new float[] {activationScale(t)}));
+            newInits.add(activationZeroPoint(zpName, unsigned));
             String q = fresh(t + "_quantized");
             List<NodeProto> emitted = after.computeIfAbsent(p == null ? -1 : p, k -> new ArrayList<>());
             emitted.add(node("QuantizeLinear", fresh(prefix + "QuantizeLinear"), List.of(t, scaleName, zpName), q, -1));
@@ -139,7 +140,7 @@ public final class QdqInserter {
         }
 
         for (QdqPlan.BiasUse b : plan.biases()) {
-            float sx = scales.get(b.activation());
+            float sx = activationScale(b.activation());
             float[] sw = weightScales.get(b.weight());
             float[] bias = OnnxTensors.floats(inits.get(b.initializer()));
             if (sw == null || (sw.length != bias.length && sw.length != 1)) {
@@ -221,14 +222,27 @@ public final class QdqInserter {
      * Zero point of an activation: int8 0, or for ONNX Runtime uint8 128, the same symmetric grid shifted into the
      * encoding its x86 kernels take. (ORT converts int8 Q/DQ pairs to uint8 itself, but only where a Q feeds a single
      * DQ; a value read by two consumers would otherwise stay int8 and block the QLinearConv fusion of its producer.)
+     * A non-negative value gets uint8 zero point 0.
      */
-    private TensorProto activationZeroPoint(String name) {
+    private TensorProto activationZeroPoint(String name, boolean unsigned) {
         if (plan.target() == QdqTarget.ORT) {
             return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.UINT8_VALUE)
-                    .setRawData(ByteString.copyFrom(new byte[] {(byte) 128})).build();
+                    .setRawData(ByteString.copyFrom(new byte[] {(byte) (unsigned ? 0 : 128)})).build();
         }
         return OnnxTensors.int8Tensor(name, new long[0], new byte[] {0});
     }
+
+    /**
+     * The scale written for activation {@code t}: the calibrated one (threshold / 127), or for a non-negative value
+     * on the uint8 grid with zero point 0, threshold / 255.
+     */
+    private float activationScale(String t) {
+        float s = scales.get(t);
+        return plan.nonNegative().contains(t) ? s * UNSIGNED_STEPS : s;
+    }
+
+    /** 127 / 255: from the symmetric grid's step to the unsigned grid's over the same threshold. */
+    static final float UNSIGNED_STEPS = 127f / 255f;
 
     private static NodeProto node(String op, String name, List<String> inputs, String output, int axis) {
         NodeProto.Builder b = NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs).addOutput(output);

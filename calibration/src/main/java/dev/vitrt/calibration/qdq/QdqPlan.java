@@ -13,9 +13,12 @@ import java.util.Set;
  * @param weights constant inputs of weighted ops, quantized per output channel
  * @param biases Conv/Gemm biases quantized to int32 ({@link QdqTarget#ORT} only)
  * @param target the layout's target runtime
+ * @param nonNegative activations known to be non-negative (Relu, Sigmoid and Softmax outputs) that the {@link QdqTarget#ORT} layout
+ *                    quantizes as uint8 with zero point 0 (255 steps over [0, threshold], where the symmetric grid
+ *                    spends half its steps on negatives); empty for TensorRT, whose activations are symmetric
  */
 public record QdqPlan(Map<String, List<NodeInput>> activations, List<WeightUse> weights, List<BiasUse> biases,
-                      QdqTarget target) {
+                      QdqTarget target, Set<String> nonNegative) {
 
     /** Input {@code input} of the node at index {@code node} (in the original graph's node list). */
     public record NodeInput(int node, int input) {

@@ -22,7 +22,13 @@ import java.util.Set;
  *   <li>an Add fed by a weighted op (directly or through a bias Add) gets its other, residual input quantized, so
  *   that TensorRT fuses the add into the convolution;</li>
  *   <li>({@link QdqTarget#ORT}) a Conv's output is quantized too, so ONNX Runtime makes a QLinearConv of it, unless
- *   that value reaches a Softmax, a normalization or a reduction (through shape-only ops) or is a graph output.</li>
+ *   that value reaches a Softmax, a normalization or a reduction (through shape-only ops) or is a graph output. A Conv
+ *   read only by a Relu has the Relu's output quantized instead, as a non-negative value (uint8, zero point 0): ONNX
+ *   Runtime then drops the Relu (the quantizer clips at zero) and runs Conv and Relu as one QLinearConv, with no float
+ *   Relu between a DequantizeLinear and a QuantizeLinear.</li>
+ *   <li>({@link QdqTarget#ORT}) the gate of a SiLU, {@code x * Sigmoid(x)}, is quantized when x and the product are:
+ *   ONNX Runtime then runs the whole SiLU as QLinearSigmoid and QLinearMul on int8 values, instead of dequantizing x
+ *   (twice: once per reader), computing in float and quantizing again.</li>
  * </ol>
  * Every consumer of a quantized value reads the dequantized one, except softmax, normalizations and reductions
  * (which keep the float value: nothing is quantized inside them) and excluded nodes.
@@ -38,6 +44,12 @@ public final class QdqPlanner {
     /** Ops that only move values: the consumers behind them decide. */
     static final Set<String> SHAPE_ONLY = Set.of("Reshape", "Transpose", "Split", "Slice", "Gather", "Squeeze",
             "Unsqueeze", "Flatten", "Identity", "Concat", "Expand");
+    /**
+     * Ops whose outputs are never negative: a quantized output of theirs goes on the unsigned grid in the ORT layout
+     * (twice the resolution of the symmetric one over the same threshold; a SiLU gate or attention probabilities in
+     * [0, 1] would otherwise get 127 steps).
+     */
+    static final Set<String> NON_NEGATIVE = Set.of("Relu", "Sigmoid", "Softmax");
     /** Ops through which a constant weight is read (fp16 storage, shared initializers). */
     static final Set<String> WEIGHT_PASS = Set.of("Cast", "Identity");
 
@@ -135,12 +147,13 @@ public final class QdqPlanner {
         if (options.target() == QdqTarget.ORT) {
             for (NodeProto n : g.getNodeList()) {
                 if (n.getOpType().equals("Conv") && !excluded(n) && n.getOutputCount() == 1) {
-                    String out = n.getOutput(0);
+                    String out = reluAfter(n.getOutput(0));
                     if (!graphOutputs.contains(out) && !reachesFloatOnlyOrExcluded(out, new HashSet<>())) {
                         quantized.add(out);
                     }
                 }
             }
+            quantizeSiluGates(quantized);
         }
         Map<String, List<QdqPlan.NodeInput>> activations = new LinkedHashMap<>();
         for (String t : quantized) {
@@ -160,7 +173,49 @@ public final class QdqPlanner {
                 activations.put(t, readers);
             }
         }
-        return new QdqPlan(activations, weights, biases, options.target());
+        Set<String> nonNegative = new LinkedHashSet<>();
+        if (options.target() == QdqTarget.ORT) {
+            for (String t : activations.keySet()) {
+                Integer p = producer.get(t);
+                if (p != null && NON_NEGATIVE.contains(g.getNode(p).getOpType())) {
+                    nonNegative.add(t);
+                }
+            }
+        }
+        return new QdqPlan(activations, weights, biases, options.target(), nonNegative);
+    }
+
+    /** The output of the Relu that alone reads {@code tensor}, or {@code tensor} itself. */
+    private String reluAfter(String tensor) {
+        List<Integer> cs = consumers.getOrDefault(tensor, List.of());
+        if (cs.size() == 1 && !graphOutputs.contains(tensor)) {
+            NodeProto c = g.getNode(cs.get(0));
+            if (c.getOpType().equals("Relu") && !excluded(c)) {
+                return c.getOutput(0);
+            }
+        }
+        return tensor;
+    }
+
+    /** Adds the Sigmoid output of every SiLU whose input and products are quantized (see the class comment). */
+    private void quantizeSiluGates(Set<String> quantized) {
+        for (NodeProto n : g.getNodeList()) {
+            if (!n.getOpType().equals("Sigmoid") || excluded(n) || !quantized.contains(n.getInput(0))) {
+                continue;
+            }
+            String x = n.getInput(0);
+            String gate = n.getOutput(0);
+            List<Integer> readers = consumers.getOrDefault(gate, List.of());
+            boolean silu = !readers.isEmpty() && !graphOutputs.contains(gate);
+            for (int c : readers) {
+                NodeProto m = g.getNode(c);
+                silu &= m.getOpType().equals("Mul") && !excluded(m) && m.getInputList().contains(x)
+                        && quantized.contains(m.getOutput(0));
+            }
+            if (silu) {
+                quantized.add(gate);
+            }
+        }
     }
 
     private boolean excluded(NodeProto n) {

@@ -9,16 +9,24 @@ import dev.vitrt.models.onnx.OnnxTensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a Q/DQ graph made for ONNX Runtime ({@link QdqTarget#ORT}) into one TensorRT's ONNX parser takes, without
  * recalibrating: int32 bias DequantizeLinear nodes are folded into float32 bias initializers (TensorRT dequantizes
- * activation types only), and uint8 activations with zero point 128 become int8 with zero point 0 (the same grid).
- * The extra Q/DQ pairs on Conv outputs stay; TensorRT fuses them into the convolution's INT8 output.
+ * activation types only), uint8 activations with zero point 128 become int8 with zero point 0 (the same grid), and
+ * non-negative ones (uint8, zero point 0) int8 with zero point 0 and twice the step over the same threshold. The extra Q/DQ pairs on Conv outputs stay; TensorRT fuses them into the convolution's INT8 output.
  */
 public final class TensorRtLayout {
     private TensorRtLayout() {
+    }
+
+    /** A scalar uint8 zero point of 0: the ORT layout's non-negative activations. */
+    private static boolean isUnsignedZero(TensorProto t) {
+        return t != null && t.getDataType() == TensorProto.DataType.UINT8_VALUE && t.getRawData().size() == 1
+                && t.getRawData().byteAt(0) == 0;
     }
 
     /** The TensorRT form of {@code model}; a graph already in that form comes back unchanged in meaning. */
@@ -44,15 +52,30 @@ public final class TensorRtLayout {
             }
             out.addNode(n);
         }
+        // scales of non-negative activations (uint8 zero point 0): threshold / 255 becomes threshold / 127
+        Set<String> unsignedScales = new HashSet<>();
+        for (NodeProto n : out.getNodeList()) {
+            boolean qdq = n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear");
+            if (qdq && n.getInputCount() == 3 && isUnsignedZero(inits.get(n.getInput(2)))) {
+                unsignedScales.add(n.getInput(1));
+            }
+        }
         for (int i = 0; i < out.getInitializerCount(); i++) {
             TensorProto t = out.getInitializer(i);
             if (t.getDataType() == TensorProto.DataType.UINT8_VALUE) {
+                boolean zero = isUnsignedZero(t);
                 byte[] v = t.getRawData().toByteArray();
                 for (int k = 0; k < v.length; k++) {
-                    v[k] = (byte) ((v[k] & 0xff) - 128);
+                    v[k] = zero ? 0 : (byte) ((v[k] & 0xff) - 128);
                 }
                 out.setInitializer(i, t.toBuilder().setDataType(TensorProto.DataType.INT8_VALUE)
                         .setRawData(ByteString.copyFrom(v)).build());
+            } else if (unsignedScales.contains(t.getName())) {
+                float[] f = OnnxTensors.floats(t);
+                for (int k = 0; k < f.length; k++) {
+                    f[k] /= QdqInserter.UNSIGNED_STEPS;
+                }
+                out.setInitializer(i, OnnxTensors.floatTensor(t.getName(), OnnxTensors.dims(t), f));
             }
         }
         QdqInserter.removeDead(out);

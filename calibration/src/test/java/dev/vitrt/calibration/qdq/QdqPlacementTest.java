@@ -95,8 +95,6 @@ class QdqPlacementTest {
     @Test
     void ortLayoutAddsConvOutputsAndInt32Biases() {
         ModelProto q = quantize(TinyModel.convResidual(), ORT);
-        NodeProto relu = node(q, "b0.act/Relu");
-        assertEquals("DequantizeLinear", producerOp(q, relu.getInput(0)));
         NodeProto conv1 = node(q, "b0.conv1/Conv");
         NodeProto bdq = producer(q, conv1.getInput(2));
         assertEquals("DequantizeLinear", bdq.getOpType());
@@ -109,10 +107,62 @@ class QdqPlacementTest {
         float bs0 = init(q, bdq.getInput(1)).getRawData().asReadOnlyByteBuffer()
                 .order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat(0);
         assertEquals(0.05f * ws0, bs0, 1e-9);
-        // a quantized conv output is read only through its Q (so that ORT can fuse DQ -> Conv -> Q)
-        long readers = q.getGraph().getNodeList().stream().filter(n -> n.getInputList().contains("c1")).count();
-        assertEquals(1, readers);
+        // conv2's output is quantized and read only through its Q (so that ORT can fuse DQ -> Conv -> Q)
+        List<NodeProto> readers = q.getGraph().getNodeList().stream().filter(n -> n.getInputList().contains("c2"))
+                .toList();
+        assertEquals(List.of("QuantizeLinear"), readers.stream().map(NodeProto::getOpType).toList());
         assertEquals("ort", meta(q, "vitrt.qdq.target"));
+    }
+
+    @Test
+    void ortLayoutQuantizesAfterTheReluOfAConvOnTheUnsignedGrid() {
+        ModelProto q = quantize(TinyModel.convResidual(), ORT);
+        // conv1 -> Relu: no Q/DQ between them; the Relu's output is quantized (uint8, zero point 0, threshold / 255),
+        // which lets ONNX Runtime drop the Relu and fuse conv1 into a QLinearConv
+        NodeProto relu = node(q, "b0.act/Relu");
+        assertEquals("c1", relu.getInput(0));
+        List<NodeProto> readers = q.getGraph().getNodeList().stream().filter(n -> n.getInputList().contains("r1"))
+                .toList();
+        assertEquals(List.of("QuantizeLinear"), readers.stream().map(NodeProto::getOpType).toList());
+        NodeProto qr = readers.get(0);
+        TensorProto zp = init(q, qr.getInput(2));
+        assertEquals(TensorProto.DataType.UINT8_VALUE, zp.getDataType());
+        assertEquals(0, zp.getRawData().byteAt(0));
+        assertEquals(0.05f * 127 / 255, floatAt(init(q, qr.getInput(1)), 0), 1e-8);
+        // the symmetric values keep zero point 128 (uint8) and the calibrated scale
+        NodeProto qin = producer(q, producer(q, node(q, "b0.conv1/Conv").getInput(0)).getInput(0));
+        assertEquals(128, init(q, qin.getInput(2)).getRawData().byteAt(0) & 0xff);
+        assertEquals(0.05f, floatAt(init(q, qin.getInput(1)), 0), 1e-9);
+        // conv2's int32 bias would use the unsigned input scale: (no bias here) its input reads the unsigned DQ
+        assertEquals("DequantizeLinear", producerOp(q, node(q, "b0.conv2/Conv").getInput(0)));
+        assertEquals(Set.of("r1"), QdqPlanner.plan(TinyModel.convResidual(), ORT).nonNegative());
+        assertEquals(Set.of(), QdqPlanner.plan(TinyModel.convResidual(), TRT).nonNegative());
+    }
+
+    @Test
+    void ortLayoutRunsTheSiluGateInInt8() {
+        // conv1 -> SiLU (x * Sigmoid(x)) -> conv2: the gate is quantized too, so all of the SiLU reads int8 values
+        ModelProto m = TinyModel.convSiluConv(4);
+        assertEquals(Set.of("input", "c1", "s", "y"), QdqPlanner.plan(m, ORT).activationTensors());
+        assertEquals(Set.of("s"), QdqPlanner.plan(m, ORT).nonNegative(), "the gate is in [0, 1]");
+        ModelProto q = quantize(m, ORT);
+        NodeProto mul = node(q, "b.act/Mul");
+        assertEquals("DequantizeLinear", producerOp(q, mul.getInput(0)));
+        assertEquals("DequantizeLinear", producerOp(q, mul.getInput(1)));
+        assertEquals("DequantizeLinear", producerOp(q, node(q, "b.act/Sigmoid").getInput(0)));
+        // TensorRT fuses the pointwise SiLU itself: only the weighted ops' inputs are quantized
+        assertEquals(Set.of("input", "y"), QdqPlanner.plan(m, TRT).activationTensors());
+        // a SiLU whose product stays float (here: the graph output) keeps its gate in float
+        ModelProto tail = new TinyModel().input("input", 1, 4, 4, 4).weight("b.conv1.weight", 4, 4, 1, 1)
+                .node("Conv", "b.conv1/Conv", of("input", "b.conv1.weight"), of("c1"))
+                .node("Sigmoid", "b.act/Sigmoid", of("c1"), of("s"))
+                .node("Mul", "b.act/Mul", of("c1", "s"), of("logits"))
+                .output("logits", 1, 4, 4, 4).build();
+        assertFalse(QdqPlanner.plan(tail, ORT).activationTensors().contains("s"));
+    }
+
+    static float floatAt(TensorProto t, int i) {
+        return t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat(4 * i);
     }
 
     @Test
@@ -223,7 +273,8 @@ class QdqPlacementTest {
     @Test
     void planListsEveryActivationOnce() {
         QdqPlan plan = QdqPlanner.plan(TinyModel.convResidual(), ORT);
-        assertEquals(Set.of("input", "r1", "c1", "c2"), plan.activationTensors());
+        // c1 is read only by the Relu: its output r1 is quantized instead
+        assertEquals(Set.of("input", "r1", "c2"), plan.activationTensors());
         assertNotNull(plan.activations().get("input"));
         assertEquals(2, plan.activations().get("input").size(), "conv1 and the residual Add read it");
     }

@@ -28,6 +28,11 @@ class TensorRtLayoutTest {
                     || t.getDataType() == TensorProto.DataType.INT8_VALUE, t.getName() + " " + t.getDataType());
         }
         assertEquals("tensorrt", QdqPlacementTest.meta(trt, "vitrt.qdq.target"));
+        // the Relu output (uint8 zero point 0, step threshold / 255) becomes int8 zero point 0 with step threshold / 127
+        var reluQ = trt.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("QuantizeLinear") && n.getInput(0).equals("r1")).findFirst().orElseThrow();
+        assertEquals(0.05f, QdqPlacementTest.floatAt(QdqPlacementTest.init(trt, reluQ.getInput(1)), 0), 1e-7);
+        assertEquals(0, QdqPlacementTest.init(trt, reluQ.getInput(2)).getRawData().byteAt(0));
         Path a = dir.resolve("ort.onnx");
         Path b = dir.resolve("trt.onnx");
         Files.write(a, ort.toByteArray());

@@ -13,6 +13,11 @@ import java.util.List;
  */
 public record ExportedModel(ZooEntry entry, Graph graph, long parameters, long macs, InputSize size, int numClasses,
                             ImportedWeights weights, boolean headReset, List<String> notes) {
+    /** The image side of a square export (the height of another; see {@link #size()}). */
+    public int inputSize() {
+        return size.height();
+    }
+
     public double gmacs() {
         return macs / 1e9;
     }

@@ -16,6 +16,7 @@ import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.profile.LayerProfiling;
+import dev.vitrt.runtime.profile.LayerTime;
 import dev.vitrt.runtime.profile.LayerTimings;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -279,11 +280,18 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
         }
     }
 
+    /**
+     * Profiled runs of the model, each followed by a run of the {@link ProfilerProbe} in a session with the same
+     * options and the profiler on, so that the profiler's own per-node cost is measured under the same conditions as
+     * the layers and can be taken out of their times.
+     */
     private final class OrtProfiledRuns implements ProfiledRuns {
         private final Path dir;
         private final Path optimizedGraph;
         private final OrtSession profiled;
+        private final OrtSession probe;
         private final Map<String, OnnxTensor> tensors;
+        private final OnnxTensor probeInput;
         private boolean done;
 
         OrtProfiledRuns(Path dir, Map<String, FloatTensor> in) throws OrtException, BackendException {
@@ -294,12 +302,24 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
                 so.setOptimizedModelFilePath(optimizedGraph.toString());
                 this.profiled = env.createSession(model.toString(), so);
             }
-            try {
+            OrtSession p = null;
+            OnnxTensor pi = null;
+            try (OrtSession.SessionOptions so = sessionOptions(options, dir.resolve("probe").toString())) {
+                p = env.createSession(ProfilerProbe.model(), so);
+                pi = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {1f}), new long[] {1});
                 this.tensors = toOrt(in);
-            } catch (BackendException | RuntimeException e) {
+            } catch (OrtException | BackendException | RuntimeException e) {
                 profiled.close();
+                if (p != null) {
+                    p.close();
+                }
+                if (pi != null) {
+                    pi.close();
+                }
                 throw e;
             }
+            this.probe = p;
+            this.probeInput = pi;
         }
 
         @Override
@@ -309,9 +329,21 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
             }
             try {
                 profiled.run(tensors).close();
+                probe.run(Map.of("x0", probeInput)).close();
             } catch (OrtException e) {
                 throw new BackendException(model.getFileName() + ": ONNX Runtime run failed: " + firstLine(e), e);
             }
+        }
+
+        /** The profiler's cost per node, in ms per run: the median kernel time of the probe's no-work nodes. */
+        private double profilerCostMs(int lastRuns) throws OrtException, IOException {
+            Path file = Path.of(probe.endProfiling());
+            if (!file.isAbsolute() && !Files.exists(file)) {
+                file = dir.resolve(file.getFileName());
+            }
+            double[] ms = OrtProfileParser.parse(file, lastRuns).layers().stream().mapToDouble(LayerTime::ms)
+                    .sorted().toArray();
+            return ms.length == 0 ? 0 : ms[ms.length / 2];
         }
 
         @Override
@@ -332,7 +364,8 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
                 } catch (IOException e) {
                     // without the optimized graph, names still resolve through tensor names
                 }
-                return new OrtNodeNames(OnnxGraphIndex.read(model), optimized).resolveAll(raw);
+                double cost = profilerCostMs(lastRuns);
+                return new OrtNodeNames(OnnxGraphIndex.read(model), optimized).resolveAll(raw).lessProfilerCost(cost);
             } catch (OrtException e) {
                 throw new BackendException(model.getFileName() + ": ONNX Runtime profiling failed: " + firstLine(e), e);
             } catch (IOException e) {
@@ -343,8 +376,10 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
         @Override
         public void close() {
             tensors.values().forEach(OnnxTensor::close);
+            probeInput.close();
             try {
                 profiled.close();
+                probe.close();
             } catch (OrtException e) {
                 // freeing memory only
             }

@@ -62,6 +62,6 @@ final class OrtNodeNames {
         }
         List<LayerTime> out = new ArrayList<>();
         ms.forEach((n, v) -> out.add(new LayerTime(n, ops.get(n), v[0])));
-        return new LayerTimings(out, t.runs(), t.profiledRunMs(), t.elementTypes());
+        return new LayerTimings(out, t.runs(), t.profiledRunMs(), t.elementTypes(), t.profilerCostMs());
     }
 }

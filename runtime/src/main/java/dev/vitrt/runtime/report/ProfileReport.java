@@ -18,15 +18,24 @@ import java.util.Set;
  * @param latency    end-to-end latency of plain (unprofiled) runs
  * @param blocks     per-block times, or null when the backend could not profile layers
  * @param layerScale factor applied to profiled layer times (see {@code ModelProfiler}); NaN without blocks
+ * @param profilerCostMs the profiler's per-layer cost taken out of the layer times (NaN when not measured, and the
+ *                   layer times were scaled instead)
  * @param inputHeight image height in pixels (a backbone's input need not be square)
  */
 public record ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
-                            LatencyStats latency, BlockProfile blocks, double layerScale, int inputHeight) {
+                            LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs,
+                            int inputHeight) {
 
     /** A report on a square input. */
     public ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
-                         LatencyStats latency, BlockProfile blocks, double layerScale) {
-        this(model, backend, device, precision, batch, inputSize, latency, blocks, layerScale, inputSize);
+                         LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs) {
+        this(model, backend, device, precision, batch, inputSize, latency, blocks, layerScale, profilerCostMs,
+                inputSize);
+    }
+
+    /** The runtime's own time per run outside layers: end-to-end mean minus the blocks' sum (NaN without blocks). */
+    public double outsideLayersMs() {
+        return blocks == null ? Double.NaN : latency.mean() - blocks.totalMs();
     }
 
     /** Sum of block times as a percentage of the end-to-end mean (NaN without blocks). */

@@ -40,10 +40,19 @@ public final class ProfileReports {
             }
             sb.append(String.format(Locale.ROOT, "%-22s %6s %10.3f %10s %6.1f%% of the end-to-end mean%n",
                     "sum of blocks", "", b.totalMs(), "", r.blockSumPercent()));
-            sb.append(String.format(Locale.ROOT,
-                    "  (layer times scaled by %.3f from profiled runs to plain runs; the remaining %.3f ms is the"
-                            + " runtime's own time outside layers)%n", r.layerScale(),
-                    Math.max(0, r.latency().mean() - b.totalMs())));
+            if (Double.isNaN(r.profilerCostMs())) {
+                sb.append(String.format(Locale.ROOT,
+                        "  (layer times scaled by %.3f from profiled runs to plain runs; the remaining %.3f ms is the"
+                                + " runtime's own time outside layers)%n", r.layerScale(),
+                        Math.max(0, r.outsideLayersMs())));
+            } else {
+                sb.append(String.format(Locale.ROOT, "%-22s %6s %10.3f %10s %6.1f%% (end-to-end mean minus the blocks)%n",
+                        "runtime outside layers", "", r.outsideLayersMs(), "",
+                        100 * r.outsideLayersMs() / r.latency().mean()));
+                sb.append(String.format(Locale.ROOT, "  (layer times from profiled runs, less the profiler's own cost"
+                        + " of %.1f us per layer, measured each run on a probe graph of no-work nodes)%n",
+                        1000 * r.profilerCostMs()));
+            }
             if (b.crossBlockLayers() > 0) {
                 sb.append(String.format(Locale.ROOT,
                         "  %d fused layers spanning two blocks (%.3f ms) were charged to their first block%n",
@@ -159,9 +168,14 @@ public final class ProfileReports {
                         .append("</td><td>").append(row.count() == 0 ? "-" : fmt3(row.msPerBlock())).append("</td><td>")
                         .append(String.format(Locale.ROOT, "%.1f%%", 100 * row.share())).append("</td></tr>\n");
             }
-            sb.append("</table>\n<p class=\"note\">").append(esc(String.format(Locale.ROOT,
-                    "Blocks sum to %.3f ms, %.1f%% of the end-to-end mean; layer times scaled by %.3f from profiled"
-                            + " runs to plain runs.", b.totalMs(), r.blockSumPercent(), r.layerScale())))
+            sb.append("</table>\n<p class=\"note\">").append(esc(Double.isNaN(r.profilerCostMs())
+                    ? String.format(Locale.ROOT, "Blocks sum to %.3f ms, %.1f%% of the end-to-end mean; layer times"
+                            + " scaled by %.3f from profiled runs to plain runs.", b.totalMs(), r.blockSumPercent(),
+                            r.layerScale())
+                    : String.format(Locale.ROOT, "Blocks sum to %.3f ms, %.1f%% of the end-to-end mean; the runtime's"
+                            + " own time outside layers is %.3f ms. Layer times are those of profiled runs less the"
+                            + " profiler's own cost (%.1f us per layer, measured on a probe graph).", b.totalMs(),
+                            r.blockSumPercent(), r.outsideLayersMs(), 1000 * r.profilerCostMs())))
                     .append("</p>\n");
             if (!b.parts().isEmpty()) {
                 sb.append("<h2>Parts</h2>\n<table><tr><th>block type</th><th>part</th><th>ms</th></tr>\n");

@@ -129,7 +129,25 @@ class OnnxRuntimeBackendTest {
             assertTrue(t.opTypes().contains("Conv") || t.opTypes().contains("FusedConv"), t.opTypes().toString());
             for (LayerTime l : t.layers()) {
                 assertFalse(l.name().endsWith("_kernel_time"));
+                assertFalse(l.name().startsWith(ProfilerProbe.PREFIX), "the probe runs in its own session");
             }
+            assertTrue(t.net() && t.profilerCostMs() > 0, "profiler cost " + t.profilerCostMs());
+        }
+    }
+
+    @Test
+    void profilerProbeIsAValidGraphOfNoWorkAdds() throws Exception {
+        Path probe = dir.resolve("probe.onnx");
+        Files.write(probe, ProfilerProbe.model());
+        try (OnnxRuntimeBackend b = OnnxRuntimeBackend.open(probe, BackendOptions.defaults().withIntraOpThreads(1))) {
+            assertEquals("x0", b.singleInput().name());
+            // x + 1, NODES times
+            float[] y = b.run(Map.of("x0", new FloatTensor(new long[] {1}, new float[] {2f}))).values().iterator()
+                    .next().data();
+            assertEquals(2f + ProfilerProbe.NODES, y[0]);
+            LayerTimings t = b.profileLayers(Map.of("x0", new FloatTensor(new long[] {1}, new float[] {0f})), 1, 3,
+                    (l, d, n) -> { });
+            assertEquals(ProfilerProbe.NODES, t.layers().size(), "ORT keeps every node: " + t.layers());
         }
     }
 }

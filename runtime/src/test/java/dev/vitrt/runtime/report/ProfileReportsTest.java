@@ -27,7 +27,7 @@ class ProfileReportsTest {
                 new BlockProfile.BlockRow("other", 0, 1.0, 0.1)),
                 List.of(new BlockProfile.PartRow("NTB", "E-MHSA", 2.0)), 10.0, 0, 0, 1);
         return new ProfileReport("nextvit_small", "onnxruntime", "CPU", "fp32", 2, 224,
-                LatencyStats.of(new double[] {10.0, 11.0, 12.0, 13.0}, 2), b, 0.9);
+                LatencyStats.of(new double[] {10.0, 11.0, 12.0, 13.0}, 2), b, 0.9, Double.NaN);
     }
 
     @Test
