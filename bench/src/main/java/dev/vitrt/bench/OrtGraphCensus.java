@@ -4,8 +4,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import dev.vitrt.runtime.ort.OrtEnvironments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ record OrtGraphCensus(Map<String, Integer> ops, int nodes, int int8, int qdq, in
     static OrtGraphCensus of(Path model, int threads) throws IOException, OrtException {
         Path opt = Files.createTempFile("vitrt-census-", ".onnx");
         try {
-            OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vitrt");
+            OrtEnvironment env = OrtEnvironments.get();
             try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
                 so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 so.setOptimizedModelFilePath(opt.toString());

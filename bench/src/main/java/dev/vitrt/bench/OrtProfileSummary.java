@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.runtime.ort.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ public final class OrtProfileSummary {
         }
         byte[] bytes = model.endsWith(".onnx") ? Files.readAllBytes(Path.of(model))
                 : OnnxWriter.toBytes(Exporter.export(model, ExportOptions.defaults()).graph());
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         Path prefix = Files.createTempDirectory("ortprof").resolve("p");
         String file;
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {

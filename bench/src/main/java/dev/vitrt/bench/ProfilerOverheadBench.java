@@ -2,7 +2,6 @@ package dev.vitrt.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.FloatTensor;
@@ -10,6 +9,7 @@ import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.bench.Inputs;
 import dev.vitrt.runtime.bench.LatencyStats;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
+import dev.vitrt.runtime.ort.OrtEnvironments;
 import dev.vitrt.runtime.profile.ModelProfiler;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ public final class ProfilerOverheadBench {
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
 
-        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vitrt");
+        OrtEnvironment env = OrtEnvironments.get();
         try (OnnxRuntimeBackend vitrt = OnnxRuntimeBackend.open(model,
                 BackendOptions.defaults().withIntraOpThreads(threads));
              OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {

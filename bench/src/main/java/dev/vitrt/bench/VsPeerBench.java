@@ -2,12 +2,12 @@ package dev.vitrt.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.runtime.ort.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ public final class VsPeerBench {
         ExportedModel em = Exporter.export(model, ExportOptions.defaults());
         byte[] ourBytes = ours != null ? Files.readAllBytes(ours) : OnnxWriter.toBytes(em.graph());
         int size = em.inputSize();
-        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vitrt-bench");
+        OrtEnvironment env = OrtEnvironments.get();
         System.out.printf(Locale.ROOT, "%s %dx%d: ours (%s) vs PyTorch's export (%s), ONNX Runtime %s CPU, ORT_ENABLE_ALL,"
                         + " %s intra-op threads, %d rounds x %d runs, %s%n", model, size, size,
                 ours != null ? ours.getFileName() : "exported now", peer.getFileName(), env.getVersion(),

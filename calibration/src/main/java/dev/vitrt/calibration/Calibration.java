@@ -96,6 +96,15 @@ public final class Calibration {
         }
     }
 
+    /** The largest |value| of each of {@code tensors} over samples {@code [0, samples)} of {@code data}. */
+    public static Map<String, Double> ranges(ModelProto model, Collection<String> tensors, CalibrationData data,
+                                             int samples, int batch, BackendOptions options)
+            throws IOException, BackendException {
+        Map<String, Double> out = new LinkedHashMap<>();
+        collect(model, tensors, data, samples, batch, options, Progress.NONE).forEach((t, h) -> out.put(t, h.absMax()));
+        return out;
+    }
+
     /** One scale per tensor, chosen by {@code calibrator}. */
     public static Map<String, Float> scales(Map<String, AbsHistogram> histograms, Calibrator calibrator) {
         Map<String, Float> out = new LinkedHashMap<>();

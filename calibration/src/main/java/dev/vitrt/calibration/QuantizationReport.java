@@ -12,10 +12,23 @@ import java.util.Map;
 
 /**
  * How an INT8 graph compares with its FP32 original on held-out inputs (per-sample logit cosine, largest absolute
- * difference, top-1 agreement), and how fast each runs at batch 1.
+ * difference, top-1 agreement, samples where the INT8 outputs are NaN or infinite but the FP32 ones are not), and how
+ * fast each runs at batch 1.
  */
 public record QuantizationReport(int samples, double minCosine, double meanCosine, double maxAbsDiff,
-                                 double top1Agreement, double fp32Millis, double int8Millis) {
+                                 double top1Agreement, int nonFiniteSamples, double fp32Millis, double int8Millis) {
+
+    /**
+     * Fails when the INT8 graph outputs NaN or infinite values where the FP32 graph does not: its scales are wrong
+     * (a corrupt or foreign calibration cache, say), and the graph must not be written.
+     */
+    public void requireFinite() {
+        if (nonFiniteSamples > 0) {
+            throw new IllegalStateException("the INT8 model outputs NaN or infinite values on " + nonFiniteSamples
+                    + " of " + samples + " held-out inputs where the FP32 model does not: its scales are wrong (a"
+                    + " corrupt or foreign calibration cache?)");
+        }
+    }
 
     /** INT8 latency over FP32 latency. */
     public double latencyRatio() {
@@ -26,19 +39,19 @@ public record QuantizationReport(int samples, double minCosine, double meanCosin
     public static QuantizationReport compare(Backend fp32, Backend int8, CalibrationData heldOut, int samples)
             throws IOException, BackendException {
         Accuracy a = accuracy(fp32, int8, heldOut, samples);
-        return new QuantizationReport(samples, a.min, a.mean, a.maxAbs, a.top1, Double.NaN, Double.NaN);
+        return new QuantizationReport(samples, a.min, a.mean, a.maxAbs, a.top1, a.nonFinite, Double.NaN, Double.NaN);
     }
 
     /** This report with latencies measured (median of {@code runs} batch-1 runs after warm-up, interleaved). */
     public QuantizationReport withLatency(Backend fp32, Backend int8, FloatTensor sample, int warmup, int runs,
                                           Progress progress) throws BackendException {
         double[][] t = latencies(new Backend[] {fp32, int8}, sample, warmup, runs, progress);
-        return new QuantizationReport(samples, minCosine, meanCosine, maxAbsDiff, top1Agreement, median(t[0]),
-                median(t[1]));
+        return new QuantizationReport(samples, minCosine, meanCosine, maxAbsDiff, top1Agreement, nonFiniteSamples,
+                median(t[0]), median(t[1]));
     }
 
     /** Agreement of two backends over {@code samples} held-out samples. */
-    record Accuracy(double min, double mean, double maxAbs, double top1) {
+    record Accuracy(double min, double mean, double maxAbs, double top1, int nonFinite) {
     }
 
     static Accuracy accuracy(Backend a, Backend b, CalibrationData data, int samples)
@@ -47,10 +60,16 @@ public record QuantizationReport(int samples, double minCosine, double meanCosin
         double sum = 0;
         double maxAbs = 0;
         int agree = 0;
+        int nonFinite = 0;
         String in = a.singleInput().name();
         for (int s = 0; s < samples; s++) {
             FloatTensor x = data.batch(s, 1);
-            OutputComparison c = OutputComparison.of(first(a.run(Map.of(in, x))), first(b.run(Map.of(in, x))));
+            FloatTensor ya = first(a.run(Map.of(in, x)));
+            FloatTensor yb = first(b.run(Map.of(in, x)));
+            if (finite(ya) && !finite(yb)) {
+                nonFinite++;
+            }
+            OutputComparison c = OutputComparison.of(ya, yb);
             min = Math.min(min, c.cosine());
             sum += c.cosine();
             maxAbs = Math.max(maxAbs, c.maxAbsDiff());
@@ -58,7 +77,16 @@ public record QuantizationReport(int samples, double minCosine, double meanCosin
                 agree++;
             }
         }
-        return new Accuracy(min, sum / samples, maxAbs, (double) agree / samples);
+        return new Accuracy(min, sum / samples, maxAbs, (double) agree / samples, nonFinite);
+    }
+
+    private static boolean finite(FloatTensor t) {
+        for (float v : t.data()) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static FloatTensor first(Map<String, FloatTensor> out) {

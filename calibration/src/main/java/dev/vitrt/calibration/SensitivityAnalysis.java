@@ -15,6 +15,7 @@ import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
+import dev.vitrt.runtime.io.TemporaryFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ public final class SensitivityAnalysis {
                 continue;
             }
             ModelProto q = QdqInserter.insert(fp32, plan, scales);
-            Path tmp = Files.createTempFile("vitrt-sensitivity-", ".onnx");
+            Path tmp = TemporaryFiles.createFile("vitrt-sensitivity-", ".onnx");
             try {
                 Files.write(tmp, q.toByteArray());
                 try (Backend b = OnnxRuntimeBackend.open(tmp, backendOptions)) {
@@ -69,7 +70,7 @@ public final class SensitivityAnalysis {
                     out.add(new BlockError(block, r.minCosine(), r.meanCosine(), r.maxAbsDiff()));
                 }
             } finally {
-                Files.deleteIfExists(tmp);
+                TemporaryFiles.delete(tmp);
             }
             progress.update("sensitivity", ++done, blocks.size());
         }

@@ -46,16 +46,15 @@ public final class BuildEngineCommand implements Callable<Integer> {
             description = "Plan file to write (its manifest goes to FILE.plan.json).")
     Path output;
 
-    @Option(names = "--weights", paramLabel = "FILE",
-            description = "Checkpoint (timm safetensors) for a zoo model; random weights without it.")
-    Path weights;
+    @CommandLine.Mixin
+    WeightsOptions checkpoint;
 
     @Option(names = "--calib-data", paramLabel = "DIR|FILE.npy|synthetic", description = {
             "int8: calibrate the float graph on this data first (a folder of JPEG/PNG images, a float32 .npy",
             "batch [N,C,H,W] already normalized, or 'synthetic'); without it int8 needs a Q/DQ graph."})
     String calibData;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "64", converter = Bounds.Positive.class,
             description = "Calibration samples with --calib-data (default ${DEFAULT-VALUE}).")
     int samples;
 
@@ -100,9 +99,10 @@ public final class BuildEngineCommand implements Callable<Integer> {
         BuildOptions options = options();
         Int8Calibration calibration = calibration();
         Path out = output.toAbsolutePath();
-        if (out.getParent() != null && !Files.isDirectory(out.getParent())) {
-            throw new IllegalArgumentException("output directory does not exist: " + out.getParent());
-        }
+        Path calibFile = calibData == null || calibData.equals("synthetic") ? null : Path.of(calibData);
+        CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights).reads("--calib-data", calibFile)
+                .writes("--output", output).writes("its manifest", PlanManifest.pathFor(output))
+                .writes("--timing-cache", timingCache).check();
         if (calibration != null) {
             CalibrationSources.check(calibration.data());
         }
@@ -110,7 +110,7 @@ public final class BuildEngineCommand implements Callable<Integer> {
         TensorRtAvailability.require();
         Prepared p;
         try (ProgressBar bar = new ProgressBar("vitrt build-engine:")) {
-            p = prepare(model, weights, options, calibration, bar);
+            p = prepare(model, checkpoint, options, calibration, bar);
         }
         for (String note : p.graph().notes()) {
             System.err.println(note);
@@ -136,14 +136,12 @@ public final class BuildEngineCommand implements Callable<Integer> {
      * The CPU half of a build, without TensorRT: resolves MODEL (exporting a zoo model), then lowers it to FP16 or
      * makes the TensorRT Q/DQ graph (converted from the ONNX Runtime layout, or calibrated on {@code calibration}).
      */
-    static Prepared prepare(String model, Path weights, BuildOptions options, Int8Calibration calibration,
+    static Prepared prepare(String model, WeightsOptions checkpoint, BuildOptions options, Int8Calibration calibration,
                             Progress progress) throws IOException {
-        if (weights != null && model.endsWith(".onnx")) {
-            throw new IllegalArgumentException("--weights applies to zoo models; " + model + " already holds its weights");
-        }
+        checkpoint.checkApplies(model);
         SizeRange s = options.sizes();
-        Path onnx = ModelSource.resolve(model, new ModelSource.Options(s == null ? null : s.opt(), null, weights, null,
-                s != null && !s.isFixed()));
+        Path onnx = ModelSource.resolve(model, new ModelSource.Options(s == null ? null : s.opt(), null, null, null,
+                false, s != null && !s.isFixed()).with(checkpoint));
         return new Prepared(onnx, PreparedGraph.prepare(onnx, options, calibration, progress));
     }
 
@@ -177,7 +175,11 @@ public final class BuildEngineCommand implements Callable<Integer> {
         @Override
         public BatchRange convert(String value) {
             try {
-                return BatchRange.parse(value);
+                BatchRange r = BatchRange.parse(value);
+                if (r.max() > Bounds.MAX_BATCH) {
+                    throw new CommandLine.TypeConversionException(value + "; the largest batch is " + Bounds.MAX_BATCH);
+                }
+                return r;
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
@@ -189,7 +191,9 @@ public final class BuildEngineCommand implements Callable<Integer> {
         @Override
         public SizeRange convert(String value) {
             try {
-                return SizeRange.parse(value);
+                SizeRange r = SizeRange.parse(value);
+                Bounds.checkSides(r.max());
+                return r;
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }

@@ -12,8 +12,8 @@ import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.calibration.calibrators.Calibrator;
 import dev.vitrt.calibration.data.CalibrationData;
 import dev.vitrt.calibration.data.CalibrationSources;
+import dev.vitrt.calibration.data.HeldOutData;
 import dev.vitrt.calibration.data.ImageFolderData;
-import dev.vitrt.calibration.data.SyntheticData;
 import dev.vitrt.calibration.qdq.NodeFilter;
 import dev.vitrt.calibration.qdq.QdqInserter;
 import dev.vitrt.calibration.qdq.QdqOptions;
@@ -22,8 +22,8 @@ import dev.vitrt.calibration.qdq.QdqPlanner;
 import dev.vitrt.calibration.qdq.QdqTarget;
 import dev.vitrt.calibration.stats.AbsHistogram;
 import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
-import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.io.AtomicFiles;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
@@ -37,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,19 +53,19 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx", description = "Zoo model name or FP32 ONNX file.")
     String model;
 
-    @Option(names = "--weights", paramLabel = "FILE", description = "timm checkpoint for a zoo model (.safetensors).")
-    Path weights;
+    @Mixin
+    WeightsOptions checkpoint;
 
     @Option(names = "--data", paramLabel = "DIR|FILE.npy|synthetic", required = true, description = {
             "Calibration data: a folder of JPEG/PNG images (searched recursively), a float32 .npy batch",
             "[N,C,H,W] already normalized, or 'synthetic' (seeded standard normal in normalized space)."})
     String data;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "64", converter = Bounds.Positive.class,
             description = "Calibration samples (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "8", converter = Bounds.Batch.class,
             description = "Calibration batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -72,7 +73,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             "entropy (TensorRT's KL divergence), percentile, max or mse (default ${DEFAULT-VALUE})."})
     String method;
 
-    @Option(names = "--percentile", paramLabel = "P", defaultValue = "99.99",
+    @Option(names = "--percentile", paramLabel = "P", defaultValue = "99.99", converter = Bounds.Percentile.class,
             description = "Percentile of |x| kept by --method percentile (default ${DEFAULT-VALUE}).")
     double percentile;
 
@@ -91,11 +92,11 @@ public final class CalibrateCommand implements Callable<Integer> {
             "this model); written after calibrating when it does not."})
     Path cache;
 
-    @Option(names = "--held-out", paramLabel = "N", defaultValue = "16",
+    @Option(names = "--held-out", paramLabel = "N", defaultValue = "16", converter = Bounds.Positive.class,
             description = "Held-out samples for the FP32/INT8 comparison (default ${DEFAULT-VALUE}).")
     int heldOut;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "30",
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "30", converter = Bounds.NonNegative.class,
             description = "Timed batch-1 runs per graph for the latency report, 0 to skip (default ${DEFAULT-VALUE}).")
     int runs;
 
@@ -114,33 +115,21 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (samples < 1) {
-            throw new IllegalArgumentException("--samples must be at least 1, got " + samples);
-        }
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
-        }
-        if (heldOut < 1) {
-            throw new IllegalArgumentException("--held-out must be at least 1, got " + heldOut);
-        }
         CalibrationMethod m = CalibrationMethod.parse(method);
         Calibrator calibrator = m.calibrator(percentile);
         String methodId = Calibration.methodId(m, percentile);
         QdqTarget qdqTarget = QdqTarget.parse(target);
         NodeFilter filter = new NodeFilter(exclude);
-        Path outDir = output.toAbsolutePath().getParent();
-        if (outDir != null && !Files.isDirectory(outDir)) {
-            throw new IOException("output folder " + outDir + " does not exist");
-        }
-        if (weights != null && model.endsWith(".onnx")) {
-            throw new IllegalArgumentException("--weights applies to zoo models; " + model + " already holds its weights");
-        }
+        Path dataFile = data.equals("synthetic") ? null : Path.of(data);
+        CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights).reads("--data", dataFile)
+                .writes("--output", output).writes("--cache", cache).check();
+        checkpoint.checkApplies(model);
 
         if (!model.endsWith(".onnx")) {
             err.println("vitrt calibrate: exporting " + model);
             err.flush();
         }
-        Path fp32Path = ModelSource.resolve(model, new ModelSource.Options(null, null, weights, null));
+        Path fp32Path = ModelSource.resolve(model, ModelSource.Options.defaults().with(checkpoint));
         ModelProto fp32 = OnnxModels.read(fp32Path);
         String fingerprint = ModelFingerprint.of(fp32);
         QdqPlan plan = QdqPlanner.plan(fp32, new QdqOptions(qdqTarget, filter));
@@ -169,6 +158,9 @@ public final class CalibrateCommand implements Callable<Integer> {
             }
             scales = c.scales();
             calib = openData(sampleShape, samples + heldOut, fp32, err);
+            // a few samples' ranges against the cached scales: a corrupt cache fails here, not as a NaN model
+            c.checkRanges(Calibration.ranges(fp32, plan.activationTensors(), calib, Math.min(calib.size(), batch),
+                    batch, backendOptions), cache);
             err.printf(Locale.ROOT, "using calibration cache %s (%d scales, %s, data %s)%n", cache, scales.size(),
                     c.method(), c.dataFingerprint());
         } else {
@@ -193,29 +185,26 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
 
         ModelProto int8 = QdqInserter.insert(fp32, plan, scales);
-        int8 = withMeta(int8, "vitrt.calibration.method", methodId);
-        byte[] bytes = int8.toByteArray();
-        AtomicFiles.writeBytes(output, bytes);
-        err.printf(Locale.ROOT, "wrote %s (%d activation Q/DQ, %d weight DQ, %d int32 biases, %.1f MB)%n", output,
-                plan.activations().size(), plan.weights().size(), plan.biases().size(), bytes.length / 1e6);
-
-        // held-out inputs: the data beyond the calibration samples, else synthetic ones with another seed
-        CalibrationData held = calib.size() >= samples + heldOut
-                ? calib.slice(samples, heldOut)
-                : new SyntheticData(seed + 1, heldOut, sampleShape);
+        byte[] bytes = withMeta(int8, "vitrt.calibration.method", methodId).toByteArray();
+        HeldOutData held = HeldOutData.after(calib, samples, heldOut, sampleShape, seed + 1);
+        if (held.note() != null) {
+            err.println("note: " + held.note());
+        }
         PrintWriter out = spec.commandLine().getOut();
-        err.printf(Locale.ROOT, "vitrt calibrate: comparing FP32 and INT8 on %d held-out inputs%n", heldOut);
+        err.printf(Locale.ROOT, "vitrt calibrate: comparing FP32 and INT8 on %d held-out inputs%n", held.size());
         err.flush();
         try (Backend f = OnnxRuntimeBackend.open(fp32Path, backendOptions);
-             Backend q = OnnxRuntimeBackend.open(output, backendOptions)) {
-            QuantizationReport r = QuantizationReport.compare(f, q, held, heldOut);
-            out.printf(Locale.ROOT, "FP32 vs INT8 on %d held-out inputs (%s):%n", heldOut, held.describe());
+             Checked q = Checked.write(output, bytes, f, held, backendOptions)) {
+            QuantizationReport r = q.report();
+            err.printf(Locale.ROOT, "wrote %s (%d activation Q/DQ, %d weight DQ, %d int32 biases, %.1f MB)%n", output,
+                    plan.activations().size(), plan.weights().size(), plan.biases().size(), bytes.length / 1e6);
+            out.printf(Locale.ROOT, "FP32 vs INT8 on %d held-out inputs (%s):%n", held.size(), held.describe());
             out.printf(Locale.ROOT, "  logit cosine  min %.5f  mean %.5f%n", r.minCosine(), r.meanCosine());
             out.printf(Locale.ROOT, "  max abs diff  %.5g%n", r.maxAbsDiff());
             out.printf(Locale.ROOT, "  top-1 agreement %.1f%%%n", 100 * r.top1Agreement());
             if (runs > 0) {
                 try (ProgressBar bar = new ProgressBar("vitrt calibrate:")) {
-                    r = r.withLatency(f, q, held.batch(0, 1), Math.max(3, runs / 5), runs, bar);
+                    r = r.withLatency(f, q.backend(), held.batch(0, 1), Math.max(3, runs / 5), runs, bar);
                 }
                 out.printf(Locale.ROOT, "ONNX Runtime %s, batch 1, median of %d runs:%n", f.device(), runs);
                 out.printf(Locale.ROOT, "  FP32 %.2f ms   INT8 %.2f ms   INT8/FP32 %.2fx%n", r.fp32Millis(),
@@ -225,7 +214,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                 out.println("sensitivity (only this block quantized; worst first):");
                 try (ProgressBar bar = new ProgressBar("vitrt calibrate:")) {
                     List<SensitivityAnalysis.BlockError> rows = SensitivityAnalysis.run(fp32, f, scales,
-                            new QdqOptions(qdqTarget, filter), held, Math.min(heldOut, 4), backendOptions, bar);
+                            new QdqOptions(qdqTarget, filter), held, Math.min(held.size(), 4), backendOptions, bar);
                     for (SensitivityAnalysis.BlockError e : rows) {
                         out.printf(Locale.ROOT, "  %-40s cosine %.5f  max abs diff %.4g%n", e.block(), e.minCosine(),
                                 e.maxAbsDiff());
@@ -259,5 +248,39 @@ public final class CalibrateCommand implements Callable<Integer> {
         ModelProto.Builder b = m.toBuilder();
         b.addMetadataProps(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value));
         return b.build();
+    }
+
+    /**
+     * The INT8 graph, written only once its own check passed: it goes to a temporary file beside the output, ONNX
+     * Runtime loads it and runs the held-out comparison, and only a graph whose outputs are finite wherever the FP32
+     * graph's are is moved into place; otherwise nothing is written. The session stays open for the latency runs.
+     */
+    private record Checked(Backend backend, QuantizationReport report) implements AutoCloseable {
+        static Checked write(Path output, byte[] bytes, Backend fp32, CalibrationData held, BackendOptions options)
+                throws IOException {
+            Checked[] done = new Checked[1];
+            AtomicFiles.writeVia(output, tmp -> {
+                Files.write(tmp, bytes);
+                Backend q = null;
+                try {
+                    q = OnnxRuntimeBackend.open(tmp, options);
+                    QuantizationReport r = QuantizationReport.compare(fp32, q, held, held.size());
+                    r.requireFinite();
+                    done[0] = new Checked(q, r);
+                } catch (BackendException e) {
+                    throw new IOException(e.getMessage(), e);
+                } finally {
+                    if (done[0] == null && q != null) {
+                        q.close();
+                    }
+                }
+            });
+            return done[0];
+        }
+
+        @Override
+        public void close() {
+            backend.close();
+        }
     }
 }

@@ -41,23 +41,23 @@ final class CompareCommand implements Callable<Integer> {
             description = "Backend for B (default: ${DEFAULT-VALUE}).")
     String backendB;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Batch of the random input (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", converter = Bounds.Batch.class,
+            description = "Batch of the random input (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--input-size", paramLabel = "N", description = "Image side of the random input (default: the model's).")
+    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
+            description = "Image side of the random input (default: the model's).")
     Integer inputSize;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the random input (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--rtol", paramLabel = "X", description = "Fail when the relative error exceeds this.")
+    @Option(names = "--rtol", paramLabel = "X", converter = Bounds.Tolerance.class,
+            description = "Fail when the relative error exceeds this (a finite number, 0 or more).")
     Double rtol;
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        }
         BackendKind ka = BackendKind.parse(backendA);
         BackendKind kb = BackendKind.parse(backendB);
         ModelSource.Options opts = new ModelSource.Options(inputSize, batch, null, null);

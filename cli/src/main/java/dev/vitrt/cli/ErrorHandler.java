@@ -1,5 +1,6 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.models.weights.NonFiniteWeightsException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -53,12 +54,23 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         }
         if (msg == null) {
             msg = ex.getClass().getSimpleName();
+        } else if (causedBy(ex, NonFiniteWeightsException.class)) {
+            msg = msg + " (--allow-nonfinite loads it anyway)";
         } else if (ex instanceof java.nio.file.NoSuchFileException) {
             msg = "no such file: " + msg;
         } else if (ex instanceof java.nio.file.AccessDeniedException) {
             msg = "permission denied: " + msg;
         }
         return msg.lines().findFirst().orElse(msg);
+    }
+
+    private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean verbose(ParseResult pr) {

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,22 +33,18 @@ public final class ExportCommand implements Callable<Integer> {
                     + " and mean/std as timm's config does (nextvit_small.bd_in1k_384; `vitrt models --tags`).")
     String model;
 
-    @Option(names = "--weights", paramLabel = "FILE",
-            description = {"Checkpoint: timm .safetensors, or a torch.save file (.pth, .pth.tar, .pt, .bin) holding a"
-                    + " state dict, plainly or under state_dict(_ema), model(_ema) or (ema_)model_state_dict."
-                    + " timm's keys, the official Next-ViT release's and ml-cvnets' MobileViTv2 keys are recognised."
-                    + " Default: seeded random weights."})
-    Path weights;
+    @Mixin
+    WeightsOptions checkpoint;
 
     @Option(names = "--no-ema", description = "Take a training checkpoint's raw weights rather than its EMA weights.")
     boolean noEma;
 
-    @Option(names = "--num-classes", paramLabel = "N",
+    @Option(names = "--num-classes", paramLabel = "N", converter = Bounds.Positive.class,
             description = "Classifier size (default: the checkpoint's, else 1000). A size other than the checkpoint's"
                     + " gives a freshly initialised classifier, as timm's num_classes does.")
     Integer numClasses;
 
-    @Option(names = "--input-size", paramLabel = "N|HxW", converter = InputSizeConverter.class,
+    @Option(names = "--input-size", paramLabel = "N|HxW", converter = Bounds.HeightWidth.class,
             description = "Input size, height first as timm's input_size (default: the model's or the tag's); N is NxN.")
     InputSize inputSize;
 
@@ -62,7 +59,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--dynamic-size", description = "Make the input's height and width dynamic (any size at run time).")
     boolean dynamicSize;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Fixed batch size (default: dynamic batch).")
+    @Option(names = "--batch", paramLabel = "N", converter = Bounds.Batch.class,
+            description = "Fixed batch size (default: dynamic batch).")
     Integer batch;
 
     @Option(names = "--opset", paramLabel = "N", defaultValue = "17", description = "ONNX opset (13-21, default ${DEFAULT-VALUE}).")
@@ -79,12 +77,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch != null && batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
-        }
-        if (numClasses != null && numClasses < 1) {
-            throw new IllegalArgumentException("--num-classes must be at least 1, got " + numClasses);
-        }
+        Path weights = checkpoint.weights;
         if (noEma && weights == null) {
             throw new IllegalArgumentException("--no-ema needs --weights");
         }
@@ -95,11 +88,11 @@ public final class ExportCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--num-classes sizes a classifier, which "
                     + "--features leaves out");
         }
-        CliFiles.checkOutput(output);
+        CommandFiles.reading("--weights", weights).writes("--output", output).check();
         PrintWriter err = spec.commandLine().getErr();
         ExportOptions o = new ExportOptions(inputSize, batch == null ? 0 : batch, opset, weights, seed,
-                numClasses == null ? 0 : numClasses, !noEma, features ? (outIndices == null ? List.of() : outIndices)
-                : null, dynamicSize, true);
+                numClasses == null ? 0 : numClasses, !noEma, checkpoint.allowNonFinite,
+                features ? (outIndices == null ? List.of() : outIndices) : null, dynamicSize, true);
         long t0 = System.nanoTime();
         ExportedModel m;
         // a status line while the graph is built (seconds for the large models), on a terminal only: it is erased
@@ -140,17 +133,5 @@ public final class ExportCommand implements Callable<Integer> {
                     f.get("name").asText(), f.get("module").asText(), f.get("channels").asInt(), f.get("stride").asInt()));
         }
         return b.toString();
-    }
-
-    /** {@code N} or {@code HxW}. */
-    static final class InputSizeConverter implements CommandLine.ITypeConverter<InputSize> {
-        @Override
-        public InputSize convert(String value) {
-            try {
-                return InputSize.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

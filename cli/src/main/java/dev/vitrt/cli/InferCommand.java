@@ -51,7 +51,7 @@ final class InferCommand implements Callable<Integer> {
             description = "Backend (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--input-size", paramLabel = "N",
+    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
             description = "Image side for --image (default: the model's vitrt.input_size, else 224).")
     Integer inputSize;
 
@@ -59,23 +59,20 @@ final class InferCommand implements Callable<Integer> {
             description = "Class names, one per line in index order (default: the graph's, or ImageNet-1k's for 1000 classes).")
     Path labels;
 
-    @Option(names = "--top", paramLabel = "K", defaultValue = "5", description = "Classes to print per image (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top", paramLabel = "K", defaultValue = "5", converter = Bounds.Positive.class,
+            description = "Classes to print per image (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = default).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Bounds.Threads.class,
+            description = "ONNX Runtime intra-op threads (0 = default, at most one per core).")
     int threads;
 
     @Override
     public Integer call() throws Exception {
-        if (top < 1) {
-            throw new IllegalArgumentException("--top must be >= 1, got " + top);
-        }
-        if (inputSize != null && inputSize < 1) {
-            throw new IllegalArgumentException("--input-size must be >= 1, got " + inputSize);
-        }
         BackendKind kind = BackendKind.parse(backend);
+        CommandFiles.create().readsModel("MODEL", model).reads("--input", source.input).reads("--image", source.images)
+                .reads("--labels", labels).writes("--output", output).check();
         ClassNames names = labels == null ? null : ClassNames.read(labels);
-        CliFiles.checkOutput(output);
         Path file = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null));
         Backends.Choice choice = Backends.choose(kind, file);
         try (Backend b = Backends.open(file, choice, BackendOptions.defaults().withIntraOpThreads(threads))) {

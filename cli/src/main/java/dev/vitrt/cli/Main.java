@@ -1,5 +1,6 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.runtime.io.TemporaryFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,10 +37,20 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(new ErrorHandler());
+        // whatever a command leaves in temporary files (exports of zoo models, engines) goes when it ends
+        CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parseResult -> {
+            try {
+                return run.execute(parseResult);
+            } finally {
+                TemporaryFiles.deleteAll();
+            }
+        });
         return cl;
     }
 
     public static void main(String[] args) {
+        Interrupts.install();
         System.exit(commandLine().execute(args));
     }
 }

@@ -10,10 +10,11 @@ import dev.vitrt.models.zoo.Exporter;
 import dev.vitrt.models.zoo.InputSize;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.models.zoo.ZooEntry;
+import dev.vitrt.runtime.io.TemporaryFiles;
 
 /**
  * Turns a command's MODEL argument into an ONNX file: an existing {@code .onnx} path is used as is, a zoo name is
- * exported on the fly into a temporary file (deleted on exit).
+ * exported on the fly into a temporary file (removed when the command ends, or on Ctrl-C).
  */
 final class ModelSource {
     /**
@@ -21,14 +22,20 @@ final class ModelSource {
      *
      * @param dynamicSize export with a dynamic height and width ({@code size} is then the nominal one)
      */
-    record Options(InputSize size, Integer batch, Path weights, Integer opset, boolean dynamicSize) {
+    record Options(InputSize size, Integer batch, Path weights, Integer opset, boolean allowNonFinite,
+                   boolean dynamicSize) {
         /** A square size ({@code null}: the model's), fixed. */
         Options(Integer inputSize, Integer batch, Path weights, Integer opset) {
-            this(inputSize == null ? null : InputSize.square(inputSize), batch, weights, opset, false);
+            this(inputSize == null ? null : InputSize.square(inputSize), batch, weights, opset, false, false);
         }
 
         static Options defaults() {
-            return new Options((InputSize) null, null, null, null, false);
+            return new Options((InputSize) null, null, null, null, false, false);
+        }
+
+        /** With the checkpoint of {@code --weights} and {@code --allow-nonfinite}. */
+        Options with(WeightsOptions checkpoint) {
+            return new Options(size, batch, checkpoint.weights, opset, checkpoint.allowNonFinite, dynamicSize);
         }
     }
 
@@ -58,12 +65,13 @@ final class ModelSource {
             throw new IllegalArgumentException("not an ONNX file (expected a .onnx name) nor a zoo model: " + modelOrFile);
         }
         ZooEntry entry = Zoo.get(modelOrFile); // unknown names fail here with a suggestion
-        ExportedModel m = Exporter.export(entry, new ExportOptions(options.size(),
-                options.batch() == null ? 0 : options.batch(),
-                options.opset() == null ? ExportOptions.DEFAULT_OPSET : options.opset(),
-                options.weights(), 0, 0, true, null, options.dynamicSize(), true));
-        Path tmp = Files.createTempFile("vitrt-" + entry.name() + "-", ".onnx");
-        tmp.toFile().deleteOnExit();
+        ExportedModel m = Exporter.export(entry, ExportOptions.defaults().withInputSize(
+                options.size() == null ? InputSize.DEFAULT : options.size())
+                .withBatch(options.batch() == null ? 0 : options.batch())
+                .withOpset(options.opset() == null ? ExportOptions.DEFAULT_OPSET : options.opset())
+                .withWeights(options.weights()).withAllowNonFinite(options.allowNonFinite())
+                .withDynamicSize(options.dynamicSize()));
+        Path tmp = TemporaryFiles.createFile("vitrt-" + entry.name() + "-", ".onnx"); // removed when the command ends
         try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             OnnxWriter.write(m.graph(), out);
         }

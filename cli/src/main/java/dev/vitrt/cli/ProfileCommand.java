@@ -14,6 +14,7 @@ import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.bench.Inputs;
+import dev.vitrt.runtime.io.TemporaryFiles;
 import dev.vitrt.runtime.profile.LayerProfiling;
 import dev.vitrt.runtime.profile.ModelProfiler;
 import dev.vitrt.runtime.report.ProfileReport;
@@ -60,22 +61,25 @@ final class ProfileCommand implements Callable<Integer> {
             description = "TensorRT: also print the engine's layers as TensorRT's IEngineInspector describes them.")
     boolean layers;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Images per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", converter = Bounds.Batch.class,
+            description = "Images per run (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--input-size", paramLabel = "N",
+    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
             description = "Image side in pixels (default: the model's, from its metadata or input shape).")
     Integer inputSize;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", converter = Bounds.NonNegative.class,
+            description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--iterations", paramLabel = "N", defaultValue = "50",
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "50", converter = Bounds.Positive.class,
             description = "Timed runs, and as many profiled runs (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime intra-op threads; 0 = one per physical core (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Bounds.Threads.class,
+            description = "ONNX Runtime intra-op threads; 0 = one per physical core, at most one per core"
+                    + " (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--input", paramLabel = "X.npy", description = "Run on this float32 input instead of seeded random data.")
@@ -95,20 +99,10 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        }
-        if (inputSize != null && inputSize < 1) {
-            throw new IllegalArgumentException("--input-size must be >= 1, got " + inputSize);
-        }
-        if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
-        }
         ModelProfiler.Config config = new ModelProfiler.Config(warmup, iterations, true);
         BackendKind kind = BackendKind.parse(backend);
-        for (Path out : new Path[] {json, csv, html}) {
-            CliFiles.checkOutput(out);
-        }
+        CommandFiles.create().readsModel("MODEL", model).reads("--input", input)
+                .writes("--json", json).writes("--csv", csv).writes("--html", html).check();
         // decide the backend (TensorRT's availability first: cheap, and it decides everything after it)
         boolean plan = isPlan(model);
         if (!plan) {
@@ -222,11 +216,8 @@ final class ProfileCommand implements Callable<Integer> {
         for (String note : graph.notes()) {
             System.err.println("vitrt profile: " + note);
         }
-        Path dir = Files.createTempDirectory("vitrt-profile-");
-        dir.toFile().deleteOnExit(); // registered first, deleted last
+        Path dir = TemporaryFiles.createDirectory("vitrt-profile-"); // removed when the command ends, or on Ctrl-C
         Path plan = dir.resolve(graph.info().model() + "-" + p.label() + ".plan");
-        plan.toFile().deleteOnExit();
-        dev.vitrt.runtime.tensorrt.PlanManifest.pathFor(plan).toFile().deleteOnExit();
         EngineBuilder.build(graph, onnx, o, plan, System.err);
         return plan;
     }

@@ -49,21 +49,21 @@ final class ReproduceCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     String precision;
 
-    @Option(names = "--batch", paramLabel = "N",
+    @Option(names = "--batch", paramLabel = "N", converter = Bounds.Batch.class,
             description = "Images per run (default: the table's: 8 for nextvit-models, as Next-ViT's TensorRT figures; "
                     + "1 for the others).")
     Integer batch;
 
-    @Option(names = "--input-size", paramLabel = "N",
+    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
             description = "Image side for every row (default: each model's paper size: 224, MobileViTv2 256; "
                     + "nextvit-downstream: 800x1280, 512x2048 and 512x512).")
     Integer inputSize;
 
-    @Option(names = "--iterations", paramLabel = "N", defaultValue = "60",
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "60", converter = Bounds.Positive.class,
             description = "Most interleaved rounds, i.e. timed runs per model (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", converter = Bounds.NonNegative.class,
             description = "Untimed runs per model before the rounds (default: ${DEFAULT-VALUE}).")
     int warmup;
 
@@ -78,8 +78,9 @@ final class ReproduceCommand implements Callable<Integer> {
                     + " both are in the tables).")
     String estimator;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime intra-op threads; 0 = one per physical core (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Bounds.Threads.class,
+            description = "ONNX Runtime intra-op threads; 0 = one per physical core, at most one per core (default:"
+                    + " ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--only", paramLabel = "MODEL", split = ",",
@@ -110,9 +111,7 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         TableOptions options = new TableOptions(batch, inputSize, only == null ? null : new LinkedHashSet<>(only),
                 sizes, bench);
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException("--out is not a directory: " + out);
-        }
+        CommandFiles.create().writesInto("--out", out).check(); // before minutes of measuring
         ProgressDisplay display = what -> {
             ProgressBar bar = new ProgressBar("vitrt reproduce: " + what);
             return new ProgressDisplay.Bar() {

@@ -20,7 +20,9 @@ import picocli.CommandLine.Parameters;
                 "Writes DIR/NAME/config.pbtxt and DIR/NAME/1/model.plan (platform tensorrt_plan) or model.onnx",
                 "(onnxruntime_onnx). Inputs, outputs, dims and the batch range come from the plan's manifest",
                 "(FILE.plan.json) or the ONNX graph; a model with a dynamic batch gets dynamic batching, one with a",
-                "fixed batch gets max_batch_size 0 and full dims. Serve with: tritonserver --model-repository=DIR"})
+                "fixed batch gets max_batch_size 0 and full dims. A model already in the repository gets the new one",
+                "as its next version (2/, 3/, ...) with --force, as Triton expects a served model to be updated.",
+                "Serve with: tritonserver --model-repository=DIR"})
 public final class TritonExportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL|FILE.plan|FILE.onnx",
@@ -40,7 +42,7 @@ public final class TritonExportCommand implements Callable<Integer> {
                     + " batch; 0 for a fixed batch). 0 turns Triton's batching off.")
     Integer maxBatch;
 
-    @Option(names = "--instances", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--instances", paramLabel = "N", defaultValue = "1", converter = Bounds.Positive.class,
             description = "Model instances in the instance group (default ${DEFAULT-VALUE}).")
     int instances;
 
@@ -57,14 +59,14 @@ public final class TritonExportCommand implements Callable<Integer> {
             description = "How long the dynamic batcher holds a request to form a batch (default ${DEFAULT-VALUE}).")
     long maxQueueDelayMicros;
 
-    @Option(names = "--force", description = "Replace a model of that name already in the repository.")
+    @Option(names = "--force", description = "Add this one as the next version (2/, 3/, ...) of a model of that name"
+            + " already in the repository; its config.pbtxt is rewritten only if the configuration changed.")
     boolean force;
 
-    @Option(names = "--weights", paramLabel = "FILE",
-            description = "Checkpoint (timm safetensors) for a zoo model; random weights without it.")
-    Path weights;
+    @CommandLine.Mixin
+    WeightsOptions checkpoint;
 
-    @Option(names = "--input-size", paramLabel = "N", description = "Input resolution for a zoo model's export.")
+    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class, description = "Input resolution for a zoo model's export.")
     Integer inputSize;
 
     @CommandLine.Spec
@@ -79,6 +81,8 @@ public final class TritonExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights).writesInto("--repository", repository)
+                .check();
         Path file;
         String origin = Path.of(model).getFileName().toString();
         if (model.endsWith(".plan") || model.endsWith(".engine")) {
@@ -89,15 +93,15 @@ public final class TritonExportCommand implements Callable<Integer> {
                 System.err.println("exporting " + model + " to ONNX...");
                 origin = "zoo model " + model;
             }
-            file = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, weights, null));
+            file = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null).with(checkpoint));
         }
         TritonExporter.Exported e = TritonExporter.export(file, origin, repository, options);
         TritonModelConfig c = e.config();
         Path dir = e.modelDirectory();
         java.io.PrintWriter out = spec.commandLine().getOut();
-        out.printf("wrote %s/config.pbtxt and %s/1/%s (%.1f MB): platform %s, max_batch_size %d%s, %d x %s\n",
-                dir, dir, c.platform().fileName(),
-                Files.size(dir.resolve("1").resolve(c.platform().fileName())) / 1e6, c.platform().id(),
+        out.printf("wrote %s%s (version %d, %.1f MB): platform %s, max_batch_size %d%s, %d x %s\n",
+                e.configChanged() ? dir.resolve("config.pbtxt") + " and " : "", e.modelFile(), e.version(),
+                Files.size(e.modelFile()) / 1e6, c.platform().id(),
                 c.maxBatchSize(), c.dynamicBatching() == null ? ""
                         : ", dynamic batching (preferred " + c.dynamicBatching().preferredBatchSizes() + ", max delay "
                         + c.dynamicBatching().maxQueueDelayMicros() + " us)",

@@ -108,8 +108,9 @@ class CalibrateCommandTest {
         Path out = dir.resolve("q.onnx");
 
         CliRun r = CliRun.of("calibrate", model.toString(), "--data", "synthetic", "--samples", "0", "-o", out.toString());
-        assertEquals(1, r.exit());
-        assertEquals("vitrt calibrate: error: --samples must be at least 1, got 0", r.err().strip());
+        assertEquals(2, r.exit());
+        assertEquals("vitrt calibrate: error: Invalid value for option '--samples': 0; give 1 or more (see --help)",
+                r.err().strip());
 
         Path empty = Files.createDirectory(dir.resolve("empty"));
         Files.writeString(empty.resolve("broken.jpg"), "not a jpeg");
@@ -131,5 +132,67 @@ class CalibrateCommandTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
 
         assertFalse(Files.exists(out), "no output file after bad input");
+    }
+
+    @Test
+    void aCacheWithAbsurdScalesIsRefusedAndNoModelWritten() throws Exception {
+        Path model = write(tinyModel(1), "tiny.onnx");
+        Path cache = dir.resolve("calib.json");
+        Path out = dir.resolve("q.onnx");
+        assertEquals(0, CliRun.of("calibrate", model.toString(), "--data", "synthetic", "--samples", "4",
+                "--held-out", "2", "--runs", "0", "--cache", cache.toString(), "-o", out.toString()).exit());
+        Files.delete(out);
+        com.fasterxml.jackson.databind.node.ObjectNode c = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(cache.toFile());
+        String tensor = c.get("scales").fieldNames().next();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) c.get("scales")).put(tensor, 1e30);
+        Files.writeString(cache, c.toString());
+        CliRun r = CliRun.of("calibrate", model.toString(), "--data", "synthetic", "--samples", "4", "--held-out", "2",
+                "--runs", "0", "--cache", cache.toString(), "-o", out.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("the scale of '" + tensor + "' (1.00e+30")
+                && r.err().contains("the cache is corrupt or was made on other data"), r.err());
+        assertFalse(Files.exists(out), "no INT8 model");
+    }
+
+    @Test
+    void aQuantizedGraphIsRefused() throws Exception {
+        Path model = write(tinyModel(1), "tiny.onnx");
+        Path q = dir.resolve("q.onnx");
+        assertEquals(0, CliRun.of("calibrate", model.toString(), "--data", "synthetic", "--samples", "4",
+                "--held-out", "2", "--runs", "0", "-o", q.toString()).exit());
+        CliRun r = CliRun.of("calibrate", q.toString(), "--data", "synthetic", "--samples", "4", "-o",
+                dir.resolve("qq.onnx").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("the model is quantized already"), r.err());
+    }
+
+    @Test
+    void anImageFolderWithNothingLeftToHoldOutSaysSo() throws Exception {
+        Path model = write(tinyModel(1), "tiny.onnx");
+        Path images = Files.createDirectory(dir.resolve("images"));
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 4; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(24, 20,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 20; y++) {
+                for (int x = 0; x < 24; x++) {
+                    img.setRGB(x, y, rnd.nextInt(1 << 24));
+                }
+            }
+            javax.imageio.ImageIO.write(img, "png", images.resolve(i + ".png").toFile());
+        }
+        CliRun r = CliRun.of("calibrate", model.toString(), "--data", images.toString(), "--samples", "4",
+                "--held-out", "3", "--runs", "0", "-o", dir.resolve("q.onnx").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("note: the data holds no samples beyond the 4 calibration ones, so the FP32/INT8"
+                + " comparison runs on 3 synthetic samples"), r.err());
+        assertTrue(r.out().contains("FP32 vs INT8 on 3 held-out inputs (3 synthetic samples"), r.out());
+        r = CliRun.of("calibrate", model.toString(), "--data", images.toString(), "--samples", "3", "--held-out", "3",
+                "--runs", "0", "-o", dir.resolve("q.onnx").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("note: the data holds only 1 samples beyond the 3 calibration ones"), r.err());
+        assertTrue(r.out().contains("FP32 vs INT8 on 1 held-out inputs (1 samples after the first 3)"),
+                r.out());
     }
 }

@@ -165,7 +165,8 @@ class ReproduceCommandTest {
     @Test
     void batchZeroIsOneLine(@TempDir Path dir) throws Exception {
         assertNotEquals(0, run("reproduce", "nextvit-models", "--batch", "0", "--out", dir.resolve("o").toString()));
-        assertEquals("vitrt reproduce: error: --batch must be >= 1, got 0", oneLineError());
+        assertEquals("vitrt reproduce: error: Invalid value for option '--batch': 0; give 1 to 1024 images per run"
+                + " (see --help)", oneLineError());
         assertTrue(Files.notExists(dir.resolve("o")), "nothing is written on bad input");
     }
 
@@ -184,11 +185,12 @@ class ReproduceCommandTest {
         assertTrue(oneLineError().contains("unknown model 'nextvit_smal' (did you mean 'nextvit_small'?)"));
         err.getBuffer().setLength(0);
         assertNotEquals(0, run("reproduce", "nextvit-models", "--iterations", "0", "--out", dir.toString()));
-        assertEquals("vitrt reproduce: error: --iterations must be >= 1, got 0", oneLineError());
+        assertEquals("vitrt reproduce: error: Invalid value for option '--iterations': 0; give 1 or more (see --help)",
+                oneLineError());
         err.getBuffer().setLength(0);
         Path file = Files.writeString(dir.resolve("f"), "x");
         assertNotEquals(0, run("reproduce", "nextvit-models", "--out", file.toString()));
-        assertTrue(oneLineError().contains("--out is not a directory"));
+        assertTrue(oneLineError().contains("--out " + file + " is not a directory"));
         err.getBuffer().setLength(0);
         assertNotEquals(0, run("reproduce", "mobilevitv2-attention", "--sizes", "100", "--out", dir.toString()));
         assertTrue(oneLineError().contains("multiples of 64"));

@@ -128,8 +128,10 @@ class RuntimeCommandsTest {
         Path json = dir.resolve("never.json");
         assertOneLineError(CliRun.of("profile", bad.toString(), "--json", json.toString()),
                 "vitrt profile: error: " + bad + ": not a valid ONNX model (protobuf parsing failed)");
-        assertOneLineError(CliRun.of("profile", model.toString(), "--batch", "0", "--json", json.toString()),
-                "vitrt profile: error: --batch must be >= 1, got 0");
+        CliRun zero = CliRun.of("profile", model.toString(), "--batch", "0", "--json", json.toString());
+        assertEquals(2, zero.exit(), "a usage error");
+        assertEquals("vitrt profile: error: Invalid value for option '--batch': 0; give 1 to 1024 images per run"
+                + " (see --help)", zero.err().strip());
         assertOneLineError(CliRun.of("profile", model.toString(), "--backend", "cuda"),
                 "vitrt profile: error: unknown backend 'cuda' (expected auto, onnxruntime or tensorrt)");
         Path wrongShape = dir.resolve("wrong.npy");

@@ -64,6 +64,23 @@ class TritonExportCommandTest {
         assertFalse(Files.exists(repo.resolve("tiny")));
     }
 
+    @Test
+    void aZooModelLandsReadableByAnotherUserAndForceAddsAVersion() throws Exception {
+        Path repo = tmp.resolve("models");
+        assertEquals(0, run("triton-export", "mobilevitv2_050", "--input-size", "64", "--repository", repo.toString()),
+                err.toString());
+        Path model = repo.resolve("mobilevitv2_050/1/model.onnx");
+        Path reference = Files.createFile(tmp.resolve("reference"));
+        // the zoo export is a private temporary file; the repository's copy must have the umask's mode
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(model));
+        assertEquals(1, run("triton-export", "mobilevitv2_050", "--input-size", "64", "--repository", repo.toString()));
+        assertTrue(err.toString().contains("pass --force to add it as version 2"), err.toString());
+        assertEquals(0, run("triton-export", "mobilevitv2_050", "--input-size", "64", "--repository", repo.toString(),
+                "--force"), err.toString());
+        assertTrue(Files.isRegularFile(repo.resolve("mobilevitv2_050/2/model.onnx")));
+        assertTrue(Files.isRegularFile(model), "version 1 stays until the server has moved on");
+    }
+
     /** input[batch,4] -> Relu -> logits[batch,4]. */
     private Path tinyGraph() throws Exception {
         GraphProto.Builder g = GraphProto.newBuilder().setName("g")

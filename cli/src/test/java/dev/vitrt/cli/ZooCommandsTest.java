@@ -91,7 +91,7 @@ class ZooCommandsTest {
         assertTrue(unwritable.oneLineError() && unwritable.err().contains("does not exist"), unwritable.err());
 
         CliRun batch = CliRun.of("export", "mobilevitv2_050", "--batch", "0", "-o", out.toString());
-        assertEquals(1, batch.exit());
+        assertEquals(2, batch.exit());
         assertTrue(batch.oneLineError(), batch.err());
 
         CliRun size = CliRun.of("export", "mobilevitv2_050", "--input-size", "8", "-o", out.toString());

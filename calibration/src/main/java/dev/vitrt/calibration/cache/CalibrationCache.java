@@ -97,6 +97,36 @@ public record CalibrationCache(String method, String modelFingerprint, String da
         }
     }
 
+    /** How far a cached range may lie from the range measured now before the cache is refused. */
+    static final double RANGE_FACTOR = 1000;
+
+    /**
+     * Checks the cached scales against activation ranges measured now on a few samples of the data: a scale whose
+     * INT8 range ({@code 127 * scale}) is over a thousand times wider or narrower than the largest |value| measured
+     * is refused, naming the tensor. Calibrators clip outliers, and a few samples see less than many, but not by
+     * three orders of magnitude; a scale of 1e30 (a corrupt or edited cache) would otherwise make a model that only
+     * outputs NaN. Tensors measured as all zeros are not judged.
+     *
+     * @param measured largest |value| per tensor, measured now
+     * @throws IllegalArgumentException naming the file and the tensor
+     */
+    public void checkRanges(Map<String, Double> measured, Path file) {
+        for (Map.Entry<String, Double> m : measured.entrySet()) {
+            Float s = scales.get(m.getKey());
+            double max = m.getValue();
+            if (s == null || !(max > 0)) {
+                continue;
+            }
+            double range = 127.0 * s;
+            if (range > RANGE_FACTOR * max || range * RANGE_FACTOR < max) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "calibration cache %s: the"
+                        + " scale of '%s' (%.3g, range +-%.3g) does not fit its activations measured on the data (max"
+                        + " |x| %.3g); the cache is corrupt or was made on other data", file, m.getKey(), s, range,
+                        max));
+            }
+        }
+    }
+
     /** The scale of {@code tensor}, or null when the cache has none. */
     public Float scale(String tensor) {
         return scales.get(tensor);

@@ -80,9 +80,35 @@ public final class QdqPlanner {
         g.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
     }
 
-    /** Plans the Q/DQ layout of {@code model}. */
+    /** Ops that only a quantized graph holds. */
+    static final Set<String> QUANTIZED = Set.of("QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear",
+            "ConvInteger", "MatMulInteger", "QLinearConv", "QLinearMatMul");
+
+    /**
+     * Plans the Q/DQ layout of {@code model}.
+     *
+     * @throws IllegalArgumentException when the model is quantized already: quantizing it again would put Q/DQ pairs
+     *                                  around its dequantized values and compound the rounding
+     */
     public static QdqPlan plan(ModelProto model, QdqOptions options) {
+        requireFloat(model);
         return new QdqPlanner(model, options).plan();
+    }
+
+    /** Fails when {@code model} holds quantization ops (Q/DQ pairs, QLinear*, *Integer). */
+    public static void requireFloat(ModelProto model) {
+        long n = 0;
+        String example = null;
+        for (NodeProto node : model.getGraph().getNodeList()) {
+            if (QUANTIZED.contains(node.getOpType()) || node.getOpType().startsWith("QLinear")) {
+                n++;
+                example = example == null ? node.getOpType() : example;
+            }
+        }
+        if (n > 0) {
+            throw new IllegalArgumentException("the model is quantized already (" + n + " quantization nodes such as "
+                    + example + "); quantize its float original instead");
+        }
     }
 
     private QdqPlan plan() {

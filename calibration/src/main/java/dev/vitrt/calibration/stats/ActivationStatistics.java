@@ -8,6 +8,7 @@ import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
+import dev.vitrt.runtime.io.TemporaryFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,12 +43,12 @@ public final class ActivationStatistics implements AutoCloseable {
     public static ActivationStatistics open(ModelProto model, Collection<String> tensors, BackendOptions options)
             throws BackendException, IOException {
         ModelProto exposed = withOutputs(model, tensors);
-        Path tmp = Files.createTempFile("vitrt-calibration-", ".onnx");
+        Path tmp = TemporaryFiles.createFile("vitrt-calibration-", ".onnx");
         try {
             Files.write(tmp, exposed.toByteArray());
             return new ActivationStatistics(OnnxRuntimeBackend.open(tmp, options), tensors);
         } finally {
-            Files.deleteIfExists(tmp); // the session holds the model; the file is no longer needed
+            TemporaryFiles.delete(tmp); // the session holds the model; the file is no longer needed
         }
     }
 

@@ -21,16 +21,15 @@ import dev.vitrt.runtime.profile.ModelProfiler;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
 import dev.vitrt.runtime.tensorrt.TensorRtUnavailableException;
+import dev.vitrt.runtime.io.TemporaryFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Measures a table's models together, the careful way for a machine shared with other work: every model is exported,
@@ -82,7 +81,7 @@ public final class Bench {
         long t0 = System.nanoTime();
         Backends.Choice choice = choose(s.backend()); // an unavailable TensorRT fails before any export
         String precision = resolvePrecision(s.precision(), choice.kind());
-        Path dir = Files.createTempDirectory("vitrt-reproduce-");
+        Path dir = TemporaryFiles.createDirectory("vitrt-reproduce-");
         List<Loaded> loaded = new ArrayList<>();
         try {
             for (int i = 0; i < runs.size(); i++) {
@@ -91,8 +90,9 @@ public final class Bench {
                 try (ProgressDisplay.Bar bar = display.open(String.format("[%d/%d] %s", i + 1, runs.size(),
                         r.label()))) {
                     bar.update("export", 0, steps);
-                    ExportedModel m = Exporter.export(Zoo.get(r.zooName()), new ExportOptions(r.size(), r.batch(),
-                            ExportOptions.DEFAULT_OPSET, null, 0, 0, true, r.features() ? List.of() : null, false, true));
+                    ExportOptions eo = ExportOptions.defaults().withInputSize(r.size()).withBatch(r.batch());
+                    ExportedModel m = Exporter.export(Zoo.get(r.zooName()), r.features() ? eo.withFeatures(List.of())
+                            : eo);
                     Path onnx = dir.resolve(r.zooName() + (r.features() ? "-features" : "") + "-" + r.size() + "-b"
                             + r.batch() + ".onnx");
                     boolean fp16 = precision.equals("fp16");
@@ -193,7 +193,7 @@ public final class Bench {
                 l.prepared().close();
                 l.backend().close();
             }
-            deleteTree(dir);
+            TemporaryFiles.delete(dir);
         }
     }
 
@@ -234,14 +234,6 @@ public final class Bench {
             } else {
                 OnnxWriter.write(m.graph(), out);
             }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // temporary files only; the OS cleans its temp directory eventually
         }
     }
 }

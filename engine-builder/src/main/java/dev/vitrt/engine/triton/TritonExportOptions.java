@@ -13,10 +13,11 @@ import java.util.List;
  * @param kind                where instances run
  * @param preferredBatchSizes the dynamic batcher's preferred sizes
  * @param maxQueueDelayMicros how long the dynamic batcher holds a request to form a batch
- * @param replace             whether an existing model directory of that name is replaced
+ * @param newVersion          whether a model of that name already in the repository gets this one as its next version
+ *                            (else an existing model is an error)
  */
 public record TritonExportOptions(String name, Integer maxBatch, int instances, TritonModelConfig.Kind kind,
-                                  List<Integer> preferredBatchSizes, long maxQueueDelayMicros, boolean replace) {
+                                  List<Integer> preferredBatchSizes, long maxQueueDelayMicros, boolean newVersion) {
 
     /** Max batch for a dynamic-batch ONNX graph when none is given. */
     public static final int DEFAULT_ONNX_MAX_BATCH = 8;
@@ -24,9 +25,8 @@ public record TritonExportOptions(String name, Integer maxBatch, int instances, 
     public static final long DEFAULT_MAX_QUEUE_DELAY_MICROS = 100;
 
     public TritonExportOptions {
-        if (name != null && (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith("."))) {
-            throw new IllegalArgumentException("model name '" + name
-                    + "' cannot be a directory name in the repository (no '/', no leading '.')");
+        if (name != null) {
+            TritonModelConfig.checkName(name, "--name");
         }
         if (maxBatch != null && maxBatch < 0) {
             throw new IllegalArgumentException("--max-batch must be >= 0, got " + maxBatch);
@@ -40,7 +40,7 @@ public record TritonExportOptions(String name, Integer maxBatch, int instances, 
         preferredBatchSizes = preferredBatchSizes == null ? null : List.copyOf(preferredBatchSizes);
     }
 
-    /** Every default: one instance, 100 microseconds of queue delay, no replacing. */
+    /** Every default: one instance, 100 microseconds of queue delay, no new version of an existing model. */
     public static TritonExportOptions defaults() {
         return new TritonExportOptions(null, null, 1, null, null, DEFAULT_MAX_QUEUE_DELAY_MICROS, false);
     }

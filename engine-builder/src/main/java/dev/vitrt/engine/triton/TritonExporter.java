@@ -11,6 +11,7 @@ import dev.vitrt.engine.triton.TritonModelConfig.DynamicBatching;
 import dev.vitrt.engine.triton.TritonModelConfig.InstanceGroup;
 import dev.vitrt.engine.triton.TritonModelConfig.Kind;
 import dev.vitrt.engine.triton.TritonModelConfig.Platform;
+import dev.vitrt.runtime.tensorrt.PlanHeader;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,6 +77,10 @@ public final class TritonExporter {
             }
         }
         String name = options.name() != null ? options.name() : model != null && !model.isBlank() ? model : stem(onnx);
+        if (options.name() == null) {
+            TritonModelConfig.checkName(name, onnx + ": the model name from " + (model != null && !model.isBlank()
+                    ? "the graph's vitrt.model metadata" : "the file name") + " (give --name)");
+        }
 
         boolean batchable = batchable(in, out);
         int maxBatch = resolveMaxBatch(options, batchable, TritonExportOptions.DEFAULT_ONNX_MAX_BATCH, in, onnx);
@@ -94,12 +99,12 @@ public final class TritonExporter {
         List<SourceTensor> in = new ArrayList<>();
         for (PlanManifest.Tensor t : manifest.inputs()) {
             in.add(new SourceTensor(t.name(), TritonDataType.ofManifest(t.dtype(), plan + ": input '" + t.name() + "'"),
-                    t.shape()));
+                    checkedShape(t, PlanManifest.pathFor(plan), "input")));
         }
         List<SourceTensor> out = new ArrayList<>();
         for (PlanManifest.Tensor t : manifest.outputs()) {
             out.add(new SourceTensor(t.name(), TritonDataType.ofManifest(t.dtype(), plan + ": output '" + t.name() + "'"),
-                    t.shape()));
+                    checkedShape(t, PlanManifest.pathFor(plan), "output")));
         }
         if (in.isEmpty() || out.isEmpty()) {
             throw new IllegalArgumentException(PlanManifest.pathFor(plan) + ": manifest lists no inputs or no outputs");
@@ -124,6 +129,10 @@ public final class TritonExporter {
         }
         String name = options.name() != null ? options.name()
                 : manifest.model() != null && !manifest.model().isBlank() ? manifest.model() : stem(plan);
+        if (options.name() == null) {
+            TritonModelConfig.checkName(name, PlanManifest.pathFor(plan) + ": the model name from " + (manifest.model()
+                    != null && !manifest.model().isBlank() ? "the manifest" : "the file name") + " (give --name)");
+        }
         List<String> comments = List.of(
                 "written by vitrt triton-export from " + plan.getFileName() + " (model " + manifest.model() + ", "
                         + manifest.precision() + (range != null ? ", profile batch " + range : "") + ")",
@@ -137,8 +146,8 @@ public final class TritonExporter {
 
     /**
      * Writes {@code DIR/<name>/config.pbtxt} and {@code DIR/<name>/1/model.plan|model.onnx} for a model file
-     * ({@code .onnx}, or {@code .plan} with its manifest beside it). The model directory is prepared in full under a
-     * temporary name in {@code DIR} and then moved into place, so Triton never sees half a model.
+     * ({@code .onnx}, or {@code .plan} with its manifest beside it), or, for a model already there (with
+     * {@link TritonExportOptions#newVersion}), its next version; see {@link TritonRepository}.
      */
     public static Exported export(Path model, Path repository, TritonExportOptions options) throws IOException {
         return export(model, model.getFileName().toString(), repository, options);
@@ -154,6 +163,7 @@ public final class TritonExporter {
             if (!Files.isRegularFile(model)) {
                 throw new IOException("no such plan file: " + model);
             }
+            PlanHeader.check(model); // a garbage file with a plausible manifest beside it stops here
             PlanManifest manifest = PlanManifest.readFor(model);
             config = configForPlan(model, manifest, options);
             // provenance travels with the plan; Triton ignores other files in the version directory
@@ -166,12 +176,23 @@ public final class TritonExporter {
         } else {
             throw new IllegalArgumentException("not a model file (expected FILE.onnx or FILE.plan): " + model);
         }
-        Path dir = TritonRepository.writeModel(repository, config, model, extras, options.replace());
-        return new Exported(config, dir);
+        TritonRepository.Written w = TritonRepository.writeModel(repository, config, model, extras,
+                options.newVersion());
+        return new Exported(config, w.modelDirectory(), w.version(), w.configChanged());
     }
 
-    /** What {@link #export} wrote: the configuration and the model's directory. */
-    public record Exported(TritonModelConfig config, Path modelDirectory) {
+    /**
+     * What {@link #export} wrote.
+     *
+     * @param modelDirectory the model's directory in the repository
+     * @param version        the version directory written ({@code 1} for a new model)
+     * @param configChanged  whether config.pbtxt was written (false: a new version under the same configuration)
+     */
+    public record Exported(TritonModelConfig config, Path modelDirectory, int version, boolean configChanged) {
+        /** The model file written, {@code DIR/NAME/VERSION/model.onnx|model.plan}. */
+        public Path modelFile() {
+            return modelDirectory.resolve(Integer.toString(version)).resolve(config.platform().fileName());
+        }
     }
 
     private static TritonModelConfig assemble(String name, Platform platform, int maxBatch, List<SourceTensor> in,
@@ -241,6 +262,16 @@ public final class TritonExporter {
         return List.copyOf(p);
     }
 
+    private static long[] checkedShape(PlanManifest.Tensor t, Path manifest, String role) {
+        for (long d : t.shape()) {
+            if (d < 1 && d != -1) {
+                throw new IllegalArgumentException(manifest + ": " + role + " '" + t.name() + "' has shape "
+                        + Arrays.toString(t.shape()) + "; dimensions are 1 or more, or -1 for a dynamic one");
+            }
+        }
+        return t.shape();
+    }
+
     private static SourceTensor onnxTensor(ValueInfoProto v, Path onnx, String role) {
         String what = onnx + ": " + role + " '" + v.getName() + "'";
         if (!v.getType().hasTensorType()) {
@@ -250,7 +281,11 @@ public final class TritonExporter {
         long[] dims = new long[shape.getDimCount()];
         for (int i = 0; i < dims.length; i++) {
             TensorShapeProto.Dimension d = shape.getDim(i);
-            dims[i] = d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : -1;
+            if (d.hasDimValue() && d.getDimValue() < 1) {
+                throw new IllegalArgumentException(what + " has dimension " + d.getDimValue() + " at " + i
+                        + "; dimensions are 1 or more, or symbolic");
+            }
+            dims[i] = d.hasDimValue() ? d.getDimValue() : -1;
         }
         return new SourceTensor(v.getName(), TritonDataType.ofOnnx(v.getType().getTensorType().getElemType(), what),
                 dims);

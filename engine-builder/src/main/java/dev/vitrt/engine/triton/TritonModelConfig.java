@@ -71,7 +71,34 @@ public record TritonModelConfig(String name, Platform platform, int maxBatchSize
         }
     }
 
+    /**
+     * Fails unless {@code name} can be a model directory and a {@code config.pbtxt} name: letters, digits, '_', '-'
+     * and '.', not starting with '.' (no '..', no hidden directory, no path, no quote or newline). Triton itself
+     * refuses names with '/' or '..'; the rest keeps the name a plain directory name.
+     *
+     * @param what where the name came from, for the message
+     */
+    public static void checkName(String name, String what) {
+        if (name == null || !name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*") || name.contains("..") || name.length() > 200) {
+            throw new IllegalArgumentException(what + " '" + printable(name) + "' is not a usable Triton model name"
+                    + " (letters, digits, '_', '-' and '.', not starting with '.'; at most 200 characters)");
+        }
+    }
+
+    /** The name with control characters shown as escapes, so that a newline in it cannot split the message. */
+    private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return b.toString();
+    }
+
     public TritonModelConfig {
+        checkName(name, "model name");
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
         comments = List.copyOf(comments);

@@ -9,6 +9,12 @@ import java.util.Arrays;
 public record TritonTensor(String name, TritonDataType dataType, long[] dims) {
     public TritonTensor {
         dims = dims.clone();
+        for (long d : dims) {
+            if (d < 1 && d != -1) {
+                throw new IllegalArgumentException("'" + name + "' has dimension " + d + " in "
+                        + Arrays.toString(dims) + "; a dimension is a size of 1 or more, or -1 for a variable one");
+            }
+        }
     }
 
     @Override

@@ -97,8 +97,7 @@ class TritonExporterTest {
     @Test
     void planManifestGivesPlatformBatchRangeAndGpuInstances() throws IOException {
         Path plan = tmp.resolve("mvit.plan");
-        byte[] bytes = new byte[4096];
-        new java.util.Random(7).nextBytes(bytes);
+        byte[] bytes = planBytes(4096);
         Files.write(plan, bytes);
         manifest(new long[] {-1, 3, 256, 256}, new long[] {-1, 1000}, new PlanManifest.BatchRange(1, 8, 32),
                 "float16").writeFor(plan);
@@ -118,7 +117,7 @@ class TritonExporterTest {
     @Test
     void planWithFixedBatchAndPlanLimits() throws IOException {
         Path plan = tmp.resolve("fixed.plan");
-        Files.write(plan, new byte[] {1, 2, 3});
+        Files.write(plan, planBytes(8));
         manifest(new long[] {4, 3, 224, 224}, new long[] {4, 1000}, new PlanManifest.BatchRange(4, 4, 4), "float32")
                 .writeFor(plan);
         Path repo = tmp.resolve("repo");
@@ -128,7 +127,7 @@ class TritonExporterTest {
                 null, null, 1, "KIND_GPU"));
 
         Path dyn = tmp.resolve("dyn.plan");
-        Files.write(dyn, new byte[] {1});
+        Files.write(dyn, planBytes(8));
         manifest(new long[] {-1, 3, 224, 224}, new long[] {-1, 1000}, new PlanManifest.BatchRange(1, 4, 16), "float32")
                 .writeFor(dyn);
         IllegalArgumentException over = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(dyn,
@@ -139,7 +138,7 @@ class TritonExporterTest {
         assertTrue(cpu.getMessage().contains("GPU only"), cpu.getMessage());
 
         Path min2 = tmp.resolve("min2.plan");
-        Files.write(min2, new byte[] {1});
+        Files.write(min2, planBytes(8));
         manifest(new long[] {-1, 3, 224, 224}, new long[] {-1, 1000}, new PlanManifest.BatchRange(2, 4, 8), "float32")
                 .writeFor(min2);
         IllegalArgumentException min = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(min2,
@@ -151,26 +150,135 @@ class TritonExporterTest {
     @Test
     void planWithoutManifestFailsInOneLine() throws IOException {
         Path plan = tmp.resolve("bare.plan");
-        Files.write(plan, new byte[] {1});
+        Files.write(plan, planBytes(8));
         IOException e = assertThrows(IOException.class, () -> TritonExporter.export(plan, tmp.resolve("repo"),
                 TritonExportOptions.defaults()));
         assertTrue(e.getMessage().startsWith("no manifest beside"), e.getMessage());
     }
 
     @Test
-    void existingModelIsKeptUnlessReplacedAndNoTempDirsRemain() throws IOException {
+    void anExistingModelGetsANewVersionNotAReplacement() throws IOException {
         Path onnx = write(TinyGraphs.mlp(), "mlp.onnx");
         Path repo = tmp.resolve("repo");
         TritonExporter.export(onnx, repo, TritonExportOptions.defaults());
-        assertThrows(FileAlreadyExistsException.class,
+        FileAlreadyExistsException refused = assertThrows(FileAlreadyExistsException.class,
                 () -> TritonExporter.export(onnx, repo, new TritonExportOptions(null, 2, 1, null, null, 100, false)));
+        assertTrue(refused.getMessage().contains("(versions 1); pass --force to add it as version 2"),
+                refused.getMessage());
         assertEquals(8L, Pbtxt.parse(Files.readString(repo.resolve("tiny_mlp/config.pbtxt")))
                 .get("max_batch_size").get(0));
-        TritonExporter.export(onnx, repo, new TritonExportOptions(null, 2, 1, null, List.of(1, 2), 100, true));
+        long firstModified = Files.getLastModifiedTime(repo.resolve("tiny_mlp/1/model.onnx")).toMillis();
+        String firstConfig = Files.readString(repo.resolve("tiny_mlp/config.pbtxt"));
+
+        // same configuration: only a version directory appears, config.pbtxt is left alone (no reload for it)
+        TritonExporter.Exported same = TritonExporter.export(onnx, repo, new TritonExportOptions(null, null, 1, null,
+                null, 100, true));
+        assertEquals(2, same.version());
+        assertFalse(same.configChanged());
+        assertEquals(firstConfig, Files.readString(repo.resolve("tiny_mlp/config.pbtxt")));
+
+        // another configuration: version 3, and config.pbtxt rewritten; the earlier versions stay as they were
+        TritonExporter.Exported other = TritonExporter.export(onnx, repo, new TritonExportOptions(null, 2, 1, null,
+                List.of(1, 2), 100, true));
+        assertEquals(3, other.version());
+        assertTrue(other.configChanged());
         check(repo.resolve("tiny_mlp/config.pbtxt"), new Expected("tiny_mlp", "onnxruntime_onnx", 2,
                 List.of(t("input", "TYPE_FP32", 8)), List.of(t("logits", "TYPE_FP32", 4)),
                 List.of(1L, 2L), 100L, 1, "KIND_CPU"));
-        assertTree(repo, "tiny_mlp/config.pbtxt", "tiny_mlp/1/model.onnx");
+        assertTree(repo, "tiny_mlp/config.pbtxt", "tiny_mlp/1/model.onnx", "tiny_mlp/2/model.onnx",
+                "tiny_mlp/3/model.onnx");
+        assertEquals(firstModified, Files.getLastModifiedTime(repo.resolve("tiny_mlp/1/model.onnx")).toMillis());
+        assertNoStagingLeft(repo);
+    }
+
+    @Test
+    void stagingHappensOutsideTheRepositoryAndFilesGetTheUmask() throws IOException {
+        Path onnx = write(TinyGraphs.mlp(), "mlp.onnx");
+        Files.setPosixFilePermissions(onnx, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path repo = Files.createDirectories(tmp.resolve("repo"));
+        TritonModelConfig config = TritonExporter.configForOnnx(onnx, TritonExportOptions.defaults());
+        TritonRepository.Written w = TritonRepository.writeModel(repo, config, onnx, List.of(), false);
+        assertFalse(w.staging().startsWith(repo.toAbsolutePath()), "staged in " + w.staging());
+        assertFalse(Files.exists(w.staging()), "staging folder removed");
+        Path referenceFile = Files.createFile(tmp.resolve("reference"));
+        Path referenceDir = Files.createDirectory(tmp.resolve("reference-dir"));
+        for (String f : new String[] {"tiny_mlp/config.pbtxt", "tiny_mlp/1/model.onnx"}) {
+            assertEquals(Files.getPosixFilePermissions(referenceFile), Files.getPosixFilePermissions(repo.resolve(f)),
+                    f + " has the umask's mode, not the 0600 of the source or of a temporary file");
+        }
+        for (String d : new String[] {"tiny_mlp", "tiny_mlp/1"}) {
+            assertEquals(Files.getPosixFilePermissions(referenceDir), Files.getPosixFilePermissions(repo.resolve(d)), d);
+        }
+        assertNoStagingLeft(repo);
+    }
+
+    @Test
+    void modelNamesFromManifestsAndGraphsAreCheckedLikeName() throws IOException {
+        Path repo = tmp.resolve("repo");
+        for (String bad : new String[] {"..", ".", "../escape", "quote\"d", "new\nline", ".hidden", ""}) {
+            Path plan = tmp.resolve("p.plan");
+            Files.write(plan, planBytes(64));
+            new PlanManifest(PlanManifest.FORMAT, bad, "fp32", List.of(new PlanManifest.Tensor("input", "float32",
+                    new long[] {-1, 3, 8, 8})), List.of(new PlanManifest.Tensor("logits", "float32", new long[] {-1, 2})),
+                    new PlanManifest.BatchRange(1, 1, 4), "10.15.1", "gpu", "9.0", "none", "ab".repeat(32), "x.onnx",
+                    Map.of(), "2025-01-01T00:00:00Z").writeFor(plan);
+            if (bad.isEmpty()) {
+                // no model name: the file's stem, which is fine
+                TritonExporter.export(plan, repo, TritonExportOptions.defaults());
+                continue;
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TritonExporter.export(plan, repo, TritonExportOptions.defaults()), bad);
+            assertTrue(e.getMessage().contains("the model name from the manifest")
+                    && e.getMessage().contains("is not a usable Triton model name") && !e.getMessage().contains("\n"),
+                    e.getMessage());
+            Path onnx = write(graph(bad, TensorProto.DataType.FLOAT_VALUE, new long[] {-1, 3}, new long[] {-1, 3}),
+                    "g.onnx");
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> TritonExporter.export(onnx, repo, TritonExportOptions.defaults()), bad);
+            assertTrue(e.getMessage().contains("the model name from the graph's vitrt.model metadata"), e.getMessage());
+        }
+        try (Stream<Path> s = Files.list(repo)) {
+            assertEquals(List.of("p"), s.map(p -> p.getFileName().toString()).toList());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new TritonExportOptions("a\"b", null, 1, null, null, 100,
+                false));
+    }
+
+    @Test
+    void aGarbagePlanWithAPlausibleManifestIsRefused() throws IOException {
+        Path plan = tmp.resolve("garbage.plan");
+        Files.writeString(plan, "<html>404 Not Found</html>");
+        manifest(new long[] {-1, 3, 256, 256}, new long[] {-1, 1000}, new PlanManifest.BatchRange(1, 8, 32),
+                "float16").writeFor(plan);
+        IOException e = assertThrows(IOException.class, () -> TritonExporter.export(plan, tmp.resolve("repo"),
+                TritonExportOptions.defaults()));
+        assertEquals(plan + " is not a TensorRT plan (a serialized engine starts with \"ftrt\"; this file does not)",
+                e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("repo/mobilevitv2_050")));
+    }
+
+    @Test
+    void negativeAndZeroDimsNeverReachTheConfig() throws IOException {
+        Path plan = tmp.resolve("dims.plan");
+        Files.write(plan, planBytes(64));
+        manifest(new long[] {-1, 3, -5, 224}, new long[] {-1, 1000}, new PlanManifest.BatchRange(1, 1, 4), "float32")
+                .writeFor(plan);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TritonExporter.export(plan, tmp.resolve("repo"), TritonExportOptions.defaults()));
+        assertTrue(e.getMessage().contains("input 'input' has shape [-1, 3, -5, 224]"), e.getMessage());
+        manifest(new long[] {-1, 3, 224, 224}, new long[] {-1, 0}, new PlanManifest.BatchRange(1, 1, 4), "float32")
+                .writeFor(plan);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TritonExporter.export(plan, tmp.resolve("repo"), TritonExportOptions.defaults()));
+        assertTrue(e.getMessage().contains("output 'logits' has shape [-1, 0]"), e.getMessage());
+        Path onnx = write(graph("zero", TensorProto.DataType.FLOAT_VALUE, new long[] {-1, 0, 4}, new long[] {-1, 2}),
+                "zero.onnx");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TritonExporter.export(onnx, tmp.resolve("repo"), TritonExportOptions.defaults()));
+        assertTrue(e.getMessage().contains("input 'input' has dimension 0 at 1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new TritonTensor("x", TritonDataType.TYPE_FP32, new long[] {3, -2}));
     }
 
     @Test
@@ -253,6 +361,23 @@ class TritonExporterTest {
     @SuppressWarnings("unchecked")
     private static Map<String, List<Object>> msg(Object o) {
         return (Map<String, List<Object>>) o;
+    }
+
+    /** Bytes that start like a serialized TensorRT engine. */
+    static byte[] planBytes(int n) {
+        byte[] b = new byte[Math.max(n, 4)];
+        new java.util.Random(7).nextBytes(b);
+        System.arraycopy("ftrt".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, 0, 4);
+        return b;
+    }
+
+    private void assertNoStagingLeft(Path repo) throws IOException {
+        for (Path where : new Path[] {repo, repo.toAbsolutePath().getParent(), repo.resolve("tiny_mlp")}) {
+            try (Stream<Path> s = Files.list(where)) {
+                assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".vitrt-staging")),
+                        "staging left in " + where);
+            }
+        }
     }
 
     private void assertTree(Path repo, String... files) throws IOException {

@@ -28,31 +28,46 @@ public final class Params {
     private final long seed;
     private final boolean zeros;
     private final Set<String> fresh;
+    private final boolean allowNonFinite;
     private final Map<String, long[]> declared = new LinkedHashMap<>();
     private long parameterCount;
 
     public Params(StateDict checkpoint, long seed) {
-        this(checkpoint, seed, false, Set.of());
+        this(checkpoint, seed, Set.of(), false);
+    }
+
+    /** Values from {@code checkpoint} but NaN/Inf ones allowed or not; see the full constructor. */
+    public Params(StateDict checkpoint, long seed, boolean allowNonFinite) {
+        this(checkpoint, seed, Set.of(), allowNonFinite);
+    }
+
+    /** Values from {@code checkpoint} except the keys in {@code fresh}; see the full constructor. */
+    public Params(StateDict checkpoint, long seed, Set<String> fresh) {
+        this(checkpoint, seed, fresh, false);
     }
 
     /**
-     * Values from {@code checkpoint}, except the keys in {@code fresh}, which are initialised as without one (a
-     * classifier replaced by one of another size, as timm does when {@code num_classes} differs from the weights').
+     * Values from {@code checkpoint} (null: seeded random ones), except the keys in {@code fresh}, which are
+     * initialised as without one (a classifier replaced by one of another size, as timm does when {@code num_classes}
+     * differs from the weights'). A checkpoint value that is NaN or infinite is refused with a
+     * {@link NonFiniteWeightsException} naming the tensor, unless {@code allowNonFinite}: such a model only ever
+     * outputs NaN, and the export would otherwise succeed silently.
      */
-    public Params(StateDict checkpoint, long seed, Set<String> fresh) {
-        this(checkpoint, seed, false, Set.copyOf(fresh));
+    public Params(StateDict checkpoint, long seed, Set<String> fresh, boolean allowNonFinite) {
+        this(checkpoint, seed, false, Set.copyOf(fresh), allowNonFinite);
     }
 
-    private Params(StateDict checkpoint, long seed, boolean zeros, Set<String> fresh) {
+    private Params(StateDict checkpoint, long seed, boolean zeros, Set<String> fresh, boolean allowNonFinite) {
         this.checkpoint = checkpoint;
         this.seed = seed;
         this.zeros = zeros;
         this.fresh = fresh;
+        this.allowNonFinite = allowNonFinite;
     }
 
     /** All values zero: for accounting (parameter and MAC counts) without paying for random initialisation. */
     public static Params zeros() {
-        return new Params(null, 0, true, Set.of());
+        return new Params(null, 0, true, Set.of(), false);
     }
 
     public boolean fromCheckpoint() {
@@ -105,6 +120,11 @@ public final class Params {
         }
         if (checkpoint != null && !fresh.contains(key)) {
             StateDict.Entry e = checkpoint.get(key);
+            if (e == null && checkpoint.skippedDtype(key) != null) {
+                throw new IllegalArgumentException("checkpoint " + checkpoint.source() + " key '" + key + "' is stored"
+                        + " as " + checkpoint.skippedDtype(key) + ", an unsupported dtype for weights (F32, F16, BF16"
+                        + " and F64 are loaded)");
+            }
             if (e == null) {
                 throw new IllegalArgumentException("checkpoint " + checkpoint.source() + " is missing key '" + key
                         + "' " + Arrays.toString(shape) + "; is it a checkpoint of another model?");
@@ -113,9 +133,28 @@ public final class Params {
                 throw new IllegalArgumentException("checkpoint " + checkpoint.source() + " key '" + key + "' has shape "
                         + Arrays.toString(e.shape()) + " but the model expects " + Arrays.toString(shape));
             }
+            if (!allowNonFinite) {
+                checkFinite(key, e.data());
+            }
             return e.data();
         }
         return random(key, shape, init);
+    }
+
+    private void checkFinite(String key, float[] data) {
+        int bad = 0;
+        int first = -1;
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                bad++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (bad > 0) {
+            throw new NonFiniteWeightsException("checkpoint " + checkpoint.source() + " key '" + key + "' holds " + bad
+                    + " NaN or infinite value" + (bad > 1 ? "s" : "") + " (the first at index " + first + ": "
+                    + data[first] + "); a model with them outputs NaN");
+        }
     }
 
     private float[] random(String key, long[] shape, Init init) {

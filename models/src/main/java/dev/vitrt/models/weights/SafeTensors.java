@@ -12,15 +12,28 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Reads safetensors checkpoints (8-byte little-endian header length, JSON header, raw little-endian data).
- * F32, F16 and BF16 tensors are loaded as float32; integer tensors ({@code num_batches_tracked}) are skipped.
+ * F32, F16, BF16 and F64 tensors are loaded as float32; integer and boolean tensors ({@code num_batches_tracked}) are
+ * not loaded but listed by dtype, so that a weight stored as one is reported as such, not as missing.
+ *
+ * <p>The header is checked as the format's reference implementation checks it before any byte is trusted: every
+ * {@code data_offsets} pair is two whole numbers {@code 0 <= begin <= end}, the tensors tile the data section exactly
+ * (sorted by offset, each begins where the previous ended: no overlap, no hole, the last ends at the end of the file),
+ * and each tensor's byte size is its shape's element count times its dtype's width. Without that, negative or
+ * overlapping offsets loaded header bytes or another tensor's bytes as weights.
  */
 public final class SafeTensors {
     private static final long MAX_HEADER = 100L << 20;
+    /** The dtypes loaded (as float32). */
+    public static final List<String> LOADED = List.of("F32", "F16", "BF16", "F64");
 
     private SafeTensors() {
     }
@@ -53,20 +66,27 @@ public final class SafeTensors {
                 throw new IOException("not a safetensors checkpoint (header is not a JSON object): " + file);
             }
             long dataStart = 8 + headerLen;
-            StateDict dict = new StateDict(what);
+            List<Slot> slots = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (e.getKey().equals("__metadata__")) {
-                    continue;
+                if (!e.getKey().equals("__metadata__")) {
+                    slots.add(slot(file, e.getKey(), e.getValue()));
                 }
-                readTensor(ch, file, size, dataStart, e.getKey(), e.getValue(), dict);
+            }
+            checkTiling(file, slots, size - dataStart);
+            StateDict dict = new StateDict(what);
+            for (Slot s : slots) {
+                readTensor(ch, dataStart, s, dict);
             }
             return dict;
         }
     }
 
-    private static void readTensor(FileChannel ch, Path file, long size, long dataStart, String key, JsonNode info,
-                                   StateDict dict) throws IOException {
+    /** One header entry, checked on its own: dtype, shape, offsets and their agreement. */
+    private record Slot(String key, String dtype, int width, long[] shape, long numel, long begin, long end) {
+    }
+
+    private static Slot slot(Path file, String key, JsonNode info) throws IOException {
         String dtype = info.path("dtype").asText("");
         JsonNode shapeNode = info.path("shape");
         JsonNode offsets = info.path("data_offsets");
@@ -76,34 +96,89 @@ public final class SafeTensors {
         long[] shape = new long[shapeNode.size()];
         long numel = 1;
         for (int i = 0; i < shape.length; i++) {
-            shape[i] = shapeNode.get(i).asLong();
-            numel *= shape[i];
+            JsonNode d = shapeNode.get(i);
+            if (!d.canConvertToExactIntegral() || !d.canConvertToLong() || d.asLong() < 0) {
+                throw new IOException("tensor '" + key + "' has a bad shape " + shapeNode + " in " + file);
+            }
+            shape[i] = d.asLong();
+            try {
+                numel = Math.multiplyExact(numel, shape[i]);
+            } catch (ArithmeticException e) {
+                throw new IOException("tensor '" + key + "' has an impossible shape " + shapeNode + " in " + file);
+            }
+        }
+        for (JsonNode o : offsets) {
+            if (!o.canConvertToExactIntegral() || !o.canConvertToLong() || o.asLong() < 0) {
+                throw new IOException("tensor '" + key + "' has bad data_offsets " + offsets + " in " + file
+                        + " (two whole numbers, 0 or more, expected)");
+            }
         }
         long begin = offsets.get(0).asLong();
         long end = offsets.get(1).asLong();
-        if (end > size - dataStart || begin > end) {
-            throw new IOException("truncated checkpoint: tensor '" + key + "' ends at byte " + (dataStart + end)
-                    + " but " + file.getFileName() + " has " + size + " bytes");
+        if (begin > end) {
+            throw new IOException("tensor '" + key + "' has data_offsets " + offsets + " that end before they begin"
+                    + " in " + file);
         }
         int width = switch (dtype) {
-            case "F32" -> 4;
-            case "F16", "BF16" -> 2;
-            case "I64", "I32", "I16", "I8", "U8", "BOOL", "F64" -> 0;
-            default -> throw new IOException("tensor '" + key + "' has unsupported dtype " + dtype + " in " + file);
+            case "F64", "I64", "U64" -> 8;
+            case "F32", "I32", "U32" -> 4;
+            case "F16", "BF16", "I16", "U16" -> 2;
+            case "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2" -> 1;
+            default -> throw new IOException("tensor '" + key + "' has unknown dtype '" + dtype + "' in " + file);
         };
-        if (width == 0) {
-            return; // integer buffers (num_batches_tracked) carry nothing the graph needs
+        if (numel > Long.MAX_VALUE / width || end - begin != numel * width) {
+            throw new IOException("tensor '" + key + "' has " + (end - begin) + " bytes in " + file + ", expected "
+                    + (numel > Long.MAX_VALUE / width ? "more" : Long.toString(numel * width)) + " for " + dtype + " "
+                    + Arrays.toString(shape));
         }
-        if ((end - begin) != numel * width) {
-            throw new IOException("tensor '" + key + "' has " + (end - begin) + " bytes, expected " + numel * width
-                    + " for " + dtype + " " + java.util.Arrays.toString(shape));
+        return new Slot(key, dtype, width, shape, numel, begin, end);
+    }
+
+    /** The tensors must tile the data section: no overlap, no hole, nothing past its end. */
+    private static void checkTiling(Path file, List<Slot> slots, long dataBytes) throws IOException {
+        List<Slot> sorted = new ArrayList<>(slots);
+        sorted.sort(Comparator.comparingLong(Slot::begin).thenComparingLong(Slot::end));
+        long at = 0;
+        for (Slot s : sorted) {
+            if (s.begin() < at) {
+                throw new IOException("tensor '" + s.key() + "' overlaps another tensor's bytes in " + file
+                        + " (data_offsets [" + s.begin() + ", " + s.end() + "))");
+            }
+            if (s.begin() > at) {
+                throw new IOException("tensor '" + s.key() + "' leaves a gap of " + (s.begin() - at) + " bytes before"
+                        + " it in " + file + "; the data section must be indexed entirely");
+            }
+            if (s.end() > dataBytes) {
+                throw new IOException("truncated checkpoint: tensor '" + s.key() + "' ends at data byte " + s.end()
+                        + " but " + file.getFileName() + " holds " + dataBytes + " bytes of data");
+            }
+            at = s.end();
         }
-        ByteBuffer buf = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(ch, buf, dataStart + begin);
+        if (at < dataBytes) {
+            throw new IOException("checkpoint " + file.getFileName() + " has " + (dataBytes - at) + " bytes of data"
+                    + " no tensor claims; is it a safetensors file?");
+        }
+    }
+
+    private static void readTensor(FileChannel ch, long dataStart, Slot s, StateDict dict) throws IOException {
+        if (!LOADED.contains(s.dtype())) {
+            dict.skip(s.key(), s.dtype()); // integer buffers (num_batches_tracked) carry nothing the graph needs
+            return;
+        }
+        if (s.numel() > Integer.MAX_VALUE - 8) {
+            throw new IOException("tensor '" + s.key() + "' has " + s.numel() + " values, more than VitRT loads");
+        }
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(s.end() - s.begin())).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, buf, dataStart + s.begin());
         buf.flip();
-        float[] data = new float[(int) numel];
-        switch (dtype) {
+        float[] data = new float[(int) s.numel()];
+        switch (s.dtype()) {
             case "F32" -> buf.asFloatBuffer().get(data);
+            case "F64" -> {
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (float) buf.getDouble();
+                }
+            }
             case "F16" -> {
                 for (int i = 0; i < data.length; i++) {
                     data[i] = Float16.toFloat(buf.getShort());
@@ -115,7 +190,7 @@ public final class SafeTensors {
                 }
             }
         }
-        dict.put(key, shape, data);
+        dict.put(s.key(), s.shape(), data);
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {

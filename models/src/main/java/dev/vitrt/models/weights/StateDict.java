@@ -31,6 +31,7 @@ public final class StateDict {
 
     private final String source;
     private final Map<String, Entry> tensors = new LinkedHashMap<>();
+    private final Map<String, String> skipped = new LinkedHashMap<>();
 
     public StateDict(String source) {
         this.source = source;
@@ -52,6 +53,16 @@ public final class StateDict {
 
     void put(String key, Entry e) {
         tensors.put(key, e);
+    }
+
+    /** A tensor of a dtype that is not loaded (integer, boolean, 8-bit float), kept by name for error messages. */
+    public void skip(String key, String dtype) {
+        skipped.put(key, dtype);
+    }
+
+    /** The dtype of a tensor that was not loaded, or null. */
+    public String skippedDtype(String key) {
+        return skipped.get(key);
     }
 
     public Entry get(String key) {

@@ -61,7 +61,7 @@ public final class Exporter {
         int classes = o.numClasses() > 0 ? o.numClasses() : w.numClasses() > 0 ? w.numClasses() : e.numClasses();
         boolean reset = w.numClasses() > 0 && classes != w.numClasses();
         Set<String> fresh = reset ? Set.of(e.classifier() + ".weight", e.classifier() + ".bias") : Set.of();
-        return build(e, o, new Params(w.weights(), o.seed(), fresh), classes, w, reset);
+        return build(e, o, new Params(w.weights(), o.seed(), fresh, o.allowNonFinite()), classes, w, reset);
     }
 
     /** Parameter and MAC counts at the default input size, without weights (all zero). */

@@ -3,11 +3,13 @@ package dev.vitrt.models.nextvit;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.Exporter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,13 +42,29 @@ class NextVitCheckpointTest {
         dataStart = 8 + (int) len;
     }
 
-    /** The fixture with an edited header and the same data. */
+    /**
+     * The fixture with an edited header, still a valid safetensors file: each tensor's bytes (from its offsets in the
+     * fixture) laid out again one after the other, as the format requires (a removed tensor leaves no hole, an added
+     * one gets its own copy rather than overlapping another).
+     */
     private Path edited(String name, Consumer<ObjectNode> edit) throws IOException {
         ObjectNode h = header.deepCopy();
         edit.accept(h);
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("__metadata__")) {
+                continue;
+            }
+            ArrayNode offsets = (ArrayNode) e.getValue().get("data_offsets");
+            int from = offsets.get(0).asInt();
+            int to = offsets.get(1).asInt();
+            offsets.removeAll().add(data.size()).add(data.size() + to - from);
+            data.write(fixture, dataStart + from, to - from);
+        }
         byte[] hb = JSON.writeValueAsBytes(h);
-        ByteBuffer out = ByteBuffer.allocate(8 + hb.length + fixture.length - dataStart).order(ByteOrder.LITTLE_ENDIAN);
-        out.putLong(hb.length).put(hb).put(fixture, dataStart, fixture.length - dataStart);
+        ByteBuffer out = ByteBuffer.allocate(8 + hb.length + data.size()).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(hb.length).put(hb).put(data.toByteArray());
         Path p = dir.resolve(name);
         Files.write(p, out.array());
         return p;

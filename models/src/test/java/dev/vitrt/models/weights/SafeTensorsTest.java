@@ -72,6 +72,71 @@ class SafeTensorsTest {
     }
 
     @Test
+    void negativeOffsetsAreRefusedNotReadFromTheHeader() throws IOException {
+        Path f = Files.write(dir.resolve("neg.safetensors"), SafeTensorsWriter.raw(
+                "{\"a.weight\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-40,-32]}}", new byte[8]));
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(f));
+        assertTrue(e.getMessage().contains("'a.weight' has bad data_offsets [-40,-32]"), e.getMessage());
+        Path backwards = Files.write(dir.resolve("back.safetensors"), SafeTensorsWriter.raw(
+                "{\"a.weight\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[8,0]}}", new byte[8]));
+        e = assertThrows(IOException.class, () -> SafeTensors.read(backwards));
+        assertTrue(e.getMessage().contains("end before they begin"), e.getMessage());
+        Path fractional = Files.write(dir.resolve("frac.safetensors"), SafeTensorsWriter.raw(
+                "{\"a.weight\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0.5,8]}}", new byte[8]));
+        assertThrows(IOException.class, () -> SafeTensors.read(fractional));
+    }
+
+    @Test
+    void overlappingTensorsGapsAndUnclaimedBytesAreRefused() throws IOException {
+        Path overlap = Files.write(dir.resolve("overlap.safetensors"), SafeTensorsWriter.raw(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", new byte[12]));
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(overlap));
+        assertTrue(e.getMessage().contains("'b' overlaps another tensor's bytes"), e.getMessage());
+        Path gap = Files.write(dir.resolve("gap.safetensors"), SafeTensorsWriter.raw(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8]));
+        e = assertThrows(IOException.class, () -> SafeTensors.read(gap));
+        assertTrue(e.getMessage().contains("gap of 4 bytes"), e.getMessage());
+        Path extra = Files.write(dir.resolve("extra.safetensors"), SafeTensorsWriter.raw(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[8]));
+        e = assertThrows(IOException.class, () -> SafeTensors.read(extra));
+        assertTrue(e.getMessage().contains("4 bytes of data no tensor claims"), e.getMessage());
+        Path huge = Files.write(dir.resolve("huge.safetensors"), SafeTensorsWriter.raw(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]}}",
+                new byte[0]));
+        e = assertThrows(IOException.class, () -> SafeTensors.read(huge));
+        assertTrue(e.getMessage().contains("impossible shape"), e.getMessage());
+    }
+
+    @Test
+    void f64IsLoadedAndAnIntegerWeightIsNamedByItsDtypeNotAsMissing() throws IOException {
+        StateDict sd = SafeTensors.read(new SafeTensorsWriter()
+                .f64("fc.weight", new long[] {2}, new double[] {0.25, -1e-3})
+                .i64s("fc.bias", new long[] {2}, new long[] {1, 2})
+                .write(dir.resolve("m.safetensors")));
+        assertArrayEquals(new float[] {0.25f, -1e-3f}, sd.get("fc.weight").data());
+        Params p = new Params(sd, 0);
+        p.param("fc.weight", new long[] {2}, Params.Init.FAN_IN);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> p.param("fc.bias", new long[] {2}, Params.Init.ZEROS));
+        assertEquals("checkpoint m.safetensors key 'fc.bias' is stored as I64, an unsupported dtype for weights"
+                + " (F32, F16, BF16 and F64 are loaded)", e.getMessage());
+    }
+
+    @Test
+    void nonFiniteWeightsAreRefusedByNameUnlessAllowed() throws IOException {
+        StateDict sd = SafeTensors.read(new SafeTensorsWriter()
+                .f32("fc.weight", new long[] {4}, new float[] {1, Float.NaN, 2, Float.POSITIVE_INFINITY})
+                .write(dir.resolve("nan.safetensors")));
+        NonFiniteWeightsException e = assertThrows(NonFiniteWeightsException.class,
+                () -> new Params(sd, 0).param("fc.weight", new long[] {4}, Params.Init.FAN_IN));
+        assertEquals("checkpoint nan.safetensors key 'fc.weight' holds 2 NaN or infinite values (the first at index 1:"
+                + " NaN); a model with them outputs NaN", e.getMessage());
+        float[] loaded = new Params(sd, 0, true).param("fc.weight", new long[] {4}, Params.Init.FAN_IN);
+        assertTrue(Float.isNaN(loaded[1]), "allowed: loaded as they are");
+    }
+
+    @Test
     void randomInitIsSeededPerKeyAndCounted() {
         Params a = new Params(null, 1);
         Params b = new Params(null, 1);

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Test helper: writes small safetensors files (F32, F16, BF16, I64) the way the format specifies. */
+/** Test helper: writes small safetensors files (F32, F16, BF16, F64, I64) the way the format specifies. */
 public final class SafeTensorsWriter {
     private record T(String dtype, long[] shape, byte[] data) {
     }
@@ -46,6 +46,30 @@ public final class SafeTensorsWriter {
         ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
         tensors.put(key, new T("I64", new long[0], b.array()));
         return this;
+    }
+
+    public SafeTensorsWriter f64(String key, long[] shape, double[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asDoubleBuffer().put(v);
+        tensors.put(key, new T("F64", shape, b.array()));
+        return this;
+    }
+
+    public SafeTensorsWriter i64s(String key, long[] shape, long[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(v);
+        tensors.put(key, new T("I64", shape, b.array()));
+        return this;
+    }
+
+    /** A file with exactly this JSON header and data section, for malformed headers. */
+    public static byte[] raw(String header, byte[] data) throws IOException {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).array());
+        out.write(h);
+        out.write(data);
+        return out.toByteArray();
     }
 
     public byte[] bytes() throws IOException {

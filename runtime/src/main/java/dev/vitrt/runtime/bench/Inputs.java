@@ -10,6 +10,9 @@ import java.util.SplittableRandom;
 
 /** Benchmark and profiling inputs: seeded standard-normal data (an already normalized image) or an .npy file. */
 public final class Inputs {
+    /** The most values one Java array holds (a little under 2^31). */
+    static final long MAX_VALUES = Integer.MAX_VALUE - 8;
+
     private Inputs() {
     }
 
@@ -37,7 +40,17 @@ public final class Inputs {
                         + FloatTensor.shapeString(fixed) + "; give --input-size");
             }
         }
-        float[] d = new float[Math.toIntExact(FloatTensor.elementCount(shape))];
+        long count;
+        try {
+            count = FloatTensor.elementCount(shape);
+        } catch (ArithmeticException e) {
+            count = Long.MAX_VALUE;
+        }
+        if (count > MAX_VALUES) {
+            throw new IllegalArgumentException("an input of shape " + FloatTensor.shapeString(shape) + " holds more"
+                    + " values than one array can (" + MAX_VALUES + "); use a smaller batch or image size");
+        }
+        float[] d = new float[(int) count];
         Random r = new Random(new SplittableRandom(seed).nextLong());
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) r.nextGaussian();

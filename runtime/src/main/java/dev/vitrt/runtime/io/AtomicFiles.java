@@ -5,14 +5,22 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * Writes output files so that a reader never sees a half-written file: the content goes to a temporary file in the
  * target's own directory (same file system, so the final move can be atomic), which is then moved over the target.
- * On any failure the temporary file is deleted and the target is left as it was.
+ * On any failure the temporary file is deleted and the target is left as it was; the temporary file is registered with
+ * {@link TemporaryFiles} so that an interrupted process removes it too.
+ *
+ * <p>The file gets the mode any tool writing a new file gives it, 0666 less the user's umask (usually 0644): the
+ * temporary file is created as an ordinary file, not with {@link Files#createTempFile}'s private 0600, which would
+ * keep, say, a Triton server running as another user from reading the model.
  */
 public final class AtomicFiles {
 
@@ -27,6 +35,8 @@ public final class AtomicFiles {
     public interface PathWriter {
         void write(Path temporaryFile) throws IOException;
     }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFiles() {
     }
@@ -63,7 +73,7 @@ public final class AtomicFiles {
         if (Files.isDirectory(abs)) {
             throw new IOException("output path is a directory: " + target);
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = createSibling(abs);
         boolean moved = false;
         try {
             writer.write(tmp);
@@ -75,8 +85,35 @@ public final class AtomicFiles {
             }
             moved = true;
         } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
+            if (moved) {
+                TemporaryFiles.forget(tmp);
+            } else {
+                TemporaryFiles.delete(tmp);
+            }
+        }
+    }
+
+    /**
+     * A new empty file {@code .NAME.<random>.tmp} beside {@code target}, created the way {@code open(2)} creates files
+     * (mode 0666 less the umask), and registered as temporary.
+     */
+    public static Path createSibling(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        String name = target.getFileName().toString();
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = dir.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            TemporaryFiles.register(tmp);
+            try {
+                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return tmp;
+            } catch (FileAlreadyExistsException e) {
+                TemporaryFiles.forget(tmp); // someone else's: leave it
+                if (attempt > 100) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                TemporaryFiles.forget(tmp);
+                throw e;
             }
         }
     }

@@ -6,7 +6,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.vitrt.runtime.Backend;
@@ -15,6 +14,7 @@ import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.TensorSpec;
+import dev.vitrt.runtime.io.TemporaryFiles;
 import dev.vitrt.runtime.profile.LayerProfiling;
 import dev.vitrt.runtime.profile.LayerTime;
 import dev.vitrt.runtime.profile.LayerTimings;
@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
 
 /**
  * The embedded default backend: ONNX Runtime, on the CPU, with every graph optimization on. Runs are thread-safe
@@ -64,7 +63,7 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
         if (!Files.isRegularFile(model)) {
             throw new BackendException("no such model file: " + model);
         }
-        OrtEnvironment env = environment();
+        OrtEnvironment env = OrtEnvironments.get();
         try (OrtSession.SessionOptions so = sessionOptions(options, null)) {
             OrtSession session = env.createSession(model.toString(), so);
             try {
@@ -76,11 +75,6 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
         } catch (OrtException e) {
             throw new BackendException(loadError(model, e), e);
         }
-    }
-
-    /** The process-wide ONNX Runtime environment, logging errors only (its warnings are noise for users). */
-    static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vitrt");
     }
 
     private static OrtSession.SessionOptions sessionOptions(BackendOptions o, String profilePrefix) throws OrtException {
@@ -268,7 +262,7 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
         checkOpen();
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("vitrt-ort-profile");
+            dir = TemporaryFiles.createDirectory("vitrt-ort-profile"); // removed on Ctrl-C too
             return new OrtProfiledRuns(dir, in);
         } catch (IOException e) {
             deleteQuietly(dir);
@@ -467,13 +461,6 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
     }
 
     private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp directory is harmless
-        }
+        TemporaryFiles.delete(dir);
     }
 }

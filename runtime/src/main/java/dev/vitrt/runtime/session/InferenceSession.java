@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request, then keeps collecting requests of the same image shape until the batch holds {@code maxBatch} images or
  * {@code maxWait} has passed since that first request arrived; it concatenates them along dimension 0, runs once, and
  * splits every output back along dimension 0. A request larger than {@code maxBatch} runs alone.
+ *
+ * <p>The queue is bounded ({@link Batching#maxQueue}): a request that finds it full is refused at once with a
+ * {@link RejectedExecutionException}, so that an overloaded service can say so (HTTP 503) instead of letting requests
+ * wait without limit; {@link #infer(FloatTensor, Duration)} bounds the wait of one request, and a request given up on
+ * while still queued is dropped, never run.
  */
 public final class InferenceSession implements AutoCloseable {
 
@@ -34,9 +41,18 @@ public final class InferenceSession implements AutoCloseable {
      * @param maxBatch most images in one run
      * @param maxWait  longest a request waits for others to join its batch
      * @param workers  threads forming and running batches (Triton's model instances)
+     * @param maxQueue most requests waiting for a worker; more are refused
      */
-    public record Batching(int maxBatch, Duration maxWait, int workers) {
+    public record Batching(int maxBatch, Duration maxWait, int workers, int maxQueue) {
+        /** An unbounded queue. */
+        public Batching(int maxBatch, Duration maxWait, int workers) {
+            this(maxBatch, maxWait, workers, Integer.MAX_VALUE);
+        }
+
         public Batching {
+            if (maxQueue < 1) {
+                throw new IllegalArgumentException("max queue must be >= 1, got " + maxQueue);
+            }
             if (maxBatch < 1) {
                 throw new IllegalArgumentException("max batch must be >= 1, got " + maxBatch);
             }
@@ -108,13 +124,101 @@ public final class InferenceSession implements AutoCloseable {
         return batchesRun.get();
     }
 
+    /** Requests waiting for a batcher worker now (0 without batching). */
+    public int queued() {
+        return queue.size();
+    }
+
     /**
      * Runs the model on {@code x} (its dimension 0 is the batch, n >= 1 images) and returns every output for those
      * images. Blocks until done.
      */
     public Map<String, FloatTensor> infer(FloatTensor x) throws BackendException {
+        CompletableFuture<Map<String, FloatTensor>> f = submit(x);
         try {
-            return submit(x).get();
+            return unwrap(f::get);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(e); // no timeout given
+        }
+    }
+
+    /**
+     * Like {@link #infer(FloatTensor)}, waiting at most {@code timeout} for a batcher to take and run the request;
+     * without batching the run happens in the calling thread and the timeout does not apply.
+     *
+     * @throws TimeoutException           when the time is up; a request still queued is dropped, never run
+     * @throws RejectedExecutionException when the queue is full
+     */
+    public Map<String, FloatTensor> infer(FloatTensor x, Duration timeout) throws BackendException, TimeoutException {
+        if (batching == null) {
+            return infer(x);
+        }
+        Request r = enqueue(x);
+        try {
+            return unwrap(() -> r.result.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            queue.remove(r);
+            r.result.cancel(false); // a worker that took it already skips it or drops the answer
+            throw new TimeoutException("no answer within " + timeout.toMillis() + " ms (" + queue.size()
+                    + " requests queued)");
+        }
+    }
+
+    /** The first output of {@link #infer}. */
+    public FloatTensor inferFirst(FloatTensor x) throws BackendException {
+        return infer(x).values().iterator().next();
+    }
+
+    /**
+     * Queues {@code x}; the future completes with its outputs (or the failure).
+     *
+     * @throws RejectedExecutionException when the batcher's queue is full
+     */
+    public CompletableFuture<Map<String, FloatTensor>> submit(FloatTensor x) {
+        if (batching == null) {
+            check(x);
+            CompletableFuture<Map<String, FloatTensor>> f = new CompletableFuture<>();
+            try {
+                f.complete(backend.run(Map.of(input.name(), x)));
+            } catch (BackendException | RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+            return f;
+        }
+        return enqueue(x).result;
+    }
+
+    private void check(FloatTensor x) {
+        if (closed) {
+            throw new IllegalStateException("inference session is closed");
+        }
+        input.checkShape(x.shape());
+        if (x.rank() == 0 || x.dim(0) < 1) {
+            throw new IllegalArgumentException("input needs a batch dimension with at least one image");
+        }
+    }
+
+    private Request enqueue(FloatTensor x) {
+        check(x);
+        if (queue.size() >= batching.maxQueue()) {
+            throw new RejectedExecutionException(queue.size() + " requests are queued already, the most this session"
+                    + " holds");
+        }
+        Request r = new Request(x, System.nanoTime(), new CompletableFuture<>());
+        queue.add(r);
+        if (closed) { // raced with close: make sure it does not hang
+            r.result.completeExceptionally(new IllegalStateException("inference session is closed"));
+        }
+        return r;
+    }
+
+    private interface FutureGet {
+        Map<String, FloatTensor> get() throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    private static Map<String, FloatTensor> unwrap(FutureGet get) throws BackendException, TimeoutException {
+        try {
+            return get.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendException("interrupted while waiting for inference", e);
@@ -130,37 +234,6 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
-    /** The first output of {@link #infer}. */
-    public FloatTensor inferFirst(FloatTensor x) throws BackendException {
-        return infer(x).values().iterator().next();
-    }
-
-    /** Queues {@code x}; the future completes with its outputs (or the failure). */
-    public CompletableFuture<Map<String, FloatTensor>> submit(FloatTensor x) {
-        if (closed) {
-            throw new IllegalStateException("inference session is closed");
-        }
-        input.checkShape(x.shape());
-        if (x.rank() == 0 || x.dim(0) < 1) {
-            throw new IllegalArgumentException("input needs a batch dimension with at least one image");
-        }
-        if (batching == null) {
-            CompletableFuture<Map<String, FloatTensor>> f = new CompletableFuture<>();
-            try {
-                f.complete(backend.run(Map.of(input.name(), x)));
-            } catch (BackendException | RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-            return f;
-        }
-        Request r = new Request(x, System.nanoTime(), new CompletableFuture<>());
-        queue.add(r);
-        if (closed) { // raced with close: make sure it does not hang
-            r.result.completeExceptionally(new IllegalStateException("inference session is closed"));
-        }
-        return r.result;
-    }
-
     private void workerLoop() {
         List<Request> batch = new ArrayList<>();
         List<Request> deferred = new ArrayList<>();
@@ -169,6 +242,9 @@ public final class InferenceSession implements AutoCloseable {
                 Request first = queue.take();
                 if (first == POISON) {
                     return;
+                }
+                if (first.result.isDone()) {
+                    continue; // given up on by its caller while it waited
                 }
                 batch.clear();
                 batch.add(first);
@@ -184,6 +260,9 @@ public final class InferenceSession implements AutoCloseable {
                     if (next == POISON) {
                         deferred.add(next);
                         break;
+                    }
+                    if (next.result.isDone()) {
+                        continue;
                     }
                     if (!Arrays.equals(itemShape(next.input), itemShape)
                             || images + next.input.dim(0) > batching.maxBatch()) {

@@ -3,6 +3,7 @@ package dev.vitrt.runtime.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,6 +47,36 @@ class AtomicFilesTest {
         }));
         assertFalse(Files.exists(f));
         assertEquals(0, count(dir));
+    }
+
+    @Test
+    void newFilesGetTheUmaskModeNotAPrivateOne() throws IOException {
+        Path reference = Files.createFile(dir.resolve("reference")); // open(2) with 0666 less the umask
+        Path f = dir.resolve("out.onnx");
+        AtomicFiles.writeString(f, "model");
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(f));
+        AtomicFiles.writeString(f, "replaced");
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(f));
+    }
+
+    @Test
+    void theTemporaryFileIsRegisteredWhileWrittenAndForgottenAfter() throws IOException {
+        Path f = dir.resolve("out.bin");
+        AtomicFiles.writeVia(f, tmp -> {
+            assertTrue(TemporaryFiles.registered().contains(tmp.toAbsolutePath()), "registered while written");
+            Files.writeString(tmp, "x");
+        });
+        assertFalse(TemporaryFiles.registered().stream().anyMatch(p -> p.startsWith(dir.toAbsolutePath())));
+    }
+
+    @Test
+    void deleteAllRemovesWhatAnInterruptedWriteLeftBehind() throws IOException {
+        Path tmp = AtomicFiles.createSibling(dir.resolve("big.onnx"));
+        Path folder = TemporaryFiles.register(Files.createDirectory(dir.resolve("staging")));
+        Files.writeString(folder.resolve("model.onnx"), "partial");
+        TemporaryFiles.deleteAll();
+        assertFalse(Files.exists(tmp));
+        assertFalse(Files.exists(folder));
     }
 
     @Test

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,12 +33,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /health}: {@code {"status": "ok", "models": {...}}} with per-model request and batch counts;
  *       503 {@code "draining"} during shutdown.</li>
  * </ul>
- * Bad requests get a 4xx and {@code {"error": "...", "status": N}}; the service keeps serving. Shutdown refuses new
- * work, waits for the requests in flight, then closes the sessions.
+ * Bad requests get a 4xx and {@code {"error": "...", "status": N}}; the service keeps serving. Every request gets an
+ * answer, also when a handler fails. Shutdown refuses new work, waits for the requests in flight, then closes the
+ * sessions.
+ *
+ * <p>What a client may hold is bounded ({@link ServiceOptions.Limits}): a connection that sends its request slowly is
+ * closed after the read timeout; HTTP threads only read and answer, while model work is bounded apart (a queue per
+ * model, answering 503 with {@code Retry-After} when full, and a deadline per request), so {@code /health} stays
+ * answered under load; images are refused by pixel count before they are decoded, and the bytes all requests hold
+ * at once are bounded by a {@link MemoryBudget}.
  */
 public final class EmbeddedService implements AutoCloseable {
     /** Largest request body accepted. */
-    static final int MAX_BODY = 64 << 20;
+    static final int MAX_BODY = ServiceOptions.MAX_BODY;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PREDICT_PREFIX = "/v1/models/";
     private static final String PREDICT_SUFFIX = ":predict";
@@ -45,6 +54,7 @@ public final class EmbeddedService implements AutoCloseable {
     private final Map<String, ServedModel> models;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final MemoryBudget budget;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger served = new AtomicInteger();
     private volatile boolean draining;
@@ -56,12 +66,14 @@ public final class EmbeddedService implements AutoCloseable {
         this.models = models;
         this.server = server;
         this.executor = executor;
+        this.budget = new MemoryBudget(options.limits().maxInflightBytes());
     }
 
     /** Loads every model, then binds and starts serving. */
     public static EmbeddedService start(ServiceOptions options) throws IOException, BackendException {
         // the JDK server writes headers and body separately: without TCP_NODELAY small responses wait on Nagle
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        applyServerLimits(options.limits());
         Map<String, ServedModel> models = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Path> m : options.models().entrySet()) {
@@ -82,6 +94,24 @@ public final class EmbeddedService implements AutoCloseable {
         } catch (IOException | BackendException | RuntimeException e) {
             models.values().forEach(ServedModel::close);
             throw e;
+        }
+    }
+
+    /**
+     * The JDK HTTP server's own limits, read once per JVM when the first server is created: a request (headers and
+     * body) must arrive within the read timeout and an answer be taken within it, else the connection is closed; the
+     * number of connections is capped. Values set by the user as system properties win.
+     */
+    private static void applyServerLimits(ServiceOptions.Limits limits) {
+        String seconds = Long.toString(limits.readTimeout().toSeconds());
+        setIfAbsent("sun.net.httpserver.maxReqTime", seconds);
+        setIfAbsent("sun.net.httpserver.maxRspTime", seconds);
+        setIfAbsent("jdk.httpserver.maxConnections", Integer.toString(limits.maxConnections()));
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
         }
     }
 
@@ -127,16 +157,27 @@ public final class EmbeddedService implements AutoCloseable {
         try {
             int status;
             Object body;
+            boolean retry = false;
             try {
                 if (draining) {
                     ex.getResponseHeaders().set("Connection", "close");
-                    throw new HttpError(503, "service is shutting down");
+                    throw HttpError.busy("service is shutting down");
                 }
                 body = route(ex);
                 status = 200;
             } catch (HttpError e) {
                 status = e.status;
+                retry = e.retry;
                 body = error(e.status, e.getMessage());
+            } catch (RejectedExecutionException e) {
+                status = 503;
+                retry = true;
+                body = error(503, "the model's queue is full (" + e.getMessage() + "); retry shortly");
+            } catch (TimeoutException e) {
+                status = 503;
+                retry = true;
+                body = error(503, "no answer within the request timeout of "
+                        + options.limits().requestTimeout().toSeconds() + " s (" + e.getMessage() + "); retry later");
             } catch (BackendException e) {
                 status = 500;
                 body = error(500, "inference failed: " + e.getMessage());
@@ -144,10 +185,17 @@ public final class EmbeddedService implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 status = 503;
                 body = error(503, "interrupted");
-            } catch (RuntimeException e) {
+            } catch (OutOfMemoryError e) {
+                status = 503;
+                retry = true;
+                body = error(503, "out of memory; retry later");
+            } catch (RuntimeException | Error e) {
                 boolean closing = closed && (e instanceof IllegalStateException); // a session closed under it
                 status = closing ? 503 : 500;
                 body = error(status, closing ? "service is shutting down" : "internal error: " + e);
+            }
+            if (retry) {
+                ex.getResponseHeaders().set("Retry-After", Integer.toString(HttpError.RETRY_AFTER_SECONDS));
             }
             respond(ex, status, body);
         } finally {
@@ -156,7 +204,7 @@ public final class EmbeddedService implements AutoCloseable {
         }
     }
 
-    private Object route(HttpExchange ex) throws HttpError, BackendException, InterruptedException {
+    private Object route(HttpExchange ex) throws HttpError, BackendException, InterruptedException, TimeoutException {
         String path = ex.getRequestURI().getPath();
         String method = ex.getRequestMethod();
         if (path.equals("/health")) {
@@ -166,6 +214,8 @@ public final class EmbeddedService implements AutoCloseable {
             Map<String, Object> ms = new LinkedHashMap<>();
             models.forEach((n, m) -> ms.put(n, m.stats()));
             h.put("models", ms);
+            h.put("inflight_mb", Math.round(budget.heldBytes() / 1048576.0 * 10) / 10.0);
+            h.put("limits", limits());
             return h;
         }
         if (path.startsWith(PREDICT_PREFIX) && path.endsWith(PREDICT_SUFFIX)) {
@@ -177,12 +227,16 @@ public final class EmbeddedService implements AutoCloseable {
             }
             int k = topK(ex.getRequestURI().getRawQuery());
             String type = RequestBodies.mediaType(ex.getRequestHeaders().getFirst("Content-Type"));
-            byte[] body = readBody(ex);
-            FloatTensor x = RequestBodies.decode(type, body, model);
+            long deadline = System.nanoTime() + options.limits().requestTimeout().toNanos();
+            List<List<Classification>> predictions;
+            try (MemoryBudget.Share share = budget.open()) {
+                FloatTensor x = readAndDecode(ex, type, model, share, deadline);
+                predictions = model.predict(x, k, deadline);
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", name);
             List<List<Map<String, Object>>> preds = new ArrayList<>();
-            for (List<Classification> img : model.predict(x, k)) {
+            for (List<Classification> img : predictions) {
                 List<Map<String, Object>> l = new ArrayList<>();
                 for (Classification e : img) {
                     Map<String, Object> c = new LinkedHashMap<>();
@@ -221,34 +275,71 @@ public final class EmbeddedService implements AutoCloseable {
                 } catch (NumberFormatException e) {
                     k = -1;
                 }
-                if (k < 1 || k > 1000) {
-                    throw new HttpError(400, "top_k must be a whole number from 1 to 1000, got '" + p.substring(6) + "'");
+                if (k < 1 || k > ServiceOptions.MAX_TOP_K) {
+                    throw new HttpError(400, "top_k must be a whole number from 1 to " + ServiceOptions.MAX_TOP_K
+                            + ", got '" + p.substring(6) + "'");
                 }
             }
         }
         return k;
     }
 
-    private static byte[] readBody(HttpExchange ex) throws HttpError {
+    /** The request's input tensor; the body's bytes are given back to the budget once decoded (garbage by then). */
+    private FloatTensor readAndDecode(HttpExchange ex, String type, ServedModel model, MemoryBudget.Share share,
+                                      long deadline) throws HttpError, InterruptedException {
+        byte[] body = readBody(ex, share, deadline);
+        FloatTensor x = RequestBodies.decode(type, body, model, new RequestBodies.Allowance(
+                options.limits().maxPixels(), share, deadline));
+        share.give(body.length);
+        return x;
+    }
+
+    /**
+     * Reads the body after taking its size from the memory budget: its Content-Length, or the most a body may be when
+     * it comes chunked (given back, but for what arrived, once read).
+     */
+    private static byte[] readBody(HttpExchange ex, MemoryBudget.Share share, long deadline)
+            throws HttpError, InterruptedException {
         String len = ex.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
         if (len != null) {
             try {
-                if (Long.parseLong(len.trim()) > MAX_BODY) {
-                    throw new HttpError(413, "body of " + len.trim() + " bytes is over the limit of " + MAX_BODY);
-                }
+                declared = Long.parseLong(len.trim());
             } catch (NumberFormatException e) {
                 throw new HttpError(400, "bad Content-Length '" + len + "'");
             }
+            if (declared > MAX_BODY) {
+                throw new HttpError(413, "body of " + declared + " bytes is over the limit of " + MAX_BODY);
+            }
         }
+        long reserved = declared >= 0 ? declared : MAX_BODY;
+        share.take(reserved, "the request body", deadline);
         try (InputStream in = ex.getRequestBody()) {
             byte[] b = in.readNBytes(MAX_BODY + 1);
             if (b.length > MAX_BODY) {
                 throw new HttpError(413, "body is over the limit of " + MAX_BODY + " bytes");
             }
+            share.give(Math.max(0, reserved - b.length));
             return b;
         } catch (IOException e) {
+            // includes a client too slow to send its body within the read timeout: the server closed it
             throw new HttpError(400, "cannot read the request body: " + e.getMessage());
         }
+    }
+
+    /** The limits in force, for {@code /health}. */
+    private Map<String, Object> limits() {
+        ServiceOptions.Limits l = options.limits();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("read_timeout_s", Long.getLong("sun.net.httpserver.maxReqTime", l.readTimeout().toSeconds()));
+        m.put("request_timeout_s", l.requestTimeout().toSeconds());
+        m.put("max_queue", l.maxQueue());
+        m.put("max_pixels", l.maxPixels());
+        m.put("max_inflight_mb", budget.bytes() >> 20);
+        m.put("max_body_mb", MAX_BODY >> 20);
+        m.put("max_connections", Integer.getInteger("jdk.httpserver.maxConnections", l.maxConnections()));
+        m.put("http_threads", options.httpThreads());
+        return m;
     }
 
     private static Map<String, Object> error(int status, String message) {

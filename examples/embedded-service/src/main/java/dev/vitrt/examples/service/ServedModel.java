@@ -16,7 +16,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,13 +36,14 @@ final class ServedModel implements AutoCloseable {
     private final ClassNames labels;
     private final long[] itemShape;
     private final Semaphore slots;
+    private final int maxQueue;
     private final String batchingNote;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong images = new AtomicLong();
     private final AtomicLong unbatchedRuns = new AtomicLong();
 
     private ServedModel(String name, Path file, InferenceSession session, ImagePreprocessor preprocessor,
-                        ClassNames labels, long[] itemShape, Semaphore slots, String batchingNote) {
+                        ClassNames labels, long[] itemShape, Semaphore slots, int maxQueue, String batchingNote) {
         this.name = name;
         this.file = file;
         this.session = session;
@@ -46,6 +51,7 @@ final class ServedModel implements AutoCloseable {
         this.labels = labels;
         this.itemShape = itemShape;
         this.slots = slots;
+        this.maxQueue = maxQueue;
         this.batchingNote = batchingNote;
     }
 
@@ -71,7 +77,7 @@ final class ServedModel implements AutoCloseable {
             String note;
             if (o.batching() && dynamicBatch) {
                 session = InferenceSession.open(backend, new InferenceSession.Batching(o.maxBatch(), o.maxWait(),
-                        o.workers()));
+                        o.workers(), o.limits().maxQueue()));
                 note = "dynamic batching: max batch " + o.maxBatch() + ", max wait " + o.maxWait().toNanos() / 1000
                         + " us, " + o.workers() + " worker(s)";
             } else {
@@ -81,7 +87,7 @@ final class ServedModel implements AutoCloseable {
                         + ", " + o.workers() + " concurrent run(s)";
             }
             return new ServedModel(name, file, session, preprocessorFor(backend, item), classNames(backend, given), item,
-                    slots, note);
+                    slots, o.limits().maxQueue(), note);
         } catch (RuntimeException e) {
             backend.close();
             throw e;
@@ -120,13 +126,27 @@ final class ServedModel implements AutoCloseable {
         return preprocessor;
     }
 
-    /** Runs {@code x} ([n, item...]) and returns the top {@code k} classes of each image, named where names are known. */
-    List<List<Classification>> predict(FloatTensor x, int k) throws BackendException, InterruptedException {
+    /**
+     * Runs {@code x} ([n, item...]) and returns the top {@code k} classes of each image, named where names are known,
+     * answering by {@code deadlineNanos} ({@link System#nanoTime}).
+     *
+     * @throws RejectedExecutionException when {@code maxQueue} requests wait for this model already
+     * @throws TimeoutException           when the deadline passed before the model took the request
+     */
+    List<List<Classification>> predict(FloatTensor x, int k, long deadlineNanos)
+            throws BackendException, InterruptedException, TimeoutException {
+        Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
         FloatTensor out;
         if (slots == null) {
-            out = session.inferFirst(x);
+            out = session.infer(x, left).values().iterator().next();
         } else {
-            slots.acquire();
+            if (slots.getQueueLength() >= maxQueue) {
+                throw new RejectedExecutionException(slots.getQueueLength() + " requests are waiting for the model"
+                        + " already, the most it queues");
+            }
+            if (!slots.tryAcquire(left.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new TimeoutException("no run free within " + left.toMillis() + " ms");
+            }
             try {
                 out = session.inferFirst(x);
                 unbatchedRuns.incrementAndGet();
@@ -154,6 +174,7 @@ final class ServedModel implements AutoCloseable {
         m.put("backend", session.backend().name() + " on " + session.backend().device());
         m.put("input", session.backend().singleInput().toString());
         m.put("batching", batchingNote);
+        m.put("queued", slots == null ? session.queued() : slots.getQueueLength());
         m.put("requests", requests.get());
         m.put("images", images.get());
         m.put("runs", runs);
