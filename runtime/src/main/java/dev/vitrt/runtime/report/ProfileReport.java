@@ -15,23 +15,33 @@ import java.util.Set;
  * @param device     where it ran, e.g. {@code CPU (default threads)}
  * @param precision  {@code fp32}, {@code fp16} or {@code int8}
  * @param batch      images per run
- * @param inputSize  image side in pixels
+ * @param inputSize  image width in pixels (the side of a square image)
  * @param latency    end-to-end latency of plain (unprofiled) runs
  * @param blocks     per-block times, or null when the backend could not profile layers
  * @param layerScale factor applied to profiled layer times (see {@code ModelProfiler}); NaN without blocks
  * @param profilerCostMs the profiler's per-layer cost taken out of the layer times (NaN when not measured, and the
  *                   layer times were scaled instead)
+ * @param inputHeight image height in pixels (a backbone's input need not be square)
  * @param gpu        on a GPU: the GPU compute time of the same plain runs (CUDA events around the enqueue) and whether
  *                   they replayed a CUDA graph; null on a CPU backend
  */
 public record ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
                             LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs,
-                            GpuTiming gpu) {
+                            int inputHeight, GpuTiming gpu) {
+
+    /** A report on a square input, without GPU compute times (a CPU backend). */
+    public ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
+                         LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs) {
+        this(model, backend, device, precision, batch, inputSize, latency, blocks, layerScale, profilerCostMs,
+                inputSize, null);
+    }
 
     /** A report without GPU compute times (a CPU backend). */
     public ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
-                         LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs) {
-        this(model, backend, device, precision, batch, inputSize, latency, blocks, layerScale, profilerCostMs, null);
+                         LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs,
+                         int inputHeight) {
+        this(model, backend, device, precision, batch, inputSize, latency, blocks, layerScale, profilerCostMs,
+                inputHeight, null);
     }
 
     /** The runtime's own time per run outside layers: end-to-end mean minus the blocks' sum (NaN without blocks). */

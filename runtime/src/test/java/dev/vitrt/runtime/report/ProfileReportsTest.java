@@ -54,7 +54,7 @@ class ProfileReportsTest {
     void gpuComputeTimeIsReportedBesideHostLatency() throws Exception {
         ProfileReport cpu = report();
         ProfileReport r = new ProfileReport(cpu.model(), "tensorrt", "NVIDIA H200", "fp16", 2, 224, cpu.latency(),
-                cpu.blocks(), cpu.layerScale(), Double.NaN,
+                cpu.blocks(), cpu.layerScale(), Double.NaN, 224,
                 new GpuTiming(LatencyStats.of(new double[] {4.0, 5.0}, 2), true, null));
         String c = ProfileReports.console(r);
         assertTrue(c.contains("GPU compute (ms, CUDA graph): mean 4.500"), c);
@@ -68,7 +68,7 @@ class ProfileReportsTest {
 
         GpuTiming noGraph = new GpuTiming(LatencyStats.of(new double[] {4.0}, 2), false, "cudaGraphInstantiate failed");
         String c2 = ProfileReports.console(new ProfileReport(cpu.model(), "tensorrt", "GPU", "fp16", 2, 224,
-                cpu.latency(), null, Double.NaN, Double.NaN, noGraph));
+                cpu.latency(), null, Double.NaN, Double.NaN, 224, noGraph));
         assertTrue(c2.contains("GPU compute (ms, enqueueV3)") && c2.contains("no CUDA graph: cudaGraphInstantiate"), c2);
     }
 
