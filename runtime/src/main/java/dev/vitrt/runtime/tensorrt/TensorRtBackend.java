@@ -22,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
@@ -58,12 +56,11 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
     private final Map<String, long[]> maxShapes = new LinkedHashMap<>();
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final RunGate gate;
     /** Contexts not in use; guarded by {@link #objects}. */
     private final Deque<TrtContext> idle = new ArrayDeque<>();
     /** Every live context; guarded by {@link #objects}. */
     private final List<TrtContext> all = new ArrayList<>();
-    private boolean closed; // written under the write lock
 
     private TensorRtBackend(Path plan, PlanManifest manifest, TrtObjects objects, ICudaEngine engine, int device,
                             String deviceName, boolean cudaGraph) throws BackendException {
@@ -74,6 +71,7 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         this.device = device;
         this.deviceName = deviceName;
         this.cudaGraph = cudaGraph;
+        this.gate = new RunGate(device, Cuda::setDevice, "TensorRT backend for " + plan);
         List<TensorSpec> in = new ArrayList<>();
         List<TensorSpec> out = new ArrayList<>();
         for (int i = 0; i < engine.getNbIOTensors(); i++) {
@@ -246,21 +244,8 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
     }
 
     /** Runs {@code task} on an open backend's GPU, excluding {@link #close()} while it runs. */
-    <T> T whileOpen(Task<T> task) throws BackendException {
-        Lock r = lock.readLock();
-        r.lock();
-        try {
-            ensureOpen();
-            Cuda.setDevice(device);
-            return task.run();
-        } finally {
-            r.unlock();
-        }
-    }
-
-    /** Work done while the backend is open. */
-    interface Task<T> {
-        T run() throws BackendException;
+    <T> T whileOpen(RunGate.Task<T> task) throws BackendException {
+        return gate.run(task);
     }
 
     private void checkInputs(Map<String, FloatTensor> in) {
@@ -282,13 +267,7 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         }
     }
 
-    private void ensureOpen() throws BackendException {
-        if (closed) {
-            throw new BackendException("TensorRT backend for " + plan + " is closed");
-        }
-    }
-
-    /** A pooled context, or a new one; the caller holds the read lock and made the device current. */
+    /** A pooled context, or a new one; the caller runs inside the gate ({@link #whileOpen}), on the backend's GPU. */
     TrtContext take() throws BackendException {
         synchronized (objects) {
             TrtContext c = idle.pollFirst();
@@ -440,18 +419,12 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
                     return;
                 }
                 done = true;
-                Lock r = lock.readLock();
-                r.lock();
-                try {
-                    if (!closed) { // else the backend's close destroyed the context already
-                        Cuda.setDevice(device);
+                try { // unless the backend's close destroyed the context already
+                    gate.releaseUnlessClosed(() -> {
                         c.context().setProfiler(null);
                         discard(c);
-                    }
-                } catch (BackendException e) {
-                    discard(c);
+                    });
                 } finally {
-                    r.unlock();
                     times.close();
                 }
             }
@@ -464,14 +437,7 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
      */
     @Override
     public void close() {
-        Lock w = lock.writeLock();
-        w.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            cudart.cudaSetDevice(device);
+        gate.close(() -> {
             synchronized (objects) {
                 for (TrtContext c : all) {
                     c.free(objects);
@@ -480,8 +446,6 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
                 idle.clear();
                 objects.close();
             }
-        } finally {
-            w.unlock();
-        }
+        });
     }
 }

@@ -46,7 +46,7 @@ import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 /**
  * One caller's execution context with its CUDA stream, timing events, device buffers and pinned host buffers (sized
  * for the profile's largest batch), and optionally a CUDA graph of its enqueue. Used by one thread at a time; the
- * caller makes the GPU current and holds the backend's read lock.
+ * caller runs inside the backend's gate (RunGate: its GPU current, close excluded).
  */
 final class TrtContext {
     private final IExecutionContext ctx;
