@@ -65,12 +65,7 @@ final class RunGate {
             if (closed) {
                 return false;
             }
-            try {
-                setter.set(device);
-            } catch (BackendException e) {
-                // release all the same: its host-side bookkeeping must not leak
-            }
-            release.run();
+            releaseOnDevice(release);
             return true;
         } finally {
             r.unlock();
@@ -86,15 +81,20 @@ final class RunGate {
                 return;
             }
             closed = true;
-            try {
-                setter.set(device);
-            } catch (BackendException e) {
-                // release all the same (TensorRT's destructors need no current device to free host memory)
-            }
-            release.run();
+            releaseOnDevice(release);
         } finally {
             w.unlock();
         }
+    }
+
+    /** Runs {@code release} with the device made current, or without where that fails: nothing must leak. */
+    private void releaseOnDevice(Runnable release) {
+        try {
+            setter.set(device);
+        } catch (BackendException e) {
+            // release all the same: TensorRT's destructors and the host-side bookkeeping need no current device
+        }
+        release.run();
     }
 
     /** Whether a thread waits for the gate (a close waiting for runs in flight, or runs for a close). */
