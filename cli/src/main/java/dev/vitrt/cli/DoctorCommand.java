@@ -69,7 +69,7 @@ final class DoctorCommand implements Callable<Integer> {
             }
         }
         out.println("Libraries      what the TensorRT and CUDA presets load, and from where:");
-        trt.libraries().forEach((soname, where) -> out.printf(Locale.ROOT, "  %-22s %s%n", soname, where));
+        trt.libraries().forEach((soname, where) -> out.printf(Locale.ROOT, "  %-24s %s%n", soname, where));
     }
 
     private static String orDash(String s) {
