@@ -51,6 +51,14 @@ final class Bounds {
         }
     }
 
+    /** Image decoding threads: 1 to 256 (they wait when they are ahead, so more than needed costs only memory). */
+    static final class Workers implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return range(value, 1, 256, "threads");
+        }
+    }
+
     /** A count of one or more (runs, samples, classes). */
     static final class Positive implements ITypeConverter<Integer> {
         @Override

@@ -81,12 +81,7 @@ final class InferCommand implements Callable<Integer> {
             if (source.input != null) {
                 x = Inputs.fromNpy(source.input, spec);
             } else {
-                Integer size = inputSize;
-                long[] fixed = spec.shape();
-                if (size == null && !b.metadata().containsKey("vitrt.input_size") && fixed.length == 4 && fixed[3] > 0) {
-                    size = (int) fixed[3]; // no metadata: the graph's own input size
-                }
-                ImagePreprocessor pre = ImagePreprocessor.forModel(b.metadata(), size);
+                ImagePreprocessor pre = ImagePreprocessor.forModel(b.metadata(), spec, inputSize);
                 x = pre.loadBatch(source.images);
                 spec.checkShape(x.shape());
             }

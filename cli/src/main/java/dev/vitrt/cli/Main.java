@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
                 ModelsCommand.class,
                 ExportCommand.class,
                 CalibrateCommand.class,
+                ValidateCommand.class,
                 ProfileCommand.class,
                 InferCommand.class,
                 CompareCommand.class,

@@ -46,6 +46,18 @@ final class ModelSource {
         }
     }
 
+    /** As {@link #resolve}, but a TensorRT plan ({@code .plan}, {@code .engine}, {@code .trt}) is taken as it is. */
+    static Path resolveOrPlan(String modelOrFile, Options options) throws IOException {
+        if (ProfileCommand.isPlan(modelOrFile)) {
+            Path p = Path.of(modelOrFile);
+            if (!Files.isRegularFile(p)) {
+                throw new IOException("no such plan file: " + modelOrFile);
+            }
+            return p;
+        }
+        return resolve(modelOrFile, options);
+    }
+
     static Path resolve(String modelOrFile, Options options) throws IOException {
         Path p = Path.of(modelOrFile);
         if (modelOrFile.endsWith(".onnx")) {

@@ -38,17 +38,28 @@ public final class ImageFolderData implements CalibrationData {
      * @throws IOException naming the folder when it is missing or holds no readable JPEG/PNG image
      */
     public ImageFolderData(Path dir, ImagePreprocessor preprocessor, int limit) throws IOException {
+        this(dir, list(dir), preprocessor, limit, "calibration data folder " + dir);
+    }
+
+    /**
+     * These image files (e.g. a slice of a labelled folder held out from scoring), checked as the folder constructor
+     * checks them.
+     *
+     * @param root the folder they are under, for descriptions and the fingerprint
+     * @throws IOException when none of them is a readable JPEG or PNG image
+     */
+    public static ImageFolderData ofFiles(Path root, List<Path> files, ImagePreprocessor preprocessor)
+            throws IOException {
+        return new ImageFolderData(root, files, preprocessor, files.size(), "the " + files.size()
+                + " calibration images from " + root);
+    }
+
+    private ImageFolderData(Path dir, List<Path> candidates, ImagePreprocessor preprocessor, int limit, String what)
+            throws IOException {
         this.dir = dir;
         this.preprocessor = preprocessor;
         int size = preprocessor.config().inputSize();
         this.shape = new long[] {3, size, size};
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("calibration data folder " + dir + " does not exist");
-        }
-        List<Path> candidates;
-        try (Stream<Path> s = Files.walk(dir)) {
-            candidates = s.filter(Files::isRegularFile).filter(ImageFolderData::isImageName).sorted().toList();
-        }
         MessageDigest md = sha256();
         for (Path p : candidates) {
             if (files.size() >= limit) {
@@ -59,14 +70,24 @@ public final class ImageFolderData implements CalibrationData {
                 continue;
             }
             files.add(p);
-            md.update(dir.relativize(p).toString().getBytes(StandardCharsets.UTF_8));
+            String name = p.startsWith(dir) ? dir.relativize(p).toString() : p.toString();
+            md.update(name.getBytes(StandardCharsets.UTF_8));
             md.update(Long.toString(Files.size(p)).getBytes(StandardCharsets.UTF_8));
         }
         if (files.isEmpty()) {
-            throw new IOException("calibration data folder " + dir + " holds no readable JPEG or PNG image"
+            throw new IOException(what + " holds no readable JPEG or PNG image"
                     + (skipped > 0 ? " (" + skipped + " unreadable files skipped)" : ""));
         }
         hash = HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("calibration data folder " + dir + " does not exist");
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).filter(ImageFolderData::isImageName).sorted().toList();
+        }
     }
 
     static boolean isImageName(Path p) {

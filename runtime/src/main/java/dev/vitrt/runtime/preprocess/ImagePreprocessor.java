@@ -1,6 +1,7 @@
 package dev.vitrt.runtime.preprocess;
 
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.TensorSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -82,6 +83,20 @@ public final class ImagePreprocessor {
         return new ImagePreprocessor(new Config(size, crop, mean, std, f));
     }
 
+    /**
+     * The transform for a model input: {@code inputSizeOverride} when given, else the metadata's
+     * {@code vitrt.input_size}, else the input's own fixed square side (a graph without VitRT metadata), else 224.
+     */
+    public static ImagePreprocessor forModel(Map<String, String> metadata, TensorSpec input, Integer inputSizeOverride) {
+        Integer size = inputSizeOverride;
+        long[] shape = input.shape();
+        if (size == null && !metadata.containsKey("vitrt.input_size") && shape.length == 4 && shape[3] > 0
+                && shape[2] == shape[3]) {
+            size = (int) shape[3];
+        }
+        return forModel(metadata, size);
+    }
+
     public Config config() {
         return config;
     }
@@ -115,14 +130,23 @@ public final class ImagePreprocessor {
             nh = target;
             nw = (int) ((long) target * w / h);
         }
+        int size = config.inputSize();
+        if (nw >= size && nh >= size) { // resize only the crop's window
+            return Resampler.resizeWindow(img, nw, nh, config.interpolation(), cropOffset(nw, size),
+                    cropOffset(nh, size), size, size);
+        }
         RgbImage resized = (nw == w && nh == h) ? img : Resampler.resize(img, nw, nh, config.interpolation());
-        return centerCrop(resized, config.inputSize());
+        return centerCrop(resized, size);
     }
 
-    /** torchvision's CenterCrop: offsets rounded, padding with zeros when the image is smaller than the crop. */
+    /**
+     * torchvision's CenterCrop: the offset is Python's {@code int(round((side - size) / 2))}, which rounds halves to
+     * even (an odd excess of 1 or 5 pixels starts the crop at 0 or 2, not 1 or 3); an image smaller than the crop is
+     * first padded with zeros, {@code (size - side) // 2} before it.
+     */
     static RgbImage centerCrop(RgbImage img, int size) {
-        int top = (int) Math.round((img.height() - size) / 2.0);
-        int left = (int) Math.round((img.width() - size) / 2.0);
+        int top = cropOffset(img.height(), size);
+        int left = cropOffset(img.width(), size);
         int[] out = new int[size * size * 3];
         for (int y = 0; y < size; y++) {
             int sy = y + top;
@@ -144,28 +168,51 @@ public final class ImagePreprocessor {
         return new RgbImage(size, size, out);
     }
 
+    /** Where a center crop of {@code size} starts along a side of {@code side} pixels (negative: zero padding). */
+    static int cropOffset(int side, int size) {
+        if (size > side) {
+            return -Math.floorDiv(size - side, 2);
+        }
+        return (int) Math.rint((side - size) / 2.0);
+    }
+
     /** Scales to [0, 1], normalizes and lays out NCHW. */
     public FloatTensor toTensor(List<RgbImage> images) {
         int s = config.inputSize();
-        int plane = s * s;
-        float[] data = new float[images.size() * 3 * plane];
+        int per = 3 * s * s;
+        float[] data = new float[images.size() * per];
         for (int n = 0; n < images.size(); n++) {
             RgbImage img = images.get(n);
             if (img.width() != s || img.height() != s) {
                 throw new IllegalArgumentException("image " + n + " is " + img.width() + "x" + img.height()
                         + ", expected " + s + "x" + s);
             }
-            int[] px = img.rgb();
-            for (int c = 0; c < 3; c++) {
-                float m = config.mean()[c];
-                float sd = config.std()[c];
-                int off = (n * 3 + c) * plane;
-                for (int i = 0; i < plane; i++) {
-                    data[off + i] = (px[i * 3 + c] / 255.0f - m) / sd;
-                }
-            }
+            normalizeInto(img, data, n * per);
         }
         return new FloatTensor(new long[] {images.size(), 3, s, s}, data);
+    }
+
+    /** One image through the whole transform: a {@code [3, size, size]} sample, CHW, normalized. */
+    public float[] sample(RgbImage decoded) {
+        int s = config.inputSize();
+        float[] out = new float[3 * s * s];
+        normalizeInto(transform(decoded), out, 0);
+        return out;
+    }
+
+    /** Writes a size x size crop as normalized CHW floats at {@code dst[offset ...]}: {@code (v / 255 - mean) / std}. */
+    private void normalizeInto(RgbImage crop, float[] dst, int offset) {
+        int plane = crop.width() * crop.height();
+        int[] px = crop.rgb();
+        for (int c = 0; c < 3; c++) {
+            // float32 arithmetic in this order, as torchvision's ToTensor (x / 255) then Normalize ((x - m) / s)
+            float m = config.mean()[c];
+            float sd = config.std()[c];
+            int off = offset + c * plane;
+            for (int i = 0; i < plane; i++) {
+                dst[off + i] = (px[i * 3 + c] / 255.0f - m) / sd;
+            }
+        }
     }
 
     private static double number(Map<String, String> md, String key, double dflt) {

@@ -99,6 +99,62 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void resizingAWindowGivesTheSamePixelsAsResizingAllThenCropping() {
+        java.util.Random rnd = new java.util.Random(3);
+        for (int t = 0; t < 40; t++) {
+            int w = 5 + rnd.nextInt(60);
+            int h = 5 + rnd.nextInt(60);
+            int[] px = new int[w * h * 3];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = rnd.nextInt(256);
+            }
+            RgbImage img = new RgbImage(w, h, px);
+            int nw = 1 + rnd.nextInt(80);
+            int nh = t % 5 == 0 ? h : 1 + rnd.nextInt(80); // some without a vertical (or horizontal) resize
+            if (t % 7 == 0) {
+                nw = w;
+            }
+            int cw = 1 + rnd.nextInt(nw);
+            int ch = 1 + rnd.nextInt(nh);
+            int left = rnd.nextInt(nw - cw + 1);
+            int top = rnd.nextInt(nh - ch + 1);
+            for (Resampler.Filter f : Resampler.Filter.values()) {
+                RgbImage all = Resampler.resize(img, nw, nh, f);
+                RgbImage win = Resampler.resizeWindow(img, nw, nh, f, left, top, cw, ch);
+                for (int y = 0; y < ch; y++) {
+                    for (int x = 0; x < cw; x++) {
+                        for (int c = 0; c < 3; c++) {
+                            assertEquals(all.get(left + x, top + y, c), win.get(x, y, c), "case " + t);
+                        }
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> Resampler.resizeWindow(gradient(4, 4), 8, 8, Resampler.Filter.BICUBIC, 4, 0, 5, 1));
+    }
+
+    @Test
+    void centerCropOffsetsRoundHalfToEvenAsTorchvision() {
+        // torchvision: int(round((side - size) / 2.0)); Python rounds .5 to the even neighbour
+        assertEquals(0, ImagePreprocessor.cropOffset(257, 256));   // 0.5 -> 0
+        assertEquals(2, ImagePreprocessor.cropOffset(259, 256));   // 1.5 -> 2
+        assertEquals(2, ImagePreprocessor.cropOffset(261, 256));   // 2.5 -> 2
+        assertEquals(4, ImagePreprocessor.cropOffset(263, 256));   // 3.5 -> 4
+        assertEquals(188, ImagePreprocessor.cropOffset(633, 256)); // 188.5 -> 188 (a 100x220 image at crop 0.888)
+        assertEquals(6, ImagePreprocessor.cropOffset(235, 224));   // 5.5 -> 6
+        assertEquals(16, ImagePreprocessor.cropOffset(288, 256));
+        // smaller than the crop: zero padding of (size - side) // 2 before the image
+        assertEquals(-1, ImagePreprocessor.cropOffset(5, 8));
+        assertEquals(-2, ImagePreprocessor.cropOffset(3, 8));
+        RgbImage small = gradient(3, 5);
+        RgbImage c = ImagePreprocessor.centerCrop(small, 8);
+        assertEquals(0, c.get(1, 1, 0));                           // padding
+        assertEquals(small.get(0, 0, 1), c.get(2, 1, 1));         // image starts at (2, 1)
+        assertEquals(small.get(2, 4, 0), c.get(4, 5, 0));
+    }
+
+    @Test
     void normalizesWithModelMeanAndStd() {
         ImagePreprocessor p = ImagePreprocessor.forModel(Map.of("vitrt.input_size", "2", "vitrt.crop_pct", "1.0",
                 "vitrt.mean", "0.5,0.5,0.5", "vitrt.std", "0.5,0.25,0.5"), null);

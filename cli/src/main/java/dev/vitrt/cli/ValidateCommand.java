@@ -1,0 +1,144 @@
+package dev.vitrt.cli;
+
+import dev.vitrt.calibration.calibrators.CalibrationMethod;
+import dev.vitrt.calibration.data.CalibrationSources;
+import dev.vitrt.engine.trt.Precision;
+import dev.vitrt.engine.validate.Validation;
+import dev.vitrt.runtime.BackendKind;
+import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.classify.ClassNames;
+import dev.vitrt.runtime.validate.ValidationReport;
+import dev.vitrt.runtime.validate.ValidationReports;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vitrt validate}: top-1/top-5 on labelled images, per precision, side by side. */
+@Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Top-1/top-5 accuracy on a labelled image folder, FP32 against FP16 and INT8, side by side.",
+                "As timm's validate.py: the model's eval transform (from the graph metadata), DIR/<class>/<image>",
+                "with classes named by ImageNet synset (n01440764) or class index, or a CSV of path,label rows.",
+                "fp16 runs the FP16 lowering TensorRT builds from; int8 calibrates on --calib-data, or on a slice",
+                "of DIR that is then not scored. Unreadable images are named in the report, not fatal."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:scored", "1:failed (one line on stderr; --verbose for the stack trace)", "2:usage error"})
+final class ValidateCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx|FILE.plan",
+            description = "Zoo model name, FP32 (or FP16/INT8) ONNX graph, or TensorRT plan.")
+    String model;
+
+    @Mixin
+    WeightsOptions checkpoint;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Image folder, one subfolder per class (root of relative paths with --labels-csv).")
+    Path data;
+
+    @Option(names = "--labels-csv", paramLabel = "FILE", description = "path,label rows instead of class folders.")
+    Path labelsCsv;
+
+    @Option(names = "--class-names", paramLabel = "FILE",
+            description = "One class name per line, for a custom head whose folders are named by class.")
+    Path classNames;
+
+    @Option(names = "--precision", paramLabel = "P", split = ",", description = {"fp32, fp16, int8, comma-separated"
+            + " (default: the graph's own, fp32 for a zoo model); agreement is against fp32."})
+    List<String> precisions = List.of();
+
+    @Option(names = "--calib-data", paramLabel = "DIR|FILE.npy|synthetic",
+            description = "INT8 calibration data (default: --calib-samples images of --data, not scored then).")
+    String calibData;
+
+    @Option(names = "--calib-samples", paramLabel = "N", defaultValue = "64", converter = Bounds.Positive.class,
+            description = "INT8 calibration samples (default ${DEFAULT-VALUE}).")
+    int calibSamples;
+
+    @Option(names = "--calib-method", paramLabel = "METHOD", defaultValue = "mse",
+            description = "entropy, percentile, max or mse (default ${DEFAULT-VALUE}).")
+    String calibMethod;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", converter = Bounds.Batch.class,
+            description = "Images per run (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", converter = Bounds.NonNegative.class,
+            description = "Score at most N images, spread evenly over the classes (default: all).")
+    int limit;
+
+    @Option(names = "--workers", paramLabel = "N", converter = Bounds.Workers.class,
+            description = "Image decoding threads (default: half the cores, at least 1).")
+    Integer workers;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Bounds.Threads.class,
+            description = "ONNX Runtime intra-op threads (0 = default).")
+    int threads;
+
+    @Option(names = "--backend", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
+            description = "Backend (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
+            description = "Image side (default: the model's).")
+    Integer inputSize;
+
+    @Option(names = "--json", paramLabel = "OUT", description = "Write the report as JSON (every unreadable file named).")
+    Path json;
+
+    @Option(names = "--csv", paramLabel = "OUT", description = "Write one CSV row per precision.")
+    Path csv;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Validation.Options options = options();
+        if (data == null && labelsCsv == null) {
+            throw new ParameterException(spec.commandLine(), "give --data DIR (class subfolders) or --labels-csv FILE");
+        }
+        if (checkpoint.weights != null && ProfileCommand.isPlan(model)) {
+            throw new ParameterException(spec.commandLine(), "--weights applies to zoo models, not to a plan");
+        }
+        checkpoint.checkApplies(model);
+        if (calibData != null) {
+            CalibrationSources.check(calibData);
+        }
+        CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights)
+                .reads("--labels-csv", labelsCsv).reads("--class-names", classNames).writes("--json", json)
+                .writes("--csv", csv).check();
+        ClassNames names = classNames == null ? null : ClassNames.read(classNames);
+        Path file = ModelSource.resolveOrPlan(model, new ModelSource.Options(inputSize, null, null, null)
+                .with(checkpoint));
+        ValidationReport r;
+        try (ProgressBar bar = new ProgressBar("vitrt validate:", "scoring", "images")) {
+            r = Validation.run(file, new Validation.Data(data, labelsCsv, names), options, bar);
+        }
+        System.out.print(ValidationReports.console(r));
+        if (json != null) {
+            ValidationReports.writeJson(json, r);
+        }
+        if (csv != null) {
+            ValidationReports.writeCsv(csv, r);
+        }
+        return 0;
+    }
+
+    private Validation.Options options() {
+        try {
+            List<Precision> p = precisions.stream().map(Precision::parse).toList();
+            int w = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+            return new Validation.Options(p, batch, w, limit, BackendKind.parse(backend),
+                    BackendOptions.defaults().withIntraOpThreads(threads), inputSize, calibData, calibSamples,
+                    CalibrationMethod.parse(calibMethod), 99.99);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+}
