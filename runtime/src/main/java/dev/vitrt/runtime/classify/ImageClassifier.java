@@ -112,7 +112,7 @@ public final class ImageClassifier implements AutoCloseable {
             if (names == null) {
                 names = ClassNames.forModel(backend.metadata(), out[1]).orElse(null);
             }
-            ImagePreprocessor preprocessor = ImagePreprocessor.forModel(backend.metadata(), graphSide(backend, in));
+            ImagePreprocessor preprocessor = ImagePreprocessor.forModel(backend.metadata(), input, null);
             if (in[2] > 0 && in[3] > 0 && (in[2] != preprocessor.config().inputSize()
                     || in[3] != preprocessor.config().inputSize())) {
                 throw new IllegalArgumentException(model + ": its metadata's input size "
@@ -123,12 +123,6 @@ public final class ImageClassifier implements AutoCloseable {
             backend.close();
             throw e;
         }
-    }
-
-    /** The graph's own square side where its metadata names no input size (a graph VitRT did not write). */
-    private static Integer graphSide(Backend backend, long[] input) {
-        boolean fixedSquare = input[2] > 0 && input[2] == input[3];
-        return fixedSquare && !backend.metadata().containsKey("vitrt.input_size") ? (int) input[2] : null;
     }
 
     /** The {@code k} most likely classes of the image in {@code file} (JPEG, PNG, ...), most likely first. */
@@ -142,7 +136,8 @@ public final class ImageClassifier implements AutoCloseable {
     }
 
     private List<Classification> classify(RgbImage image, int k) throws BackendException {
-        FloatTensor x = preprocessor.toTensor(List.of(preprocessor.transform(image)));
+        int side = preprocessor.config().inputSize();
+        FloatTensor x = new FloatTensor(new long[] {1, 3, side, side}, preprocessor.sample(image));
         return Classification.topK(session.inferFirst(x), 0, k, classNames);
     }
 
