@@ -99,6 +99,26 @@ final class Bounds {
         }
     }
 
+    /** An input size, {@code N} or {@code HxW} (height first), each side 1 to {@value #MAX_INPUT_SIZE} pixels. */
+    static final class HeightWidth implements ITypeConverter<dev.vitrt.models.zoo.InputSize> {
+        @Override
+        public dev.vitrt.models.zoo.InputSize convert(String value) {
+            try {
+                return checkSides(dev.vitrt.models.zoo.InputSize.parse(value));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code s}, if neither side is beyond {@value #MAX_INPUT_SIZE} pixels. */
+    static dev.vitrt.models.zoo.InputSize checkSides(dev.vitrt.models.zoo.InputSize s) {
+        if (s.height() > MAX_INPUT_SIZE || s.width() > MAX_INPUT_SIZE) {
+            throw new TypeConversionException(s + "; give sides of 1 to " + MAX_INPUT_SIZE + " pixels");
+        }
+        return s;
+    }
+
     private static int range(String value, int min, int max, String unit) {
         int n = whole(value);
         if (n < min || n > max) {

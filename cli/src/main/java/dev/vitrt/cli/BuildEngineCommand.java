@@ -7,6 +7,7 @@ import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.engine.trt.EngineBuilder;
 import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.trt.PreparedGraph;
+import dev.vitrt.engine.trt.SizeRange;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
@@ -65,9 +66,11 @@ public final class BuildEngineCommand implements Callable<Integer> {
             description = "Batch range of the optimization profile (default ${DEFAULT-VALUE}); N means N:N:N.")
     BatchRange batch;
 
-    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
-            description = "Input resolution (H = W) for the export of a zoo model or a graph with dynamic H, W.")
-    Integer inputSize;
+    @Option(names = "--input-size", paramLabel = "N|HxW|MIN:OPT:MAX", converter = SizeRangeConverter.class,
+            description = "Input height and width (height first): the size a zoo model is exported at, or for a graph "
+                    + "with dynamic H, W (export --dynamic-size) the profile's range, as trtexec's min/opt/max shapes, "
+                    + "e.g. 512x512:800x1344:1024x2048 (a range exports a zoo model with dynamic H, W).")
+    SizeRange inputSize;
 
     @Option(names = "--workspace", paramLabel = "MiB", defaultValue = "4096",
             description = "TensorRT workspace limit in MiB (default ${DEFAULT-VALUE}).")
@@ -136,8 +139,9 @@ public final class BuildEngineCommand implements Callable<Integer> {
     static Prepared prepare(String model, WeightsOptions checkpoint, BuildOptions options, Int8Calibration calibration,
                             Progress progress) throws IOException {
         checkpoint.checkApplies(model);
-        Path onnx = ModelSource.resolve(model, new ModelSource.Options(options.inputSize(), null, null, null)
-                .with(checkpoint));
+        SizeRange s = options.sizes();
+        Path onnx = ModelSource.resolve(model, new ModelSource.Options(s == null ? null : s.opt(), null, null, null,
+                false, s != null && !s.isFixed()).with(checkpoint));
         return new Prepared(onnx, PreparedGraph.prepare(onnx, options, calibration, progress));
     }
 
@@ -159,8 +163,8 @@ public final class BuildEngineCommand implements Callable<Integer> {
     /** The builder options these command-line options describe (validated). */
     BuildOptions options() {
         try {
-            return new BuildOptions(precision, batch, inputSize, workspaceMiB, optLevel, timingCache,
-                    hardwareCompatibility, trtVerbose);
+            return new BuildOptions(precision, batch, null, workspaceMiB, optLevel, timingCache,
+                    hardwareCompatibility, trtVerbose, inputSize);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -175,6 +179,20 @@ public final class BuildEngineCommand implements Callable<Integer> {
                 if (r.max() > Bounds.MAX_BATCH) {
                     throw new CommandLine.TypeConversionException(value + "; the largest batch is " + Bounds.MAX_BATCH);
                 }
+                return r;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code --input-size N|HxW|MIN:OPT:MAX}. */
+    static final class SizeRangeConverter implements CommandLine.ITypeConverter<SizeRange> {
+        @Override
+        public SizeRange convert(String value) {
+            try {
+                SizeRange r = SizeRange.parse(value);
+                Bounds.checkSides(r.max());
                 return r;
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());

@@ -1,13 +1,19 @@
 package dev.vitrt.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.models.zoo.InputSize;
 import dev.vitrt.runtime.io.AtomicFiles;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +23,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code vitrt export}: writes a zoo model as a deployment-form, block-tagged ONNX graph. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Export a zoo model to ONNX (BatchNorms folded, nodes tagged by block).")
+        description = {"Export a zoo model to ONNX (BatchNorms folded, nodes tagged by block).",
+                "With --features the graph is the backbone a detection or segmentation head reads: its outputs "
+                        + "features.0, ... are timm's features_only maps (feature_info order), their strides and "
+                        + "channels in the metadata."})
 public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL[.TAG]",
             description = "Zoo model name, optionally with a pretrained tag that sets input size, crop, interpolation"
@@ -35,9 +44,20 @@ public final class ExportCommand implements Callable<Integer> {
                     + " gives a freshly initialised classifier, as timm's num_classes does.")
     Integer numClasses;
 
-    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
-            description = "Input height and width (default: the model's or the tag's).")
-    int inputSize;
+    @Option(names = "--input-size", paramLabel = "N|HxW", converter = Bounds.HeightWidth.class,
+            description = "Input size, height first as timm's input_size (default: the model's or the tag's); N is NxN.")
+    InputSize inputSize;
+
+    @Option(names = "--features", description = "Export the backbone's feature maps instead of the classifier "
+            + "(Next-ViT, MobileViTv2, ResNet); a classification checkpoint loads, its head ignored.")
+    boolean features;
+
+    @Option(names = "--out-indices", paramLabel = "I,J,...", split = ",",
+            description = "Feature levels to output with --features, as timm's out_indices (default: all).")
+    List<Integer> outIndices;
+
+    @Option(names = "--dynamic-size", description = "Make the input's height and width dynamic (any size at run time).")
+    boolean dynamicSize;
 
     @Option(names = "--batch", paramLabel = "N", converter = Bounds.Batch.class,
             description = "Fixed batch size (default: dynamic batch).")
@@ -61,19 +81,57 @@ public final class ExportCommand implements Callable<Integer> {
         if (noEma && weights == null) {
             throw new IllegalArgumentException("--no-ema needs --weights");
         }
+        if (outIndices != null && !features) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out-indices applies to --features");
+        }
+        if (numClasses != null && features) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--num-classes sizes a classifier, which "
+                    + "--features leaves out");
+        }
         CommandFiles.reading("--weights", weights).writes("--output", output).check();
+        PrintWriter err = spec.commandLine().getErr();
+        ExportOptions o = new ExportOptions(inputSize, batch == null ? 0 : batch, opset, weights, seed,
+                numClasses == null ? 0 : numClasses, !noEma, checkpoint.allowNonFinite,
+                features ? (outIndices == null ? List.of() : outIndices) : null, dynamicSize, true);
         long t0 = System.nanoTime();
-        ExportOptions o = new ExportOptions(inputSize, batch == null ? 0 : batch, opset, weights, seed)
-                .withNumClasses(numClasses == null ? 0 : numClasses).withPreferEma(!noEma)
-                .withAllowNonFinite(checkpoint.allowNonFinite);
-        ExportedModel m = Exporter.export(model, o);
-        AtomicFiles.write(output, out -> OnnxWriter.write(m.graph(), out));
+        ExportedModel m;
+        // a status line while the graph is built (seconds for the large models), on a terminal only: it is erased
+        // before anything else is printed, so that errors stay one line
+        boolean terminal = System.console() != null;
+        try {
+            if (terminal) {
+                err.print("vitrt export: building " + model + "...");
+                err.flush();
+            }
+            m = Exporter.export(model, o);
+            AtomicFiles.write(output, out -> OnnxWriter.write(m.graph(), out));
+        } finally {
+            if (terminal) {
+                err.print("\r\033[K");
+                err.flush();
+            }
+        }
         double s = (System.nanoTime() - t0) / 1e9;
+        m.notes().forEach(err::println);
         String from = m.weights() == null ? "random weights" : "weights " + m.weights().describe();
-        String head = m.numClasses() + " classes" + (m.headReset() ? " (new classifier, randomly initialised: the"
-                + " checkpoint's has " + m.weights().numClasses() + ")" : "");
-        spec.commandLine().getErr().printf(Locale.ROOT, "exported %s from %s; %s, %,d params, %.2f GMACs at %d, %d nodes, to %s in %.1f s%n",
-                m.entry().fullName(), from, head, m.parameters(), m.gmacs(), m.inputSize(), m.graph().nodes.size(), output, s);
+        String what = features ? "backbone" : m.numClasses() + " classes" + (m.headReset() ? " (new classifier, "
+                + "randomly initialised: the checkpoint's has " + m.weights().numClasses() + ")" : "");
+        err.printf(Locale.ROOT, "exported %s from %s; %s, %,d params, %.2f GMACs at %s%s, %d nodes, to %s in %.1f s%n",
+                m.entry().fullName(), from, what, m.parameters(), m.gmacs(), m.size(), dynamicSize
+                        ? " (dynamic height and width)" : "", m.graph().nodes.size(), output, s);
+        if (features) {
+            err.println(outputsLine(m));
+        }
         return 0;
+    }
+
+    /** {@code outputs: features.0 (stages.0, 96 ch, stride 4), ...}. */
+    private static String outputsLine(ExportedModel m) throws Exception {
+        StringBuilder b = new StringBuilder("outputs:");
+        for (JsonNode f : new ObjectMapper().readTree(m.graph().metadata.get(Exporter.FEATURES))) {
+            b.append(String.format(Locale.ROOT, "%s %s (%s, %d ch, stride %d)", b.length() > 8 ? "," : "",
+                    f.get("name").asText(), f.get("module").asText(), f.get("channels").asInt(), f.get("stride").asInt()));
+        }
+        return b.toString();
     }
 }

@@ -7,6 +7,7 @@ import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.models.zoo.InputSize;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.models.zoo.ZooEntry;
 import dev.vitrt.runtime.io.TemporaryFiles;
@@ -16,19 +17,25 @@ import dev.vitrt.runtime.io.TemporaryFiles;
  * exported on the fly into a temporary file (removed when the command ends, or on Ctrl-C).
  */
 final class ModelSource {
-    /** How a zoo model is exported when one is named; null fields mean the model's defaults. */
-    record Options(Integer inputSize, Integer batch, Path weights, Integer opset, boolean allowNonFinite) {
+    /**
+     * How a zoo model is exported when one is named; null fields mean the model's defaults.
+     *
+     * @param dynamicSize export with a dynamic height and width ({@code size} is then the nominal one)
+     */
+    record Options(InputSize size, Integer batch, Path weights, Integer opset, boolean allowNonFinite,
+                   boolean dynamicSize) {
+        /** A square size ({@code null}: the model's), fixed. */
         Options(Integer inputSize, Integer batch, Path weights, Integer opset) {
-            this(inputSize, batch, weights, opset, false);
+            this(inputSize == null ? null : InputSize.square(inputSize), batch, weights, opset, false, false);
         }
 
         static Options defaults() {
-            return new Options(null, null, null, null);
+            return new Options((InputSize) null, null, null, null, false, false);
         }
 
         /** With the checkpoint of {@code --weights} and {@code --allow-nonfinite}. */
         Options with(WeightsOptions checkpoint) {
-            return new Options(inputSize, batch, checkpoint.weights, opset, checkpoint.allowNonFinite);
+            return new Options(size, batch, checkpoint.weights, opset, checkpoint.allowNonFinite, dynamicSize);
         }
     }
 
@@ -70,11 +77,12 @@ final class ModelSource {
             throw new IllegalArgumentException("not an ONNX file (expected a .onnx name) nor a zoo model: " + modelOrFile);
         }
         ZooEntry entry = Zoo.get(modelOrFile); // unknown names fail here with a suggestion
-        ExportedModel m = Exporter.export(entry, new ExportOptions(
-                options.inputSize() == null ? 0 : options.inputSize(),
-                options.batch() == null ? 0 : options.batch(),
-                options.opset() == null ? ExportOptions.DEFAULT_OPSET : options.opset(),
-                options.weights(), 0).withAllowNonFinite(options.allowNonFinite()));
+        ExportedModel m = Exporter.export(entry, ExportOptions.defaults().withInputSize(
+                options.size() == null ? InputSize.DEFAULT : options.size())
+                .withBatch(options.batch() == null ? 0 : options.batch())
+                .withOpset(options.opset() == null ? ExportOptions.DEFAULT_OPSET : options.opset())
+                .withWeights(options.weights()).withAllowNonFinite(options.allowNonFinite())
+                .withDynamicSize(options.dynamicSize()));
         Path tmp = TemporaryFiles.createFile("vitrt-" + entry.name() + "-", ".onnx"); // removed when the command ends
         try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             OnnxWriter.write(m.graph(), out);

@@ -21,8 +21,10 @@ import picocli.CommandLine.Spec;
 /** {@code vitrt models}: the zoo with parameter counts (as timm counts them) and GMACs at the default size. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "List the model zoo: name, family, parameters, GMACs and default input size.")
 public final class ModelsCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "Print a JSON array of {name, family, params, gflops, input_size}"
-            + " (with --tags: {name, model, input_size, crop_pct, interpolation, mean, std, num_classes, hub}).")
+    @Option(names = "--json", description = "Print a JSON array of {name, family, params, gmacs, input_size, nodes, "
+            + "deploy_gmacs}: gmacs as the papers count them, nodes and deploy_gmacs of the deployed graph (after the "
+            + "fc2 merges); gflops repeats gmacs under its old name for one release. With --tags: {name, model, "
+            + "input_size, crop_pct, interpolation, mean, std, num_classes, hub}.")
     boolean json;
 
     @Option(names = "--tags", description = "List the pretrained tags (timm's names, e.g. nextvit_small.bd_in1k_384)"
@@ -114,8 +116,12 @@ public final class ModelsCommand implements Callable<Integer> {
             o.put("name", e.name());
             o.put("family", e.family());
             o.put("params", m.parameters());
-            o.put("gflops", Math.round(m.gmacs() * 1000) / 1000.0);
+            double gmacs = Math.round(m.gmacs() * 1000) / 1000.0;
+            o.put("gmacs", gmacs);
+            o.put("gflops", gmacs); // deprecated alias of gmacs (the value always was GMACs)
             o.put("input_size", e.inputSize());
+            o.put("nodes", m.graph().nodes.size());
+            o.put("deploy_gmacs", Math.round(m.deployMacs() / 1e6) / 1000.0);
         } else {
             out.printf(Locale.ROOT, "%-28s %-20s %,14d %8.2f %6d  %s%n", e.name(), e.family(), m.parameters(), m.gmacs(),
                     e.inputSize(), e.description());

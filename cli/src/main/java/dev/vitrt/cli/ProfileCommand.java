@@ -178,13 +178,15 @@ final class ProfileCommand implements Callable<Integer> {
             }
             int actualBatch = x.rank() > 0 ? (int) x.dim(0) : 1;
             int actualSize = x.rank() == 4 ? (int) x.dim(3) : size(b, spec);
+            int actualHeight = x.rank() == 4 ? (int) x.dim(2) : actualSize;
             ModelProfiler.Result r;
             try (ProgressBar bar = new ProgressBar("vitrt profile:")) {
                 r = ModelProfiler.profile(b, Map.of(spec.name(), x), actualBatch, config, bar);
             }
             ProfileReport report = new ProfileReport(modelName(b, model), b.name(), b.device(),
                     ProfileReport.precisionOf(b.metadata(), r.layers()), actualBatch, actualSize, r.latency(),
-                    r.blocks(), r.layerScale(), r.layers() == null ? Double.NaN : r.layers().profilerCostMs());
+                    r.blocks(), r.layerScale(), r.layers() == null ? Double.NaN : r.layers().profilerCostMs(),
+                    actualHeight);
             System.out.print(ProfileReports.console(report));
             if (json != null) {
                 ProfileReports.writeJson(json, report);
@@ -232,6 +234,9 @@ final class ProfileCommand implements Callable<Integer> {
             return inputSize;
         }
         long[] s = spec.shape();
+        if (s.length == 4 && s[2] > 0 && s[3] > 0 && s[2] != s[3]) {
+            return 0; // a fixed, non-square size (a backbone at 800x1344): the input takes the model's own shape
+        }
         if (s.length == 4 && s[3] > 0) {
             return (int) s[3];
         }

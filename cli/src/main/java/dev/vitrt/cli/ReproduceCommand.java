@@ -31,12 +31,13 @@ import picocli.CommandLine.Parameters;
                 "  nextvit-models         Next-ViT S/B/L, ResNet-50, MobileViTv2: GMACs, latency",
                 "  nextvit-blocks         Next-ViT-S ablations: conv block, strategy, r, LN+GELU",
                 "  mobilevitv2-attention  MHA vs Linformer vs separable; latency vs tokens",
+                "  nextvit-downstream     Next-ViT S/B/L, ResNet-50 backbones at COCO/ADE20K sizes",
                 "Models are measured together in interleaved rounds (robust on a shared machine); each table writes "
                         + "TABLE.md, TABLE.csv (and TABLE-SECTION.csv) and TABLE.svg into --out."})
 final class ReproduceCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "TABLE",
-            description = "nextvit-models, nextvit-blocks or mobilevitv2-attention.")
+            description = "nextvit-models, nextvit-blocks, mobilevitv2-attention or nextvit-downstream.")
     String table;
 
     @Option(names = "--backend", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
@@ -54,7 +55,8 @@ final class ReproduceCommand implements Callable<Integer> {
     Integer batch;
 
     @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
-            description = "Image side for every row (default: each model's paper size: 224, MobileViTv2 256).")
+            description = "Image side for every row (default: each model's paper size: 224, MobileViTv2 256; "
+                    + "nextvit-downstream: 800x1280, 512x2048 and 512x512).")
     Integer inputSize;
 
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "60", converter = Bounds.Positive.class,

@@ -47,6 +47,9 @@ class BuildEngineCommandTest {
         assertEquals(5, o.optimizationLevel());
         assertEquals("ampere+", o.hardwareCompatibility());
         assertEquals(Path.of("m.plan"), c.output);
+        BuildOptions range = parse("b.onnx", "--precision", "fp16", "--input-size", "512x512:800x1344:1024x2048", "-o",
+                "b.plan").options();
+        assertEquals("512:800x1344:1024x2048", range.sizes().toString());
     }
 
     @Test
@@ -68,6 +71,8 @@ class BuildEngineCommandTest {
                 {"--workspace", "0", "workspace"},
                 {"--opt-level", "9", "0..5"},
                 {"--hardware-compatibility", "turing", "ampere+"},
+                {"--input-size", "800x1344:512x512:1024x2048", "MIN <= OPT <= MAX"},
+                {"--input-size", "512:640", "MIN:OPT:MAX"},
         };
         for (String[] c : cases) {
             err.getBuffer().setLength(0);

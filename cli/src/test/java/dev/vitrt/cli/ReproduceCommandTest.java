@@ -132,10 +132,34 @@ class ReproduceCommandTest {
     }
 
     @Test
+    void nextVitDownstreamReduced(@TempDir Path dir) throws Exception {
+        assertEquals(0, run(args(dir, "reproduce", "nextvit-downstream", "--only", "nextvit_small,resnet50",
+                "--input-size", "64")), err.toString());
+        List<List<String>> rows = csv(dir.resolve("nextvit-downstream.csv"));
+        assertEquals(List.of("backbone", "zoo name", "setting", "input", "batch", "params (M)", "GMACs",
+                "latency ms (fastest run)", "median ms", "p10-p90 ms", "min-max ms", "CPU ms", "ratio to Next-ViT-S",
+                "GMACs ratio", "ms per GMAC", "paper TensorRT ms (backbone)", "paper CoreML ms (backbone)"), rows.get(0));
+        assertEquals(3, rows.size());
+        assertEquals(List.of("Next-ViT-S", "nextvit_small", "--input-size", "64x64", "1"), rows.get(1).subList(0, 5));
+        // the backbone: timm's features_only parameters (no head), its MACs without the classifier
+        assertEquals("30.74", rows.get(1).get(5));
+        assertEquals("23.51", rows.get(2).get(5));
+        assertEquals("1.00x", rows.get(1).get(12));
+        assertEquals(List.of("38.2", "18.1"), rows.get(1).subList(15, 17));
+        assertEquals(List.of("", ""), rows.get(2).subList(15, 17)); // ResNet-50's: not found, left empty
+        List<List<String>> paper = csv(dir.resolve("nextvit-downstream-paper.csv"));
+        assertEquals(List.of("Next-ViT-S", "51.8", "290", "45.9", "41.8", "208", "46.5", "968", "48.1", "38.2",
+                "18.1"), paper.get(1));
+        String md = Files.readString(dir.resolve("nextvit-downstream.md"));
+        assertTrue(md.contains("Next-ViT-S takes") && md.contains("ResNet-50's latency") && md.contains("800x1280"), md);
+        assertSvg(dir.resolve("nextvit-downstream.svg"), 2);
+    }
+
+    @Test
     void unknownTableIsOneLine(@TempDir Path dir) {
         assertNotEquals(0, run("reproduce", "nextvit-tables", "--out", dir.toString()));
         assertEquals("vitrt reproduce: error: unknown table 'nextvit-tables' (expected one of nextvit-models, "
-                + "nextvit-blocks, mobilevitv2-attention)", oneLineError());
+                + "nextvit-blocks, mobilevitv2-attention, nextvit-downstream)", oneLineError());
     }
 
     @Test

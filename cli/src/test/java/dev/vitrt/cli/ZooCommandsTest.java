@@ -32,14 +32,21 @@ class ZooCommandsTest {
                 "nextvit_large", 57_874_344L, "mobilevitv2_050", 1_370_593L, "mobilevitv2_200", 18_449_329L,
                 "resnet50", 25_557_032L);
         timm.forEach((name, params) -> assertEquals(params, byName.get(name).get("params").asLong(), name));
-        assertEquals(5.8, byName.get("nextvit_small").get("gflops").asDouble(), 5.8 * 0.03);
-        assertEquals(8.3, byName.get("nextvit_base").get("gflops").asDouble(), 8.3 * 0.03);
-        assertEquals(10.8, byName.get("nextvit_large").get("gflops").asDouble(), 10.8 * 0.03);
+        assertEquals(5.8, byName.get("nextvit_small").get("gmacs").asDouble(), 5.8 * 0.03);
+        assertEquals(8.3, byName.get("nextvit_base").get("gmacs").asDouble(), 8.3 * 0.03);
+        assertEquals(10.8, byName.get("nextvit_large").get("gmacs").asDouble(), 10.8 * 0.03);
         assertEquals(256, byName.get("mobilevitv2_050").get("input_size").asInt());
+        // the deployed graph: nextvit_small's fc2 merges save work; its published-layout ablation deploys the same graph
+        JsonNode small = byName.get("nextvit_small");
+        assertTrue(small.get("deploy_gmacs").asDouble() < small.get("gmacs").asDouble(), small.toString());
+        assertEquals(small.get("nodes"), byName.get("nextvit_small_chhh").get("nodes"));
+        assertEquals(small.get("deploy_gmacs"), byName.get("nextvit_small_chhh").get("deploy_gmacs"));
         for (JsonNode n : arr) {
-            for (String field : new String[] {"name", "family", "params", "gflops", "input_size"}) {
+            for (String field : new String[] {"name", "family", "params", "gmacs", "gflops", "input_size", "nodes",
+                    "deploy_gmacs"}) {
                 assertTrue(n.has(field), n + " lacks " + field);
             }
+            assertEquals(n.get("gmacs"), n.get("gflops"), "gflops is gmacs' old name");
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitrt.models.graph.Graph;
 import dev.vitrt.models.graph.Node;
+import dev.vitrt.runtime.profile.BlockTags;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,36 +36,16 @@ public final class DeploymentForm {
         }
     }
 
-    /** The block path whose path is the longest prefix of {@code node} followed by '/' or '.'. */
+    /** The block path of {@code node} by the runtime's folding rule, or null. */
     public static String blockOf(String node, Map<String, String> blocks) {
-        String best = null;
-        for (String path : blocks.keySet()) {
-            if (node.length() > path.length() && node.startsWith(path)
-                    && (node.charAt(path.length()) == '/' || node.charAt(path.length()) == '.')
-                    && (best == null || path.length() > best.length())) {
-                best = path;
-            }
-        }
-        return best;
+        BlockTags.Match m = new BlockTags(blocks, Map.of()).match(node);
+        return m == null ? null : m.blockPath();
     }
 
-    /** The part of {@code node} inside its block, or null. */
+    /** The part of {@code node} inside its block by the runtime's folding rule, or null. */
     public static String partOf(String node, Map<String, String> blocks, Map<String, Map<String, String>> parts) {
-        String block = blockOf(node, blocks);
-        if (block == null) {
-            return null;
-        }
-        String rel = node.substring(block.length() + 1);
-        Map<String, String> typeParts = parts.getOrDefault(blocks.get(block), Map.of());
-        String best = null;
-        for (String prefix : typeParts.keySet()) {
-            if (rel.length() > prefix.length() && rel.startsWith(prefix)
-                    && (rel.charAt(prefix.length()) == '/' || rel.charAt(prefix.length()) == '.')
-                    && (best == null || prefix.length() > best.length())) {
-                best = prefix;
-            }
-        }
-        return best == null ? null : typeParts.get(best);
+        BlockTags.Match m = new BlockTags(blocks, parts).match(node);
+        return m == null ? null : m.part();
     }
 
     /** Parses vitrt.parts. */

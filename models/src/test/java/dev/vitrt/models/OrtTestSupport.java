@@ -19,17 +19,25 @@ public final class OrtTestSupport {
 
     /** Runs {@code g} on one float32 input [shape] and returns the flattened first output. */
     public static float[] run(Graph g, float[] input, long... shape) throws OrtException {
+        return runAll(g, input, shape).get(0);
+    }
+
+    /** Runs {@code g} on one float32 input [shape] and returns every output, flattened, in the graph's order. */
+    public static java.util.List<float[]> runAll(Graph g, float[] input, long... shape) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             try (OrtSession session = env.createSession(OnnxWriter.toBytes(g), opts);
                  OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
                  OrtSession.Result r = session.run(Map.of(g.inputs.get(0).name(), in))) {
-                OnnxTensor out = (OnnxTensor) r.get(0);
-                FloatBuffer fb = out.getFloatBuffer();
-                float[] v = new float[fb.remaining()];
-                fb.get(v);
-                return v;
+                java.util.List<float[]> outs = new java.util.ArrayList<>();
+                for (int i = 0; i < r.size(); i++) {
+                    FloatBuffer fb = ((OnnxTensor) r.get(i)).getFloatBuffer();
+                    float[] v = new float[fb.remaining()];
+                    fb.get(v);
+                    outs.add(v);
+                }
+                return outs;
             }
         }
     }

@@ -90,9 +90,11 @@ public final class Bench {
                 try (ProgressDisplay.Bar bar = display.open(String.format("[%d/%d] %s", i + 1, runs.size(),
                         r.label()))) {
                     bar.update("export", 0, steps);
-                    ExportedModel m = Exporter.export(Zoo.get(r.zooName()), new ExportOptions(r.inputSize(),
-                            r.batch(), ExportOptions.DEFAULT_OPSET, null, 0));
-                    Path onnx = dir.resolve(r.zooName() + "-" + r.inputSize() + "-b" + r.batch() + ".onnx");
+                    ExportOptions eo = ExportOptions.defaults().withInputSize(r.size()).withBatch(r.batch());
+                    ExportedModel m = Exporter.export(Zoo.get(r.zooName()), r.features() ? eo.withFeatures(List.of())
+                            : eo);
+                    Path onnx = dir.resolve(r.zooName() + (r.features() ? "-features" : "") + "-" + r.size() + "-b"
+                            + r.batch() + ".onnx");
                     boolean fp16 = precision.equals("fp16");
                     bar.update("write", 1, steps);
                     Path file;
@@ -117,7 +119,8 @@ public final class Bench {
                     Backend b = Backends.open(file, choice, BackendOptions.defaults().withIntraOpThreads(s.threads()));
                     try {
                         TensorSpec spec = b.singleInput();
-                        FloatTensor x = Inputs.random(spec, r.batch(), r.inputSize(), 0);
+                        // the graph is exported at the run's size: its fixed dims give the input's shape
+                        FloatTensor x = Inputs.random(spec, r.batch(), 0, 0);
                         Map<String, FloatTensor> in = Map.of(spec.name(), x);
                         Backend.PreparedRun p = b.prepare(in);
                         loaded.add(new Loaded(r, counts, b, p, in));

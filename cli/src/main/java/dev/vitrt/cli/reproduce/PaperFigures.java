@@ -51,7 +51,47 @@ public final class PaperFigures {
     /** MobileViTv2 paper, Table 1 (iPhone 12 latency, ms), by attention: separable, mha, linformer. */
     private static final Map<String, Double> ATTENTION_MS = Map.of("separable", 3.4, "mha", 9.9, "linformer", 10.2);
 
+    /**
+     * A backbone's downstream figures from the Next-ViT paper's COCO and ADE20K tables (as the authors' README
+     * restates them); null fields were not given.
+     *
+     * @param gpuMs          TensorRT latency, the same figure in all three tables (the backbone's)
+     * @param mobileMs       CoreML latency, likewise
+     * @param maskRcnnParamsM Mask R-CNN 1x: whole-detector parameters (M)
+     * @param maskRcnnGflops  its FLOPs (G), at 800x1280
+     * @param boxMap          its COCO bbox mAP (1x)
+     * @param maskMap         its COCO mask mAP (1x)
+     * @param fpnGflops       Semantic FPN 80k: FLOPs (G), at 512x2048
+     * @param fpnMiou         its ADE20K mIoU
+     * @param upernetGflops   UperNet 160k: FLOPs (G), at 512x2048
+     * @param upernetMiou     its ADE20K mIoU (single scale)
+     */
+    public record Downstream(String paperName, Double gpuMs, Double mobileMs, Double maskRcnnParamsM,
+                             Double maskRcnnGflops, Double boxMap, Double maskMap, Double fpnGflops, Double fpnMiou,
+                             Double upernetGflops, Double upernetMiou) {
+    }
+
+    public static final String NEXTVIT_DOWNSTREAM_SOURCE = "Next-ViT (Li et al., arXiv 2207.05501): its COCO Mask "
+            + "R-CNN (1x) and ADE20K Semantic FPN (80k) and UperNet (160k) tables for ImageNet-1K pretraining, as the "
+            + "authors' README (github.com/bytedance/Next-ViT) restates them; the FLOPs there are the whole "
+            + "detector's or segmenter's, at 800x1280 (COCO) and 512x2048 (ADE20K), the defaults of the repository's "
+            + "get_flops scripts";
+    public static final String NEXTVIT_DOWNSTREAM_LATENCY = "the README gives one TensorRT and one CoreML latency per "
+            + "backbone, the same in the Mask R-CNN, Semantic FPN and UperNet tables (38.2/51.6/65.3 ms TensorRT, "
+            + "18.1/24.4/30.1 ms CoreML for S/B/L): the backbone's latency at one input size, which it does not state";
+
+    private static final Map<String, Downstream> DOWNSTREAM = Map.of(
+            "nextvit_small", new Downstream("Next-ViT-S", 38.2, 18.1, 51.8, 290.0, 45.9, 41.8, 208.0, 46.5, 968.0, 48.1),
+            "nextvit_base", new Downstream("Next-ViT-B", 51.6, 24.4, 64.9, 340.0, 47.2, 42.8, 260.0, 48.6, 1020.0, 50.4),
+            "nextvit_large", new Downstream("Next-ViT-L", 65.3, 30.1, 77.9, 391.0, 48.0, 43.2, 331.0, 49.1, 1072.0,
+                    50.1));
+
     private PaperFigures() {
+    }
+
+    /** The Next-ViT paper's downstream figures for this backbone, or null when it gives none we could find. */
+    public static Downstream downstream(String zooName) {
+        return DOWNSTREAM.get(zooName);
     }
 
     /** The paper's figures for this zoo model, or null when the papers give none. */

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 /** The tables {@code vitrt reproduce} knows, by name. */
 public final class Tables {
     private static final List<ReproTable> ALL = List.of(new NextVitModelsTable(), new NextVitBlocksTable(),
-            new MobileVitAttentionTable());
+            new MobileVitAttentionTable(), new NextVitDownstreamTable());
 
     private Tables() {
     }

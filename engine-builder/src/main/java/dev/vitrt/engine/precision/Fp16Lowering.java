@@ -413,7 +413,8 @@ public final class Fp16Lowering {
             Map<String, String> castName = new HashMap<>(); // tensor + "@" + type -> cast output
             List<NodeProto> out = new ArrayList<>();
             for (ValueInfoProto in : graph.getInputList()) {
-                emitCasts(in.getName(), castWants, castName, renamed, out, in.getName());
+                // named after the module that reads the input, so that the Cast folds into that block (the stem)
+                emitCasts(in.getName(), castWants, castName, renamed, out, firstReader(in.getName()));
             }
             for (int k = 0; k < nodes.size(); k++) {
                 Map<Integer, Integer> req = required.get(k);
@@ -526,6 +527,16 @@ public final class Fp16Lowering {
             }
             newType.put(name, DataType.UNDEFINED_VALUE);
             return name;
+        }
+
+        /** The name of the first node that reads {@code tensor}, or {@code tensor} itself when none does. */
+        private String firstReader(String tensor) {
+            for (NodeProto n : nodes) {
+                if (n.getInputList().contains(tensor)) {
+                    return n.getName();
+                }
+            }
+            return tensor;
         }
 
         /** Module path of a node name ({@code a.b/Op} gives {@code a.b}), so that Casts fold into that block. */

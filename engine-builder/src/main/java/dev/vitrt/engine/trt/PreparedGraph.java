@@ -3,6 +3,9 @@ package dev.vitrt.engine.trt;
 import dev.vitrt.models.onnx.OnnxModels;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitrt.engine.int8.Int8Calibration;
 import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.engine.precision.Fp16Lowering;
@@ -93,6 +96,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
         for (PlanManifest.Tensor in : info.inputs()) {
             profile.put(in.name(), shapes(onnx, in, o));
         }
+        checkStrides(onnx, info, profile);
         return new PreparedGraph(bytes, GraphInfo.sha256(bytes), info, profile, List.copyOf(notes));
     }
 
@@ -101,7 +105,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
         return ModelProto.parseFrom(bytes);
     }
 
-    /** {min, opt, max} shapes of one input: the batch range on a dynamic dim 0, --input-size on dynamic H, W. */
+    /** {min, opt, max} shapes of one input: the batch range on a dynamic dim 0, --input-size's range on dynamic H, W. */
     static long[][] shapes(Path onnx, PlanManifest.Tensor in, BuildOptions o) {
         long[] dims = in.shape();
         if (dims.length == 0) {
@@ -119,23 +123,55 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
             throw new IllegalArgumentException(onnx + ": input '" + in.name() + "' has a fixed batch of " + dims[0]
                     + ", so --batch must be " + dims[0] + " (got " + o.batch() + "); export with a dynamic batch");
         }
+        SizeRange sizes = o.sizes();
         for (int i = 1; i < dims.length; i++) {
             boolean spatial = dims.length == 4 && i >= 2;
             if (dims[i] == -1) {
-                if (!spatial || o.inputSize() == null) {
+                if (!spatial || sizes == null) {
                     throw new IllegalArgumentException(onnx + ": input '" + in.name() + "' has a dynamic dimension "
-                            + i + " " + Arrays.toString(dims) + (spatial ? "; pass --input-size" : "; TensorRT profiles"
-                            + " here only cover the batch dimension"));
+                            + i + " " + Arrays.toString(dims) + (spatial ? "; pass --input-size (N, HxW or MIN:OPT:MAX)"
+                            : "; TensorRT profiles here only cover the batch and spatial dimensions"));
                 }
-                for (long[] s : out) {
-                    s[i] = o.inputSize();
+                for (int k = 0; k < 3; k++) {
+                    out[k][i] = i == 2 ? sizes.get(k).height() : sizes.get(k).width();
                 }
-            } else if (spatial && o.inputSize() != null && dims[i] != o.inputSize()) {
-                throw new IllegalArgumentException(onnx + ": input '" + in.name() + "' is fixed at " + dims[i]
-                        + " pixels but --input-size is " + o.inputSize() + "; export the model at that size");
+            } else if (spatial && sizes != null) {
+                long want = i == 2 ? sizes.min().height() : sizes.min().width();
+                if (!sizes.isFixed() || dims[i] != want) {
+                    throw new IllegalArgumentException(onnx + ": input '" + in.name() + "' is fixed at " + dims[2] + "x"
+                            + dims[3] + " pixels but --input-size is " + sizes + "; export the model at that size, or "
+                            + "with --dynamic-size for a range");
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * A backbone's feature maps must each be exactly 1/stride of the input: every height and width the profile covers
+     * must be a multiple of its deepest stride (metadata {@code vitrt.features}).
+     */
+    static void checkStrides(Path onnx, GraphInfo info, Map<String, long[][]> profile) {
+        String features = info.metadata().get("vitrt.features");
+        if (features == null) {
+            return;
+        }
+        int stride = 1;
+        try {
+            for (JsonNode f : new ObjectMapper().readTree(features)) {
+                stride = Math.max(stride, f.path("stride").asInt(1));
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(onnx + ": metadata vitrt.features is not valid JSON");
+        }
+        for (long[][] shapes : profile.values()) {
+            for (long[] s : shapes) {
+                if (s.length == 4 && (s[2] % stride != 0 || s[3] % stride != 0)) {
+                    throw new IllegalArgumentException(onnx + ": the profile's size " + s[2] + "x" + s[3] + " is not a "
+                            + "multiple of " + stride + ", the stride of the backbone's deepest feature map");
+                }
+            }
+        }
     }
 
     /** The profile as text for messages, e.g. {@code input: 1x3x224x224 / 8x3x224x224 / 32x3x224x224}. */

@@ -98,6 +98,10 @@ class Fp16LoweringTest {
         assertEquals("Cast", last.getOpType());
         assertEquals("logits", last.getOutput(0));
         assertEquals("head/CastOutputToFp32", last.getName(), "named after the producer's module path");
+        NodeProto first = g.getNode(0);
+        assertEquals("Cast", first.getOpType());
+        assertEquals("x", first.getInput(0));
+        assertEquals("fc/CastToFp16", first.getName(), "named after the module that reads the input (its block)");
         assertTrue(r.model().getMetadataPropsList().stream()
                 .anyMatch(p -> p.getKey().equals("vitrt.precision") && p.getValue().equals("fp16")));
 

@@ -30,6 +30,43 @@ class PreparedGraphTest {
     }
 
     @Test
+    void heightAndWidthRangesGoOnDynamicSpatialDims() {
+        PlanManifest.Tensor in = new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, -1, -1});
+        BuildOptions o = new BuildOptions(Precision.FP16, BatchRange.parse("1:2:4"), null, 1024, 3, null, "none", false,
+                SizeRange.parse("512x512:800x1344:1024x2048"));
+        long[][] s = PreparedGraph.shapes(Path.of("m.onnx"), in, o);
+        assertArrayEquals(new long[] {1, 3, 512, 512}, s[0]);
+        assertArrayEquals(new long[] {2, 3, 800, 1344}, s[1]);
+        assertArrayEquals(new long[] {4, 3, 1024, 2048}, s[2]);
+        assertEquals(null, o.inputSize(), "no square size to export or calibrate at");
+        assertEquals(640, new BuildOptions(Precision.FP16, BatchRange.parse("1"), null, 1024, 3, null, "none", false,
+                SizeRange.parse("512:640:768")).inputSize());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SizeRange.parse("512x512:400x800:1024x1024"));
+        assertTrue(e.getMessage().contains("MIN <= OPT <= MAX"), e.getMessage());
+        // a fixed-size graph takes its own size only
+        PlanManifest.Tensor fixed = new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, 512, 640});
+        assertArrayEquals(new long[] {2, 3, 512, 640}, PreparedGraph.shapes(Path.of("m.onnx"), fixed,
+                new BuildOptions(Precision.FP16, BatchRange.parse("2"), null, 1024, 3, null, "none", false,
+                        SizeRange.parse("512x640")))[1]);
+        e = assertThrows(IllegalArgumentException.class, () -> PreparedGraph.shapes(Path.of("m.onnx"), fixed, o));
+        assertTrue(e.getMessage().contains("fixed at 512x640") && e.getMessage().contains("--dynamic-size"),
+                e.getMessage());
+    }
+
+    @Test
+    void aBackbonesProfileSizesAreMultiplesOfItsStride() {
+        GraphInfo info = new GraphInfo("b", java.util.List.of(), java.util.List.of(), java.util.Map.of("vitrt.features",
+                "[{\"name\":\"features.0\",\"stride\":4},{\"name\":\"features.1\",\"stride\":32}]"), false);
+        PreparedGraph.checkStrides(Path.of("b.onnx"), info, java.util.Map.of("input",
+                new long[][] {{1, 3, 512, 512}, {1, 3, 800, 1344}, {1, 3, 1024, 2048}}));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PreparedGraph.checkStrides(
+                Path.of("b.onnx"), info, java.util.Map.of("input", new long[][] {{1, 3, 512, 512}, {1, 3, 800, 1333},
+                        {1, 3, 1024, 2048}})));
+        assertTrue(e.getMessage().contains("800x1333 is not a multiple of 32"), e.getMessage());
+    }
+
+    @Test
     void inconsistentShapesAreClearErrors() {
         PlanManifest.Tensor fixedBatch = new PlanManifest.Tensor("input", "float32", new long[] {1, 3, 224, 224});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

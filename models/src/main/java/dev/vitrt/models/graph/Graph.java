@@ -14,6 +14,11 @@ public final class Graph {
     public int opset;
     /** When true the writer declares dimension 0 of inputs and outputs as the symbolic "batch". */
     public boolean dynamicBatch;
+    /**
+     * When true the writer declares the input's dimensions 2 and 3 symbolic ("height", "width") and leaves the
+     * spatial dimensions of rank-4 outputs and intermediates unknown; the shapes held here are one nominal size's.
+     */
+    public boolean dynamicSize;
     public final List<Tensor> inputs = new ArrayList<>();
     public final List<Tensor> outputs = new ArrayList<>();
     public final List<Node> nodes = new ArrayList<>();

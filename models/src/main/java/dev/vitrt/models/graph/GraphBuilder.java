@@ -21,6 +21,7 @@ public final class GraphBuilder {
     private final Deque<String> scopes = new ArrayDeque<>();
     private final Map<String, Integer> nodeNames = new HashMap<>();
     private final Map<String, Tensor> constants = new HashMap<>();
+    private final Map<String, Tensor> patchTargets = new HashMap<>();
 
     public GraphBuilder(String name, int opset) {
         if (opset < 13) {
@@ -35,6 +36,26 @@ public final class GraphBuilder {
 
     public Graph graph() {
         return graph;
+    }
+
+    /**
+     * Whether the input's height and width are symbolic: shapes here are then those of one nominal size, and the few
+     * ops that would bake a spatial size into a constant compute it from the run-time shape instead
+     * ({@link #reshapeFlat}, {@link #reshapeLike}, {@link #patchView}, {@link #resizeToMultiple}).
+     */
+    public boolean dynamicSize() {
+        return graph.dynamicSize;
+    }
+
+    public void dynamicSize(boolean dynamic) {
+        graph.dynamicSize = dynamic;
+    }
+
+    /** Fails with {@code what} needing a fixed size when the graph's size is dynamic. */
+    public void requireStaticSize(String what) {
+        if (graph.dynamicSize) {
+            throw new IllegalArgumentException(what + " needs a fixed input size (export without a dynamic size)");
+        }
     }
 
     // ---------------------------------------------------------------- scopes and names
@@ -322,6 +343,46 @@ public final class GraphBuilder {
         return op("Reshape", null, x.dtype(), out, x, constLongs(target));
     }
 
+    /**
+     * Reshape whose dimension {@code sizeAxis} of the target depends on the input's height and width (e.g. the number
+     * of tokens H*W): written as given at a fixed size, as -1 (inferred) at a dynamic one.
+     */
+    public Tensor reshapeFlat(Tensor x, int sizeAxis, long... shape) {
+        if (!graph.dynamicSize) {
+            return reshape(x, shape);
+        }
+        long[] target = shape.clone();
+        target[sizeAxis] = -1;
+        return reshape(x, target);
+    }
+
+    /** Reshape of {@code x} to the shape of {@code like} (same element count), at any size. */
+    public Tensor reshapeLike(Tensor x, Tensor like) {
+        if (!graph.dynamicSize) {
+            return reshape(x, like.shape());
+        }
+        Shapes.reshape(x.shape(), like.shape()); // checks the element count at the nominal size
+        return op("Reshape", null, x.dtype(), like.shape(), x, shapeSlice(like, 0, like.rank()));
+    }
+
+    /**
+     * The view [B, C, H/ph, ph, W/pw, pw] of an NCHW tensor (a free reshape), whose H and W are those of {@code ref}:
+     * at a dynamic size the target comes from {@code ref}'s run-time shape, computed once per reference.
+     */
+    public Tensor patchView(Tensor x, Tensor ref, int ph, int pw) {
+        long nh = x.dim(2) / ph;
+        long nw = x.dim(3) / pw;
+        if (!graph.dynamicSize) {
+            return reshape(x, x.dim(0), x.dim(1), nh, ph, nw, pw);
+        }
+        Tensor target = patchTargets.computeIfAbsent(ref.name() + "/" + ph + "x" + pw, k -> {
+            Tensor columns = div(shapeSlice(ref, 3, 4), constLongs(pw));
+            return op("Concat", attrs("axis", 0L), DType.INT64, new long[] {6}, constLongs(0, 0, -1, ph), columns,
+                    constLongs(pw));
+        });
+        return op("Reshape", null, x.dtype(), new long[] {x.dim(0), x.dim(1), nh, ph, nw, pw}, x, target);
+    }
+
     public Tensor transpose(Tensor x, int... perm) {
         long[] in = x.shape();
         long[] out = new long[perm.length];
@@ -470,6 +531,40 @@ public final class GraphBuilder {
         return op("BatchNormalization", attrs("epsilon", eps), x.dtype(), x.shape(), x, scale, bias, mean, var);
     }
 
+    /**
+     * Dimensions [start, end) of {@code x}'s run-time shape as an int64 vector: Shape's start/end attributes from opset
+     * 15, a Slice of the whole shape before (those attributes do not exist there).
+     */
+    public Tensor shapeSlice(Tensor x, int start, int end) {
+        long[] out = {end - start};
+        if (start == 0 && end == x.rank()) {
+            return op("Shape", null, DType.INT64, out, x);
+        }
+        if (graph.opset >= 15) {
+            return op("Shape", attrs("start", start == 0 ? null : (long) start, "end", (long) end), DType.INT64, out, x);
+        }
+        Tensor shape = op("Shape", null, DType.INT64, new long[] {x.rank()}, x);
+        return op("Slice", null, DType.INT64, out, shape, constLongs(start), constLongs(end), constLongs(0));
+    }
+
+    /**
+     * Bilinear (align-corners) resize of an NCHW tensor up to the next multiple of {@code m} in H and W, as timm's
+     * MobileViT blocks do: only where needed at a fixed size; always at a dynamic one, to sizes computed at run time
+     * (a resize to the same size is then an exact copy).
+     */
+    public Tensor resizeToMultiple(Tensor x, int m) {
+        long newH = (x.dim(2) + m - 1) / m * m;
+        long newW = (x.dim(3) + m - 1) / m * m;
+        if (!graph.dynamicSize) {
+            return newH == x.dim(2) && newW == x.dim(3) ? x : resize(x, newH, newW, "linear", "align_corners");
+        }
+        Tensor shape = shapeSlice(x, 0, 4);
+        Tensor up = div(add(shape, constLongs(0, 0, m - 1, m - 1)), constLongs(1, 1, m, m));
+        Tensor sizes = mul(up, constLongs(1, 1, m, m));
+        return op("Resize", attrs("coordinate_transformation_mode", "align_corners", "mode", "linear"), x.dtype(),
+                new long[] {x.dim(0), x.dim(1), newH, newW}, x, null, null, sizes);
+    }
+
     /** Resize of the spatial dims of an NCHW tensor to a fixed size ("linear" or "nearest" or "cubic"). */
     public Tensor resize(Tensor x, long outH, long outW, String mode, String coordinateMode) {
         long[] out = {x.dim(0), x.dim(1), outH, outW};
@@ -478,7 +573,7 @@ public final class GraphBuilder {
             a.put("nearest_mode", "floor");
         }
         // sizes must include the batch, so it is computed at run time from the input's shape
-        Tensor batchAndChannels = op("Shape", attrs("end", 2L), DType.INT64, new long[] {2}, x);
+        Tensor batchAndChannels = shapeSlice(x, 0, 2);
         Tensor sizes = op("Concat", attrs("axis", 0L), DType.INT64, new long[] {4}, batchAndChannels, constLongs(outH, outW));
         return op("Resize", a, x.dtype(), out, x, null, null, sizes);
     }

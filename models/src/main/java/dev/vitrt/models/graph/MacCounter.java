@@ -9,32 +9,29 @@ public final class MacCounter {
     }
 
     public static long macsPerImage(Graph g) {
+        GraphIndex ix = GraphIndex.of(g);
         long total = 0;
         for (Node n : g.nodes) {
-            Tensor out = g.values.get(n.outputs().get(0));
-            if (out == null) {
-                out = g.outputs.stream().filter(t -> t.name().equals(n.outputs().get(0))).findFirst().orElse(null);
-            }
+            long[] out = ix.shape(n.outputs().get(0));
             if (out == null) {
                 continue;
             }
-            long batch = out.rank() > 0 ? out.dim(0) : 1;
+            long perImage = 1;
+            for (int i = out.length > 0 ? 1 : 0; i < out.length; i++) {
+                perImage *= out[i];
+            }
             switch (n.opType()) {
                 case "Conv" -> {
-                    long[] ws = shapeOf(g, n.inputs().get(1));
+                    long[] ws = shape(ix, n.inputs().get(1));
                     long k = 1;
                     for (int i = 1; i < ws.length; i++) {
                         k *= ws[i];
                     }
-                    total += out.numel() / batch * k;
+                    total += perImage * k;
                 }
-                case "MatMul" -> {
-                    long[] as = shapeOf(g, n.inputs().get(0));
-                    total += out.numel() / batch * as[as.length - 1];
-                }
-                case "Gemm" -> {
-                    long[] as = shapeOf(g, n.inputs().get(0));
-                    total += out.numel() / batch * as[as.length - 1];
+                case "MatMul", "Gemm" -> {
+                    long[] as = shape(ix, n.inputs().get(0));
+                    total += perImage * as[as.length - 1];
                 }
                 default -> {
                 }
@@ -43,20 +40,11 @@ public final class MacCounter {
         return total;
     }
 
-    private static long[] shapeOf(Graph g, String name) {
-        Initializer init = g.initializers.get(name);
-        if (init != null) {
-            return init.shape();
+    private static long[] shape(GraphIndex ix, String name) {
+        long[] s = ix.shape(name);
+        if (s == null) {
+            throw new IllegalStateException("no shape known for " + name);
         }
-        Tensor t = g.values.get(name);
-        if (t != null) {
-            return t.shape();
-        }
-        for (Tensor in : g.inputs) {
-            if (in.name().equals(name)) {
-                return in.shape();
-            }
-        }
-        throw new IllegalStateException("no shape known for " + name);
+        return s;
     }
 }

@@ -41,12 +41,11 @@ public final class GroupNorm1 {
 
     /** (x - mean) / sqrt(var + eps) over all dims but the batch, no affine. */
     public static Tensor normalize(GraphBuilder g, Tensor x) {
-        long[] shape = x.shape();
         long inner = x.numel() / x.dim(0);
-        Tensor flat = g.reshape(x, x.dim(0), 1, inner);
+        Tensor flat = g.reshapeFlat(x, 2, x.dim(0), 1, inner);
         Tensor y = g.op("InstanceNormalization", Map.of("epsilon", (float) EPS), x.dtype(), flat.shape(), flat,
                 shared(g, "groupnorm1.scale", 1f), shared(g, "groupnorm1.bias", 0f));
-        return g.reshape(y, shape);
+        return g.reshapeLike(y, x);
     }
 
     // the one-channel scale and bias, shared by every GroupNorm1 of the graph

@@ -20,6 +20,7 @@ final class InvertedResidual {
         blocks.part(BLOCK_TYPE, "conv1_1x1", "Expand");
         blocks.part(BLOCK_TYPE, "conv2_kxk", "Depthwise");
         blocks.part(BLOCK_TYPE, "conv3_1x1", "Project");
+        blocks.part(BLOCK_TYPE, BlockTable.REST, "Residual");
     }
 
     static Tensor build(ModelContext ctx, Tensor x, String prefix, int out, int stride, double expansion) {

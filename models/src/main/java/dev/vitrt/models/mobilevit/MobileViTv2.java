@@ -4,9 +4,10 @@ import dev.vitrt.models.graph.GraphBuilder;
 import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.layers.Layers;
 import dev.vitrt.models.weights.KeyLayout;
+import dev.vitrt.models.zoo.Backbone;
 import dev.vitrt.models.zoo.BlockTable;
+import dev.vitrt.models.zoo.FeatureInfo;
 import dev.vitrt.models.zoo.ModelContext;
-import dev.vitrt.models.zoo.ModelDefinition;
 import dev.vitrt.models.zoo.PretrainedTag;
 import dev.vitrt.models.zoo.Preprocessing;
 import dev.vitrt.models.zoo.ZooEntry;
@@ -76,30 +77,49 @@ public final class MobileViTv2 implements ZooFamily {
         return List.of(CvnetsLayout.LAYOUT);
     }
 
-    /** The network of {@code cfg}. */
-    public static ModelDefinition definition(Config cfg) {
-        return (ctx, input) -> build(ctx, input, cfg);
+    /** The network of {@code cfg}, as a classifier and as a backbone. */
+    public static Backbone definition(Config cfg) {
+        return Backbone.of(featureInfo(cfg), (ctx, input, last) -> stages(ctx, input, cfg, last),
+                (ctx, x) -> head(ctx, x, ctx.numClasses()));
     }
 
-    static Tensor build(ModelContext ctx, Tensor input, Config cfg) {
+    /**
+     * timm's feature_info for ByobNet: a level wherever the resolution is about to halve (the stem's is left out, as
+     * stage 0 keeps its stride), each stage's output, and the last as {@code final_conv} (an identity here).
+     */
+    static List<FeatureInfo> featureInfo(Config cfg) {
+        int[] c = cfg.channels();
+        return List.of(new FeatureInfo("stages.0", c[0], 2), new FeatureInfo("stages.1", c[1], 4),
+                new FeatureInfo("stages.2", c[2], 8), new FeatureInfo("stages.3", c[3], 16),
+                new FeatureInfo("final_conv", c[4], 32));
+    }
+
+    /** Stem and stages 0 to {@code last}; returns each stage's output. */
+    static List<Tensor> stages(ModelContext ctx, Tensor input, Config cfg, int last) {
         BlockTable blocks = ctx.blocks();
         InvertedResidual.declareParts(blocks);
         MobileViTv2Block.declareParts(blocks, cfg);
 
-        blocks.block("stem", "Stem");
+        blocks.block("stem", BlockTable.STEM);
+        blocks.stemParts();
         Tensor x = ConvNormAct.build(ctx, input, "stem", cfg.stemChannels(), 3, 2, 1, true);
 
         int[] c = cfg.channels();
+        List<Tensor> out = new ArrayList<>();
         x = mv2(ctx, x, "stages.0.0", c[0], 1);
-        x = mv2(ctx, x, "stages.1.0", c[1], 2);
-        x = mv2(ctx, x, "stages.1.1", c[1], 1);
-        for (int s = 2; s < 5; s++) {
+        out.add(x);
+        for (int s = 1; s <= last; s++) {
             String stage = "stages." + s;
             x = mv2(ctx, x, stage + ".0", c[s], 2);
-            blocks.block(stage + ".1", cfg.attention().blockType());
-            x = MobileViTv2Block.build(ctx, x, stage + ".1", cfg.transformerDepths()[s - 2], cfg.attention());
+            if (s == 1) {
+                x = mv2(ctx, x, stage + ".1", c[s], 1);
+            } else {
+                blocks.block(stage + ".1", cfg.attention().blockType());
+                x = MobileViTv2Block.build(ctx, x, stage + ".1", cfg.transformerDepths()[s - 2], cfg.attention());
+            }
+            out.add(x);
         }
-        return head(ctx, x, ctx.numClasses());
+        return out;
     }
 
     private static Tensor mv2(ModelContext ctx, Tensor x, String path, int out, int stride) {
@@ -109,7 +129,8 @@ public final class MobileViTv2 implements ZooFamily {
 
     /** timm's ClassifierHead: global average pool, flatten, fc. */
     static Tensor head(ModelContext ctx, Tensor x, int classes) {
-        ctx.blocks().block("head", "Head");
+        ctx.blocks().block("head", BlockTable.HEAD);
+        ctx.blocks().headParts();
         GraphBuilder g = ctx.g();
         Tensor pooled;
         try (var s = g.absoluteScope("head.global_pool")) {

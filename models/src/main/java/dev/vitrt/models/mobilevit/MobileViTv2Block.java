@@ -43,17 +43,15 @@ final class MobileViTv2Block {
         }
         blocks.part(type, "norm", "Norm");
         blocks.part(type, "conv_proj", "Projection");
+        // the rest of the block: resizing an input whose sides are not multiples of the patch (timm's interpolate)
+        blocks.part(type, BlockTable.REST, "Resize");
     }
 
     static Tensor build(ModelContext ctx, Tensor x, String prefix, int depth, AttentionKind attention) {
         GraphBuilder g = ctx.g();
         int c = (int) x.dim(1);
-        long newH = ceilTo(x.dim(2), PATCH);
-        long newW = ceilTo(x.dim(3), PATCH);
-        if (newH != x.dim(2) || newW != x.dim(3)) {
-            try (var s = g.absoluteScope(prefix)) {
-                x = g.resize(x, newH, newW, "linear", "align_corners");
-            }
+        try (var s = g.absoluteScope(prefix)) {
+            x = g.resizeToMultiple(x, PATCH);
         }
         int d = MobileViTv2.makeDivisible(TRANSFORMER_RATIO * c);
         Tensor y = ConvNormAct.build(ctx, x, prefix + ".conv_kxk", c, 3, 1, c, true);
@@ -75,8 +73,8 @@ final class MobileViTv2Block {
             case MHA -> PatchTokenAttention.build(ctx, n1.x(), prefix + ".attn", n1.affine(), PATCH, PATCH, false);
             case LINFORMER -> PatchTokenAttention.build(ctx, n1.x(), prefix + ".attn", n1.affine(), PATCH, PATCH, true);
         };
-        try (var s = g.absoluteScope(prefix)) {
-            x = g.add(x, a);
+        try (var s = g.absoluteScope(prefix + ".attn")) {
+            x = g.add(x, a); // each residual sum is named under its branch, as in Next-ViT
         }
         GroupNorm1.Normalized n2 = GroupNorm1.apply(ctx, x, prefix + ".norm2");
         int hidden = (int) (d * MLP_RATIO);
@@ -85,12 +83,8 @@ final class MobileViTv2Block {
             h = g.silu(h);
         }
         h = Layers.conv(ctx, h, prefix + ".mlp.fc2", Conv.of(d, 1, 1, 1, true), null, null);
-        try (var s = g.absoluteScope(prefix)) {
+        try (var s = g.absoluteScope(prefix + ".mlp")) {
             return g.add(x, h);
         }
-    }
-
-    private static long ceilTo(long v, int m) {
-        return (v + m - 1) / m * m;
     }
 }

@@ -31,6 +31,7 @@ final class PatchTokenAttention {
     static Tensor build(ModelContext ctx, Tensor x, String prefix, BnAffine normBefore, int ph, int pw,
                         boolean linformer) {
         GraphBuilder g = ctx.g();
+        g.requireStaticSize(prefix + ": attention among a fixed number of patches");
         int d = (int) x.dim(1);
         if (d % HEADS != 0) {
             throw new IllegalArgumentException(prefix + ": width " + d + " does not split into " + HEADS + " heads");

@@ -32,26 +32,27 @@ final class SeparableSelfAttention {
         GraphBuilder g = ctx.g();
         int d = (int) x.dim(1);
         long b = x.dim(0);
-        long h = x.dim(2);
-        long w = x.dim(3);
-        long nh = h / ph;
-        long nw = w / pw;
+        long nw = x.dim(3) / pw;
         Tensor[] qkv = projections(ctx, x, prefix + ".qkv_proj", normBefore);
         Tensor out;
         try (var s = g.absoluteScope(prefix)) {
             // softmax of the query over the patches (axes nh, nw), for each pixel position in a patch
-            Tensor q = g.reshape(qkv[0], b, 1, nh, ph, nw, pw);
+            Tensor q = g.patchView(qkv[0], x, ph, pw);
             Tensor e = g.exp(g.sub(q, g.reduceMax(q, true, 2, 4)));
             Tensor scores = g.div(e, g.reduceSum(e, true, 2, 4));
             // context vector: score-weighted sum of the keys over the patches, [B, d, 1, ph, 1, pw]
-            Tensor key = g.reshape(qkv[1], b, d, nh, ph, nw, pw);
+            Tensor key = g.patchView(qkv[1], x, ph, pw);
             Tensor context = g.reduceSum(g.mul(key, scores), true, 2, 4);
             // ReLU(value) * context. The context is first expanded along nw: broadcasting it over both grid axes
-            // leaves ONNX Runtime a pw-wide innermost span (2 values) per step, several times slower
-            Tensor value = g.reshape(qkv[2], b, d, nh, ph, nw, pw);
-            long[] rowShape = {b, d, 1, ph, nw, pw};
-            Tensor rows = g.op("Expand", null, context.dtype(), rowShape, context, g.constLongs(1, 1, 1, 1, nw, 1));
-            out = g.reshape(g.mul(value, rows), b, d, h, w);
+            // leaves ONNX Runtime a pw-wide innermost span (2 values) per step, several times slower (at a dynamic
+            // size nw is not known when the graph is written: plain broadcasting there)
+            Tensor value = g.patchView(qkv[2], x, ph, pw);
+            Tensor rows = context;
+            if (!g.dynamicSize()) {
+                long[] rowShape = {b, d, 1, ph, nw, pw};
+                rows = g.op("Expand", null, context.dtype(), rowShape, context, g.constLongs(1, 1, 1, 1, nw, 1));
+            }
+            out = g.reshapeLike(g.mul(value, rows), x);
         }
         return Layers.conv(ctx, out, prefix + ".out_proj", Conv.of(d, 1, 1, 1, true), null, null);
     }

@@ -10,10 +10,10 @@ import dev.vitrt.models.zoo.BlockTable;
 import dev.vitrt.models.zoo.ModelContext;
 
 /**
- * NCB and NTB as the Next-ViT paper's ablations vary them: the NTB with another shrink ratio r (the share of its
- * width that goes through E-MHSA; r = 1 drops the MHCA path), and both blocks with LayerNorm + GELU in place of
- * BatchNorm + ReLU. The BN+ReLU blocks reuse Next-ViT's own layers; the LN+GELU ones keep their module names but
- * cannot merge their norms into neighbouring convs (LN is not an affine map), except where a 1x1 conv follows.
+ * NCB and NTB as the Next-ViT paper's norm/activation ablation varies them: both blocks with LayerNorm + GELU in
+ * place of BatchNorm + ReLU. They keep Next-ViT's module names but cannot merge their norms into neighbouring convs
+ * (LN is not an affine map), except where a 1x1 conv follows. (The shrink-ratio ablation is Next-ViT's own NTB with
+ * another ratio: {@link NextTransformerBlock}.)
  * E-MHSA's internal norm after the key/value pooling becomes an LN too; the stem and head stay as published.
  */
 final class AblationNextBlocks {
@@ -24,42 +24,10 @@ final class AblationNextBlocks {
     private AblationNextBlocks() {
     }
 
-    /** An NTB type name for shrink ratio r, e.g. NTB-r0.5; the published 0.75 keeps "NTB". */
-    static String ntbType(double r) {
-        return r == NextTransformerBlock.MIX_RATIO ? NextTransformerBlock.TYPE : "NTB-r" + r;
-    }
-
-    static void declareParts(BlockTable t, String ncbType, String ntbType) {
-        t.part(ncbType, "patch_embed", "PatchEmbed");
-        t.part(ncbType, "mhca", "MHCA");
-        t.part(ncbType, "norm", "MLP");
-        t.part(ncbType, "mlp", "MLP");
-        t.part(ntbType, "patch_embed", "PatchEmbed");
-        t.part(ntbType, "norm1", "E-MHSA");
-        t.part(ntbType, "e_mhsa", "E-MHSA");
-        t.part(ntbType, "projection", "MHCA");
-        t.part(ntbType, "mhca", "MHCA");
-        t.part(ntbType, "norm2", "MLP");
-        t.part(ntbType, "mlp", "MLP");
-    }
-
-    /** NTB with BN+ReLU and shrink ratio {@code r}. */
-    static Tensor ntb(ModelContext ctx, Tensor x, String path, int out, int stride, int srRatio, double r) {
-        ctx.blocks().block(path, ntbType(r));
-        int mhsaOut = Math.min(out, NextTransformerBlock.makeDivisible(out * r, 32));
-        int mhcaOut = out - mhsaOut;
-        x = PatchEmbed.apply(ctx, x, path + ".patch_embed", mhsaOut, stride);
-        BnAffine norm1 = BnAffine.load(ctx.params(), path + ".norm1", mhsaOut, NextVit.BN_EPS);
-        x = EfficientAttention.residual(ctx, x, path + ".e_mhsa", norm1, srRatio);
-        if (mhcaOut > 0) {
-            Tensor y = PatchEmbed.apply(ctx, x, path + ".projection", mhcaOut, 1);
-            y = ConvAttention.residual(ctx, y, path + ".mhca");
-            try (var s = ctx.g().absoluteScope(path)) {
-                x = ctx.g().concat(1, x, y);
-            }
-        }
-        BnAffine norm2 = BnAffine.load(ctx.params(), path + ".norm2", out, NextVit.BN_EPS);
-        return ConvMlp.residual(ctx, x, path + ".mlp", (int) (out * NextTransformerBlock.MLP_RATIO), norm2);
+    /** The parts of the LN + GELU blocks: those of NCB and NTB, as their module names are the same. */
+    static void declareParts(BlockTable t) {
+        NextConvBlock.declareParts(t, NCB_LN);
+        NextTransformerBlock.declareParts(t, NTB_LN);
     }
 
     /** NCB with LayerNorm + GELU. */

@@ -6,6 +6,7 @@ import dev.vitrt.models.layers.BnAffine;
 import dev.vitrt.models.layers.ChannelLayerNorm;
 import dev.vitrt.models.layers.GroupNorm1;
 import dev.vitrt.models.layers.Layers;
+import dev.vitrt.models.resnet.ResNet;
 import dev.vitrt.models.zoo.BlockTable;
 import dev.vitrt.models.zoo.ModelContext;
 import java.util.Map;
@@ -30,9 +31,11 @@ final class AlternativeConvBlocks {
         for (String type : new String[] {BOTTLENECK, CONVNEXT, LSA}) {
             t.part(type, "patch_embed", "PatchEmbed");
         }
+        ResNet.declareBottleneckParts(t, BOTTLENECK);
         t.part(CONVNEXT, "conv_dw", "DWConv");
         t.part(CONVNEXT, "norm", "MLP");
         t.part(CONVNEXT, "mlp", "MLP");
+        t.part(CONVNEXT, BlockTable.REST, "Residual");
         t.part(LSA, "norm1", "LSA");
         t.part(LSA, "attn", "LSA");
         t.part(LSA, "norm2", "MLP");
@@ -80,7 +83,7 @@ final class AlternativeConvBlocks {
         GraphBuilder g = ctx.g();
         GroupNorm1.Normalized n1 = ChannelLayerNorm.apply(ctx, x, path + ".norm1", LN_EPS);
         Tensor a = windowAttention(ctx, n1, path + ".attn");
-        try (var s = g.absoluteScope(path)) {
+        try (var s = g.absoluteScope(path + ".attn")) {
             x = g.add(x, a);
         }
         GroupNorm1.Normalized n2 = ChannelLayerNorm.apply(ctx, x, path + ".norm2", LN_EPS);
@@ -89,7 +92,7 @@ final class AlternativeConvBlocks {
             y = g.gelu(y);
         }
         y = Layers.linearAsConv(ctx, y, path + ".mlp.fc2", out, true, null, null);
-        try (var s = g.absoluteScope(path)) {
+        try (var s = g.absoluteScope(path + ".mlp")) {
             return g.add(x, y);
         }
     }

@@ -4,7 +4,6 @@ import dev.vitrt.models.graph.GraphBuilder;
 import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.layers.BnAffine;
 import dev.vitrt.models.layers.Layers;
-import dev.vitrt.models.weights.Params.Init;
 import dev.vitrt.models.zoo.ModelContext;
 
 /** timm's ConvMlp as Next-ViT uses it: 1x1 conv (fc1), ReLU, 1x1 conv (fc2), both with bias. */
@@ -13,33 +12,20 @@ final class ConvMlp {
     }
 
     /**
-     * Returns {@code x + mlp(preNorm(x))}: the block's pre-norm BatchNorm is merged into fc1, as the deploy
-     * script's merge_pre_bn does. The residual Add is named under {@code path}.
+     * Returns {@code x + mlp(preNorm(x))}: the block's pre-norm BatchNorm is merged into fc1, as the deploy script's
+     * merge_pre_bn does. The residual Add is named under {@code path}. (Where the next layer is a pointwise conv or the
+     * head's pool, the deployment passes move fc2 past this sum: {@code dev.vitrt.models.deploy.ResidualMerge}.)
      */
     static Tensor residual(ModelContext ctx, Tensor x, String path, int hidden, BnAffine preNorm) {
         int chs = (int) x.dim(1);
-        Tensor y = Layers.conv(ctx, hiddenActivation(ctx, x, path, hidden, preNorm), path + ".fc2",
-                Layers.Conv.of(chs, 1, 1, 1, true), null, null);
-        GraphBuilder g = ctx.g();
-        try (var s = g.absoluteScope(path)) {
-            return g.add(x, y);
-        }
-    }
-
-    /** Like {@link #residual}, but leaves fc2 and the residual sum to the next block's PatchEmbed conv. */
-    static PendingResidual deferred(ModelContext ctx, Tensor x, String path, int hidden, BnAffine preNorm) {
-        int chs = (int) x.dim(1);
-        Tensor h = hiddenActivation(ctx, x, path, hidden, preNorm);
-        float[] w2 = ctx.params().param(path + ".fc2.weight", new long[] {chs, hidden, 1, 1}, Init.FAN_IN);
-        float[] b2 = ctx.params().param(path + ".fc2.bias", new long[] {chs}, Init.ZEROS);
-        return new PendingResidual(x, h, w2, b2, path + ".fc2");
-    }
-
-    private static Tensor hiddenActivation(ModelContext ctx, Tensor x, String path, int hidden, BnAffine preNorm) {
         Tensor y = Layers.conv(ctx, x, path + ".fc1", Layers.Conv.of(hidden, 1, 1, 1, true), preNorm, null);
         GraphBuilder g = ctx.g();
         try (var s = g.absoluteScope(path + ".act")) {
-            return g.relu(y);
+            y = g.relu(y);
+        }
+        y = Layers.conv(ctx, y, path + ".fc2", Layers.Conv.of(chs, 1, 1, 1, true), null, null);
+        try (var s = g.absoluteScope(path)) {
+            return g.add(x, y);
         }
     }
 }

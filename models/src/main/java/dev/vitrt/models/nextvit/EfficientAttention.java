@@ -39,10 +39,10 @@ final class EfficientAttention {
         if (srRatio > 1) {
             int window = srRatio * srRatio;
             try (var s = g.absoluteScope(path + ".sr")) {
-                Tensor seq = g.reshape(x, b, dim, 1, tokens);
+                Tensor seq = g.reshapeFlat(x, 3, b, dim, 1, tokens);
                 kvIn = g.averagePool(seq, new int[] {1, window}, new int[] {1, window}, new int[] {0}, false, true);
             }
-            if (kvIn.dim(3) < 1) {
+            if (kvIn.dim(3) < 1 && !g.dynamicSize()) {
                 throw new IllegalArgumentException(path + ": " + tokens + " tokens are fewer than the pooling window " + window);
             }
             kvNorm = norm1.then(BnAffine.load(ctx.params(), path + ".norm", dim, NextVit.BN_EPS));
@@ -53,13 +53,13 @@ final class EfficientAttention {
 
         Tensor o;
         try (var s = g.absoluteScope(path)) {
-            Tensor qh = g.reshape(q, b, heads, headDim, tokens);
-            Tensor kh = g.reshape(k, b, heads, headDim, kvTokens);
-            Tensor vh = g.reshape(v, b, heads, headDim, kvTokens);
+            Tensor qh = g.reshapeFlat(q, 3, b, heads, headDim, tokens);
+            Tensor kh = g.reshapeFlat(k, 3, b, heads, headDim, kvTokens);
+            Tensor vh = g.reshapeFlat(v, 3, b, heads, headDim, kvTokens);
             Tensor attn = g.matMul(g.transpose(qh, 0, 1, 3, 2), kh); // [B, heads, N, Nk]
             attn = g.softmax(attn, -1);
             o = g.matMul(vh, g.transpose(attn, 0, 1, 3, 2)); // [B, heads, head_dim, N]
-            o = g.reshape(o, b, dim, h, w);
+            o = g.reshapeLike(o, x);
         }
         o = Layers.linearAsConv(ctx, o, path + ".proj", dim, true, null, null);
         try (var s = g.absoluteScope(path)) {

@@ -5,9 +5,10 @@ import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.layers.BnAffine;
 import dev.vitrt.models.layers.Layers;
 import dev.vitrt.models.weights.KeyLayout;
+import dev.vitrt.models.zoo.Backbone;
 import dev.vitrt.models.zoo.BlockTable;
+import dev.vitrt.models.zoo.FeatureInfo;
 import dev.vitrt.models.zoo.ModelContext;
-import dev.vitrt.models.zoo.ModelDefinition;
 import dev.vitrt.models.zoo.PretrainedTag;
 import dev.vitrt.models.zoo.Preprocessing;
 import dev.vitrt.models.zoo.ZooEntry;
@@ -19,7 +20,8 @@ import java.util.List;
 /**
  * Next-ViT (Li et al., 2022, arXiv:2207.05501) as timm's {@code nextvit.py} defines it: stem, four stages of
  * NCB / NTB hybrids ((NCB x4 + NTB x1) x L in stage 3), final BatchNorm and a linear classifier; module paths and
- * state-dict keys are timm's. Built in deployment form (all BatchNorms merged into convolutions and linears).
+ * state-dict keys are timm's. Built in deployment form (all BatchNorms merged into convolutions and linears); the
+ * deployment passes then move each fc2 that precedes a PatchEmbed conv or the head into it.
  */
 public final class NextVit implements ZooFamily {
     static final int HEAD_DIM = 32;
@@ -99,82 +101,54 @@ public final class NextVit implements ZooFamily {
         return List.of();
     }
 
-    /** The network of a variant. */
-    public static ModelDefinition definition(Variant v) {
-        return (ctx, input) -> build(ctx, input, v);
+    /** The network of a variant, as a classifier and as a backbone. */
+    public static Backbone definition(Variant v) {
+        return Backbone.of(featureInfo(v), (ctx, input, last) -> stages(ctx, input, v, last), NextVit::head);
     }
 
-    static Tensor build(ModelContext ctx, Tensor input, Variant v) {
-        BlockTable table = ctx.blocks();
-        table.block(Stem.PATH, "Stem");
-        NextConvBlock.declareParts(table);
-        NextTransformerBlock.declareParts(table);
-
-        BlockOutput x = BlockOutput.of(Stem.apply(ctx, input, STEM_CHS));
+    /** timm's feature_info: each stage's output, its last block's width, at stride 4, 8, 16, 32. */
+    static List<FeatureInfo> featureInfo(Variant v) {
         int[][] widths = v.widths();
-        for (int s = 0; s < 4; s++) {
+        List<FeatureInfo> out = new ArrayList<>();
+        for (int s = 0; s < widths.length; s++) {
+            out.add(new FeatureInfo("stages." + s, widths[s][widths[s].length - 1], 4 << s));
+        }
+        return out;
+    }
+
+    /** Stem and stages 0 to {@code last}; returns each stage's output. */
+    static List<Tensor> stages(ModelContext ctx, Tensor input, Variant v, int last) {
+        BlockTable table = ctx.blocks();
+        table.block(Stem.PATH, BlockTable.STEM);
+        table.stemParts();
+        NextConvBlock.declareParts(table, NextConvBlock.TYPE);
+        NextTransformerBlock.declareParts(table, NextTransformerBlock.TYPE);
+
+        Tensor x = Stem.apply(ctx, input, STEM_CHS);
+        int[][] widths = v.widths();
+        List<Tensor> out = new ArrayList<>();
+        for (int s = 0; s <= last; s++) {
             for (int i = 0; i < widths[s].length; i++) {
                 String path = "stages." + s + ".blocks." + i;
                 int stride = i == 0 ? STRIDES[s] : 1;
-                boolean defer = nextPatchEmbedHasConv(v, s, i);
                 x = v.isTransformer(s, i)
-                        ? NextTransformerBlock.apply(ctx, x, path, widths[s][i], stride, SR_RATIOS[s], defer)
-                        : NextConvBlock.apply(ctx, x, path, widths[s][i], stride, defer);
+                        ? NextTransformerBlock.apply(ctx, x, path, widths[s][i], stride, SR_RATIOS[s],
+                                NextTransformerBlock.MIX_RATIO)
+                        : NextConvBlock.apply(ctx, x, path, widths[s][i], stride);
             }
+            out.add(x);
         }
-        return head(ctx, x);
+        return out;
     }
 
-    /**
-     * Whether the block after stage {@code s} block {@code i} starts with a PatchEmbed conv, which then absorbs
-     * this block's fc2 (see {@link PendingResidual}): at stage transitions and where an NCB follows a wider NTB.
-     */
-    static boolean nextPatchEmbedHasConv(Variant v, int s, int i) {
-        int[][] widths = v.widths();
-        int ns = i + 1 < widths[s].length ? s : s + 1;
-        int ni = ns == s ? i + 1 : 0;
-        if (ns >= widths.length) {
-            return true; // the head's average pool absorbs the last fc2
-        }
-        int stride = ni == 0 ? STRIDES[ns] : 1;
-        int out = v.isTransformer(ns, ni) ? NextTransformerBlock.patchEmbedWidth(widths[ns][ni]) : widths[ns][ni];
-        return PatchEmbed.hasConv(widths[s][i], out, stride);
-    }
-
-    /**
-     * Final BatchNorm (merged into the classifier through the average pool), global average pool, linear. A pending
-     * last fc2 runs after the pool, on one pixel instead of all: the pool is an average, fc2 and the residual
-     * sum are linear, so {@code pool(x + W2 h + b2) = pool(x) + W2 pool(h) + b2} exactly.
-     */
-    static Tensor head(ModelContext ctx, BlockOutput out) {
-        ctx.blocks().block("norm", "Head");
-        ctx.blocks().block("head", "Head");
+    /** Final BatchNorm (merged into the classifier through the average pool), global average pool, linear. */
+    static Tensor head(ModelContext ctx, Tensor x) {
+        ctx.blocks().block("norm", BlockTable.HEAD);
+        ctx.blocks().block("head", BlockTable.HEAD);
+        ctx.blocks().headParts();
         GraphBuilder g = ctx.g();
-        Tensor x;
-        if (out instanceof PendingResidual r) {
-            Tensor px;
-            Tensor ph;
-            try (var s = g.absoluteScope("head.global_pool")) {
-                px = g.flatten(g.globalAveragePool(r.x()));
-                ph = g.flatten(g.globalAveragePool(r.hidden()));
-            }
-            int chs = r.channels();
-            int hidden = (int) ph.dim(1);
-            try (var s = g.absoluteScope(r.fc2Path())) {
-                x = g.gemm(ph, g.weight("weight", new long[] {chs, hidden}, r.w2()), g.weight("bias", new long[] {chs}, r.b2()));
-            }
-            String mlp = r.fc2Path().substring(0, r.fc2Path().lastIndexOf('.'));
-            try (var s = g.absoluteScope(mlp)) {
-                x = g.add(px, x);
-            }
-            long pixels = r.hidden().dim(2) * r.hidden().dim(3);
-            long folded = (long) chs * hidden * (pixels - 1);
-            g.graph().metadata.merge(dev.vitrt.models.zoo.Exporter.MACS_FOLDED, Long.toString(folded),
-                    (a, b) -> Long.toString(Long.parseLong(a) + Long.parseLong(b)));
-        } else {
-            try (var s = g.absoluteScope("head.global_pool")) {
-                x = g.flatten(g.globalAveragePool(((BlockOutput.Materialized) out).x()));
-            }
+        try (var s = g.absoluteScope("head.global_pool")) {
+            x = g.flatten(g.globalAveragePool(x));
         }
         BnAffine norm = BnAffine.load(ctx.params(), "norm", (int) x.dim(1), BN_EPS);
         return Layers.linear(ctx, x, "head.fc", ctx.numClasses(), true, norm);

@@ -64,12 +64,13 @@ public final class NextVitAblation implements ZooFamily {
 
     static Tensor build(ModelContext ctx, Tensor input, Design d) {
         BlockTable table = ctx.blocks();
-        table.block(Stem.PATH, "Stem");
-        NextConvBlock.declareParts(table);
-        NextTransformerBlock.declareParts(table);
+        table.block(Stem.PATH, BlockTable.STEM);
+        table.stemParts();
+        NextConvBlock.declareParts(table, NextConvBlock.TYPE);
+        NextTransformerBlock.declareParts(table, NextTransformerBlock.TYPE);
+        NextTransformerBlock.declareParts(table, NextTransformerBlock.type(d.shrink()));
         AlternativeConvBlocks.declareParts(table);
-        AblationNextBlocks.declareParts(table, AblationNextBlocks.NCB_LN, AblationNextBlocks.NTB_LN);
-        AblationNextBlocks.declareParts(table, NextConvBlock.TYPE, AblationNextBlocks.ntbType(d.shrink()));
+        AblationNextBlocks.declareParts(table);
 
         NextVit.Variant v = NextVit.SMALL;
         Tensor x = Stem.apply(ctx, input, NextVit.STEM_CHS);
@@ -87,12 +88,12 @@ public final class NextVitAblation implements ZooFamily {
                 int out = widths[s][i];
                 if (transformer) {
                     x = d.lnGelu() ? AblationNextBlocks.ntbLn(ctx, x, path, out, stride, NextVit.SR_RATIOS[s])
-                            : AblationNextBlocks.ntb(ctx, x, path, out, stride, NextVit.SR_RATIOS[s], d.shrink());
+                            : NextTransformerBlock.apply(ctx, x, path, out, stride, NextVit.SR_RATIOS[s], d.shrink());
                 } else if (d.lnGelu()) {
                     x = AblationNextBlocks.ncbLn(ctx, x, path, out, stride);
                 } else {
                     x = switch (d.conv()) {
-                        case NCB -> NextConvBlock.apply(ctx, BlockOutput.of(x), path, out, stride, false).tensor();
+                        case NCB -> NextConvBlock.apply(ctx, x, path, out, stride);
                         case BOTTLENECK -> AlternativeConvBlocks.bottleneck(ctx, x, path, out, stride);
                         case CONVNEXT -> AlternativeConvBlocks.convNeXt(ctx, x, path, out, stride);
                         case LSA -> AlternativeConvBlocks.lsa(ctx, x, path, out, stride);
@@ -100,6 +101,6 @@ public final class NextVitAblation implements ZooFamily {
                 }
             }
         }
-        return NextVit.head(ctx, BlockOutput.of(x));
+        return NextVit.head(ctx, x);
     }
 }

@@ -20,16 +20,25 @@ import java.util.Map;
 public final class OnnxWriter {
     public static final String PRODUCER = "vitrt";
     public static final String BATCH_DIM = "batch";
+    /** Names of the input's height and width when they are dynamic. */
+    public static final String HEIGHT_DIM = "height";
+    public static final String WIDTH_DIM = "width";
+    private static final String[] SIZE_DIMS = {HEIGHT_DIM, WIDTH_DIM};
+    private static final String[] UNKNOWN_SIZE = {"", ""};
 
     private OnnxWriter() {
     }
 
-    /** The ONNX IR version that goes with a default-domain opset (the onnx/onnx versioning table). */
+    /**
+     * The ONNX IR version of the ONNX release that introduced a default-domain opset (onnx/onnx's versioning table):
+     * 1.8 and 1.9 (opsets 13, 14) wrote IR 7; 1.10 to 1.13 (opsets 15 to 18) IR 8; 1.14 and 1.15 (19, 20) IR 9;
+     * 1.16 and 1.17 (21, 22) IR 10; newer IR 11. Runtimes built on an older ONNX reject a newer IR version.
+     */
     public static long irVersionFor(int opset) {
         if (opset <= 14) {
             return 7;
         }
-        if (opset <= 17) {
+        if (opset <= 18) {
             return 8;
         }
         if (opset <= 20) {
@@ -52,10 +61,10 @@ public final class OnnxWriter {
     public static OnnxMl.ModelProto toProto(Graph g) {
         OnnxMl.GraphProto.Builder gp = OnnxMl.GraphProto.newBuilder().setName(g.name);
         for (Tensor t : g.inputs) {
-            gp.addInput(valueInfo(t, g.dynamicBatch));
+            gp.addInput(valueInfo(t, g.dynamicBatch, g.dynamicSize ? SIZE_DIMS : null));
         }
         for (Tensor t : g.outputs) {
-            gp.addOutput(valueInfo(t, g.dynamicBatch));
+            gp.addOutput(valueInfo(t, g.dynamicBatch, g.dynamicSize ? UNKNOWN_SIZE : null));
         }
         for (Node n : g.nodes) {
             gp.addNode(node(n));
@@ -63,8 +72,10 @@ public final class OnnxWriter {
         for (Initializer init : g.initializers.values()) {
             gp.addInitializer(tensor(init));
         }
-        for (Tensor t : g.values.values()) {
-            gp.addValueInfo(valueInfo(t, g.dynamicBatch));
+        if (!g.dynamicSize) { // at a dynamic size the shapes held are a nominal size's: let readers infer them
+            for (Tensor t : g.values.values()) {
+                gp.addValueInfo(valueInfo(t, g.dynamicBatch, null));
+            }
         }
         OnnxMl.ModelProto.Builder mp = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(irVersionFor(g.opset))
@@ -86,13 +97,21 @@ public final class OnnxWriter {
         return v == null ? "dev" : v;
     }
 
-    private static OnnxMl.ValueInfoProto valueInfo(Tensor t, boolean dynamicBatch) {
+    /**
+     * {@code spatial}: null for static H, W; else the names of dimensions 2 and 3 of a rank-4 value (empty strings
+     * for unknown dimensions).
+     */
+    private static OnnxMl.ValueInfoProto valueInfo(Tensor t, boolean dynamicBatch, String[] spatial) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
         long[] dims = t.shape();
         for (int i = 0; i < dims.length; i++) {
             OnnxMl.TensorShapeProto.Dimension.Builder d = OnnxMl.TensorShapeProto.Dimension.newBuilder();
             if (i == 0 && dynamicBatch && dims.length > 1) {
                 d.setDimParam(BATCH_DIM);
+            } else if (spatial != null && dims.length == 4 && i >= 2) {
+                if (!spatial[i - 2].isEmpty()) {
+                    d.setDimParam(spatial[i - 2]);
+                }
             } else {
                 d.setDimValue(dims[i]);
             }

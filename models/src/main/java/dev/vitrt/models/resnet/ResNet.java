@@ -5,9 +5,10 @@ import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.layers.BnAffine;
 import dev.vitrt.models.layers.Layers;
 import dev.vitrt.models.layers.Layers.Conv;
+import dev.vitrt.models.zoo.Backbone;
 import dev.vitrt.models.zoo.BlockTable;
+import dev.vitrt.models.zoo.FeatureInfo;
 import dev.vitrt.models.zoo.ModelContext;
-import dev.vitrt.models.zoo.ModelDefinition;
 import dev.vitrt.models.zoo.PretrainedTag;
 import dev.vitrt.models.zoo.Preprocessing;
 import dev.vitrt.models.zoo.ZooEntry;
@@ -25,6 +26,7 @@ public final class ResNet implements ZooFamily {
     public static final String FAMILY = "resnet";
     static final double BN_EPS = 1e-5;
     static final int EXPANSION = 4;
+    static final String BOTTLENECK = "Bottleneck";
 
     @Override
     public List<ZooEntry> entries() {
@@ -62,40 +64,79 @@ public final class ResNet implements ZooFamily {
     }
 
     /** A bottleneck ResNet with {@code depths} blocks per stage and widths 64, 128, 256, 512 (x4 out). */
-    public static ModelDefinition definition(int[] depths) {
-        return (ctx, input) -> build(ctx, input, depths);
+    public static Backbone definition(int[] depths) {
+        List<FeatureInfo> info = new ArrayList<>();
+        info.add(new FeatureInfo("act1", 64, 2));
+        for (int s = 0; s < depths.length; s++) {
+            info.add(new FeatureInfo("layer" + (s + 1), (64 << s) * EXPANSION, 4 << s));
+        }
+        return Backbone.of(info, (ctx, input, last) -> stages(ctx, input, depths, last), ResNet::head);
     }
 
-    static Tensor build(ModelContext ctx, Tensor input, int[] depths) {
+    /** Stem and layers 1 to {@code last}; returns act1's output (the stem before its max pool) and each layer's. */
+    static List<Tensor> stages(ModelContext ctx, Tensor input, int[] depths, int last) {
         BlockTable blocks = ctx.blocks();
         GraphBuilder g = ctx.g();
-        blocks.part("Bottleneck", "downsample", "Downsample");
+        declareBottleneckParts(blocks, BOTTLENECK);
         // timm's stem is four top-level modules: conv1, bn1 (folded into conv1), act1, maxpool
         for (String stem : new String[] {"conv1", "act1", "maxpool"}) {
-            blocks.block(stem, "Stem");
+            blocks.block(stem, BlockTable.STEM);
         }
+        blocks.stemParts();
+        blocks.part(BlockTable.STEM, "MaxPool", "MaxPool");
         Tensor x = convBn(ctx, input, "conv1", "bn1", new Conv(64, 7, 2, 3, 1, false));
         try (var s = g.absoluteScope("act1")) {
             x = g.relu(x);
         }
+        List<Tensor> out = new ArrayList<>();
+        out.add(x);
+        if (last == 0) {
+            return out;
+        }
         try (var s = g.absoluteScope("maxpool")) {
             x = g.maxPool(x, new int[] {3, 3}, new int[] {2, 2}, new int[] {1}, false);
         }
-        for (int stage = 0; stage < depths.length; stage++) {
+        for (int stage = 0; stage < last; stage++) {
             int planes = 64 << stage;
             for (int i = 0; i < depths[stage]; i++) {
                 String path = "layer" + (stage + 1) + "." + i;
-                blocks.block(path, "Bottleneck");
+                blocks.block(path, BOTTLENECK);
                 x = bottleneck(ctx, x, path, planes, i == 0 && stage > 0 ? 2 : 1);
             }
+            out.add(x);
         }
-        blocks.block("global_pool", "Head");
-        blocks.block("fc", "Head");
+        return out;
+    }
+
+    /** timm's head: global average pool and {@code fc}, two top-level modules. */
+    static Tensor head(ModelContext ctx, Tensor x) {
+        BlockTable blocks = ctx.blocks();
+        GraphBuilder g = ctx.g();
+        // the head is two top-level modules too: their nodes are named global_pool/GlobalAveragePool, fc/Gemm
+        blocks.block("global_pool", BlockTable.HEAD);
+        blocks.block("fc", BlockTable.HEAD);
+        blocks.headParts();
+        blocks.part(BlockTable.HEAD, "GlobalAveragePool", "Pool");
+        blocks.part(BlockTable.HEAD, "Flatten", "Pool");
         Tensor pooled;
         try (var s = g.absoluteScope("global_pool")) {
             pooled = g.flatten(g.globalAveragePool(x));
         }
         return Layers.linear(ctx, pooled, "fc", ctx.numClasses(), true, null);
+    }
+
+    /**
+     * The parts of a bottleneck block (of {@code type}): the 1x1 reduction, the 3x3 conv, the 1x1 expansion, the
+     * downsampling shortcut, and the residual sum with its ReLU (the rest of the block).
+     */
+    public static void declareBottleneckParts(BlockTable t, String type) {
+        t.part(type, "conv1", "Reduce");
+        t.part(type, "act1", "Reduce");
+        t.part(type, "conv2", "Conv3x3");
+        t.part(type, "act2", "Conv3x3");
+        t.part(type, "conv3", "Expand");
+        t.part(type, "downsample", "Downsample");
+        t.part(type, BlockTable.REST, "Residual");
     }
 
     /** timm's Bottleneck: 1x1, 3x3 (stride), 1x1 (x4), each with BN; ReLUs act1..act3, the last after the add. */

@@ -89,6 +89,16 @@ public final class Params {
         return parameterCount;
     }
 
+    /** The checkpoint's keys that the model never declared, sorted (none without a checkpoint). */
+    public TreeSet<String> unusedKeys() {
+        TreeSet<String> extra = new TreeSet<>();
+        if (checkpoint != null) {
+            extra.addAll(checkpoint.entries().keySet());
+            extra.removeAll(declared.keySet());
+        }
+        return extra;
+    }
+
     /** The keys declared so far (parameters and buffers) with their shapes, in declaration order. */
     public Map<String, long[]> declared() {
         return Collections.unmodifiableMap(declared);
@@ -96,11 +106,7 @@ public final class Params {
 
     /** Throws when the checkpoint holds keys the model never declared. */
     public void checkAllUsed(String model) {
-        if (checkpoint == null) {
-            return;
-        }
-        TreeSet<String> extra = new TreeSet<>(checkpoint.entries().keySet());
-        extra.removeAll(declared.keySet());
+        TreeSet<String> extra = unusedKeys();
         if (!extra.isEmpty()) {
             throw new IllegalArgumentException("checkpoint " + checkpoint.source() + " has key '" + extra.first()
                     + "' that " + model + " does not have" + (extra.size() > 1 ? " (and " + (extra.size() - 1)

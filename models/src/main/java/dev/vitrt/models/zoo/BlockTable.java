@@ -8,6 +8,16 @@ import java.util.Map;
  * the graph's metadata ({@code vitrt.blocks}, {@code vitrt.parts}) so that profilers can fold node timings back.
  */
 public final class BlockTable {
+    /**
+     * The part prefix that matches whatever no other prefix of a block type matches: the part of a block that is one
+     * module, or of a block-level node such as a residual sum (the runtime's folding rule, {@code BlockTags}).
+     */
+    public static final String REST = "";
+    /** The block type of stems. */
+    public static final String STEM = "Stem";
+    /** The block type of classifier heads. */
+    public static final String HEAD = "Head";
+
     private final Map<String, String> blocks = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> parts = new LinkedHashMap<>();
 
@@ -19,6 +29,17 @@ public final class BlockTable {
     /** Declares that, within blocks of {@code type}, sub-module {@code prefix} is the part {@code part}. */
     public void part(String type, String prefix, String part) {
         parts.computeIfAbsent(type, k -> new LinkedHashMap<>()).put(prefix, part);
+    }
+
+    /** A stem of convolution-norm-activation layers: one part. */
+    public void stemParts() {
+        part(STEM, REST, "ConvNormAct");
+    }
+
+    /** timm's ClassifierHead: its global pool, and the classifier (with any norm merged into it). */
+    public void headParts() {
+        part(HEAD, "global_pool", "Pool");
+        part(HEAD, REST, "Classifier");
     }
 
     public Map<String, String> blocks() {

@@ -68,6 +68,21 @@ class MobileViTv2Test {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"13,96", "14,160", "13,100"})
+    void opsetsBeforeShapeSlicingAreValidAtSizesThatResize(int opset, int size) throws Exception {
+        ExportOptions o = ExportOptions.defaults().withInputSize(size);
+        ExportedModel old = Exporter.export("mobilevitv2_050", o.withOpset(opset));
+        for (Node n : old.graph().nodes) {
+            // Shape's start and end attributes exist from opset 15: a checker (and ONNX Runtime) rejects them before
+            assertFalse(n.opType().equals("Shape") && !n.attributes().isEmpty(), n.name() + " " + n.attributes());
+        }
+        float[] input = OrtTestSupport.randomInput(size, 3 * size * size);
+        float[] ours = OrtTestSupport.run(old.graph(), input, 1, 3, size, size);
+        float[] base = OrtTestSupport.run(Exporter.export("mobilevitv2_050", o).graph(), input, 1, 3, size, size);
+        assertTrue(OrtTestSupport.relativeError(ours, base) < 1e-5, "opset " + opset + " vs 17 at " + size);
+    }
+
     @Test
     void graphIsInDeploymentFormAndTagged() throws Exception {
         ExportedModel m = Exporter.export("mobilevitv2_050", ExportOptions.defaults());

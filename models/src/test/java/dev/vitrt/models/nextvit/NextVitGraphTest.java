@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vitrt.models.DeploymentForm;
 import dev.vitrt.models.graph.Graph;
 import dev.vitrt.models.graph.Node;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,35 +58,10 @@ class NextVitGraphTest {
         assertEquals("MHCA", parts.get("NTB").get("projection"));
         assertEquals("MLP", parts.get("NCB").get("mlp"));
 
-        List<String> unassigned = new ArrayList<>();
+        assertEquals("MHCA", parts.get("NTB").get("Concat"), "the join of the NTB's two paths");
         for (Node n : g.nodes) {
-            String block = longestPrefix(n.name(), blocks.keySet());
-            assertNotNull(block, "node " + n.name() + " is in no block");
-            Map<String, String> typeParts = parts.get(blocks.get(block));
-            if (typeParts != null) {
-                String rel = n.name().substring(block.length() + 1);
-                if (longestPrefix(rel, typeParts.keySet()) == null) {
-                    unassigned.add(n.name());
-                }
-            }
+            assertNotNull(DeploymentForm.partOf(n.name(), blocks, parts), "node " + n.name() + " is in no part");
         }
-        // only the concatenation of the two NTB paths sits at block level, outside any part
-        for (String name : unassigned) {
-            assertTrue(name.matches("stages\\.\\d+\\.blocks\\.\\d+/Concat"), name + " is in no part of its block");
-        }
-        assertEquals(4, unassigned.size(), "NTB concats: " + unassigned);
-    }
-
-    /** The folding rule of the metadata contract: the longest prefix followed by '/' or '.'. */
-    private static String longestPrefix(String name, Set<String> prefixes) {
-        String best = null;
-        for (String p : prefixes) {
-            if (name.length() > p.length() && name.startsWith(p) && (name.charAt(p.length()) == '/'
-                    || name.charAt(p.length()) == '.') && (best == null || p.length() > best.length())) {
-                best = p;
-            }
-        }
-        return best;
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.vitrt.models.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -105,6 +104,14 @@ class OnnxWriterTest {
         try (OrtSession s = ENV.createSession(proto.toByteArray(), new OrtSession.SessionOptions())) {
             assertEquals("toy", s.getMetadata().getCustomMetadata().get("vitrt.model"));
         }
-        assertTrue(OnnxWriter.irVersionFor(13) < OnnxWriter.irVersionFor(19));
+    }
+
+    @Test
+    void irVersionIsThatOfTheOnnxReleaseOfTheOpset() {
+        // onnx/onnx docs/Versioning.md: the release that introduced each opset and the IR version it wrote
+        long[][] table = {{13, 7}, {14, 7}, {15, 8}, {16, 8}, {17, 8}, {18, 8}, {19, 9}, {20, 9}, {21, 10}, {22, 10}};
+        for (long[] row : table) {
+            assertEquals(row[1], OnnxWriter.irVersionFor((int) row[0]), "opset " + row[0]);
+        }
     }
 }

@@ -13,11 +13,14 @@ import java.util.Map;
  * ({@code "stages.2.blocks.4": "NTB"}), {@code vitrt.parts} maps each block type's relative module prefixes to part
  * names ({@code "NTB": {"e_mhsa": "E-MHSA"}}). A layer name belongs to the block whose path is the longest prefix of
  * the name followed by {@code /} or {@code .}; inside it, the longest matching part prefix (same rule on the relative
- * path) names the part.
+ * path) names the part, and the empty prefix {@code ""}, where a type declares it, names the part of the rest of the
+ * block (what no other prefix matches: a block that is one module, a residual sum at block level).
  */
 public final class BlockTags {
     public static final String BLOCKS_KEY = "vitrt.blocks";
     public static final String PARTS_KEY = "vitrt.parts";
+    /** The part prefix that matches whatever no other prefix of the block's type matches. */
+    public static final String REST = "";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> blocks;
@@ -132,6 +135,9 @@ public final class BlockTags {
             if (pe >= 0) {
                 part = p.get(rel.substring(0, pe));
             }
+        }
+        if (part == null && p != null) {
+            part = p.get(REST);
         }
         return new Match(path, type, part);
     }

@@ -14,15 +14,24 @@ import java.util.Set;
  * @param device     where it ran, e.g. {@code CPU (default threads)}
  * @param precision  {@code fp32}, {@code fp16} or {@code int8}
  * @param batch      images per run
- * @param inputSize  image side in pixels
+ * @param inputSize  image width in pixels (the side of a square image)
  * @param latency    end-to-end latency of plain (unprofiled) runs
  * @param blocks     per-block times, or null when the backend could not profile layers
  * @param layerScale factor applied to profiled layer times (see {@code ModelProfiler}); NaN without blocks
  * @param profilerCostMs the profiler's per-layer cost taken out of the layer times (NaN when not measured, and the
  *                   layer times were scaled instead)
+ * @param inputHeight image height in pixels (a backbone's input need not be square)
  */
 public record ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
-                            LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs) {
+                            LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs,
+                            int inputHeight) {
+
+    /** A report on a square input. */
+    public ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
+                         LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs) {
+        this(model, backend, device, precision, batch, inputSize, latency, blocks, layerScale, profilerCostMs,
+                inputSize);
+    }
 
     /** The runtime's own time per run outside layers: end-to-end mean minus the blocks' sum (NaN without blocks). */
     public double outsideLayersMs() {

@@ -24,7 +24,7 @@ public final class ProfileReports {
     public static String console(ProfileReport r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s on %s, %s, %s, batch %d, %dx%d%n", r.model(), r.backend(), r.device(),
-                r.precision(), r.batch(), r.inputSize(), r.inputSize()));
+                r.precision(), r.batch(), r.inputHeight(), r.inputSize()));
         BlockProfile b = r.blocks();
         if (b == null) {
             sb.append("per-block times: not available (the backend cannot profile layers)\n");
@@ -156,7 +156,7 @@ public final class ProfileReports {
                         + "text-align:right}td:first-child,th:first-child{text-align:left}.note{color:#666}</style>"
                         + "</head><body>\n");
         sb.append("<h1>").append(esc(title)).append("</h1>\n<p>").append(esc(String.format(Locale.ROOT,
-                "%s, %s, batch %d, %dx%d input", r.device(), r.precision(), r.batch(), r.inputSize(), r.inputSize())))
+                "%s, %s, batch %d, %dx%d input", r.device(), r.precision(), r.batch(), r.inputHeight(), r.inputSize())))
                 .append("</p>\n");
         BlockProfile b = r.blocks();
         if (b != null) {

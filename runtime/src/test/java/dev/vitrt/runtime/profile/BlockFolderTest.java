@@ -34,6 +34,20 @@ class BlockFolderTest {
     }
 
     @Test
+    void theEmptyPrefixNamesTheRestOfTheBlock() {
+        BlockTags resnet = BlockTags.fromMetadata(Map.of(
+                "vitrt.blocks", "{\"conv1\":\"Stem\",\"maxpool\":\"Stem\",\"layer1.0\":\"Bottleneck\"}",
+                "vitrt.parts", "{\"Stem\":{\"\":\"ConvNormAct\",\"MaxPool\":\"MaxPool\"},"
+                        + "\"Bottleneck\":{\"conv1\":\"Reduce\",\"\":\"Residual\"}}"));
+        assertEquals("ConvNormAct", resnet.match("conv1/Conv").part());
+        assertEquals("ConvNormAct", resnet.match("conv1/CastToFp16").part());
+        assertEquals("MaxPool", resnet.match("maxpool/MaxPool").part());
+        assertEquals("Reduce", resnet.match("layer1.0.conv1/Conv").part());
+        assertEquals("Residual", resnet.match("layer1.0/Add").part());
+        assertEquals("Residual", resnet.match("layer1.0.act3/Relu").part());
+    }
+
+    @Test
     void foldsIntoBlockTypesPartsAndOther() {
         BlockProfile p = new BlockFolder(NEXTVIT).fold(List.of(
                 new LayerTime("stem.0.conv/Conv", "Conv", 1.0),
