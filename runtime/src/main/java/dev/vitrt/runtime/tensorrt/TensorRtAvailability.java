@@ -21,7 +21,7 @@ import org.bytedeco.tensorrt.global.nvonnxparser;
  */
 public final class TensorRtAvailability {
     /** How a user gets TensorRT's natives; part of every "missing TensorRT" reason. */
-    public static final String HOW_TO_GET = "build with -Ptensorrt (`mvn -Ptensorrt -DskipTests package`) to add the"
+    public static final String HOW_TO_GET = "build with -Ptensorrt (`./mvnw -Ptensorrt -DskipTests package`) to add the"
             + " TensorRT 11.2 and CUDA 13 natives, or put a system TensorRT 11 (11.2 or newer) and CUDA 13 on the library"
             + " path (LD_LIBRARY_PATH)";
 
