@@ -84,6 +84,12 @@ final class ProgressBar implements Progress, AutoCloseable {
         }
     }
 
+    /** Prints a line of its own (a step done, a note), erasing the bar first; the next update redraws it. */
+    synchronized void println(String line) {
+        clear();
+        err.println(line);
+    }
+
     /** Ends the bar's line. */
     @Override
     public synchronized void close() {

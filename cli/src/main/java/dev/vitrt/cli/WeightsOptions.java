@@ -1,5 +1,6 @@
 package dev.vitrt.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,6 +17,18 @@ final class WeightsOptions {
             description = "Load a checkpoint even if it holds NaN or infinite values (refused by default, naming the"
                     + " tensor: such a model outputs NaN).")
     boolean allowNonFinite;
+
+    /**
+     * MODEL as an ONNX file: a zoo model exported with this checkpoint (saying so on stderr under {@code command}'s
+     * name), an .onnx file as it is.
+     */
+    Path resolve(String model, ModelSource.Options options, String command) throws IOException {
+        checkApplies(model);
+        if (!model.endsWith(".onnx")) {
+            System.err.println(command + ": exporting " + model);
+        }
+        return ModelSource.resolve(model, options.with(this));
+    }
 
     /** Fails when a checkpoint is given for a model that is a file already. */
     void checkApplies(String model) {
