@@ -8,6 +8,8 @@ import dev.vitrt.engine.trt.EngineBuilder;
 import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.engine.trt.SizeRange;
+import dev.vitrt.models.zoo.ExportOptions;
+import dev.vitrt.models.zoo.InputSize;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
@@ -140,8 +142,8 @@ public final class BuildEngineCommand implements Callable<Integer> {
                             Progress progress) throws IOException {
         checkpoint.checkApplies(model);
         SizeRange s = options.sizes();
-        Path onnx = ModelSource.resolve(model, new ModelSource.Options(s == null ? null : s.opt(), null, null, null,
-                false, s != null && !s.isFixed()).with(checkpoint));
+        Path onnx = ModelFiles.resolve(model, checkpoint.applyTo(ExportOptions.defaults()
+                .withInputSize(s == null ? InputSize.DEFAULT : s.opt()).withDynamicSize(s != null && !s.isFixed())));
         return new Prepared(onnx, PreparedGraph.prepare(onnx, options, calibration, progress));
     }
 

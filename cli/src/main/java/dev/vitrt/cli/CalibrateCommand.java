@@ -9,6 +9,7 @@ import dev.vitrt.calibration.qdq.NodeFilter;
 import dev.vitrt.calibration.qdq.QdqOptions;
 import dev.vitrt.calibration.qdq.QdqPlan;
 import dev.vitrt.calibration.qdq.QdqTarget;
+import dev.vitrt.models.zoo.ExportOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         Path dataFile = data.equals(CalibrationSources.SYNTHETIC) ? null : Path.of(data);
         CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights).reads("--data", dataFile)
                 .writes("--output", output).writes("--cache", cache).check();
-        Path fp32 = checkpoint.resolve(model, ModelSource.Options.defaults(), "vitrt calibrate");
+        Path fp32 = checkpoint.resolve(model, ExportOptions.defaults(), "vitrt calibrate");
         PostTrainingQuantization.Settings settings = PostTrainingQuantization.Settings.defaults()
                 .withSamples(calibration.samples, batch).withMethod(calibration.method, calibration.percentile)
                 .withLayout(layout).withHeldOut(heldOut, seed).withCache(cache);

@@ -1,5 +1,6 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;
@@ -60,9 +61,9 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BackendKind ka = BackendKind.parse(backendA);
         BackendKind kb = BackendKind.parse(backendB);
-        ModelSource.Options opts = new ModelSource.Options(inputSize, batch, null, null);
-        Path fa = ModelSource.resolve(a, opts);
-        Path fb = ModelSource.resolve(b, opts);
+        ExportOptions opts = ModelFiles.at(inputSize, batch);
+        Path fa = ModelFiles.resolve(a, opts);
+        Path fb = ModelFiles.resolve(b, opts);
         Backends.Choice ca = Backends.choose(ka, fa);
         Backends.Choice cb = Backends.choose(kb, fb);
         try (Backend ra = Backends.open(fa, ca, BackendOptions.defaults());

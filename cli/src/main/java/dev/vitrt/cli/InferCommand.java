@@ -73,7 +73,7 @@ final class InferCommand implements Callable<Integer> {
         CommandFiles.create().readsModel("MODEL", model).reads("--input", source.input).reads("--image", source.images)
                 .reads("--labels", labels).writes("--output", output).check();
         ClassNames names = labels == null ? null : ClassNames.read(labels);
-        Path file = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null));
+        Path file = ModelFiles.resolve(model, ModelFiles.at(inputSize, null));
         Backends.Choice choice = Backends.choose(kind, file);
         try (Backend b = Backends.open(file, choice, BackendOptions.defaults().withIntraOpThreads(threads))) {
             TensorSpec spec = b.singleInput();

@@ -1,6 +1,7 @@
 package dev.vitrt.cli;
 
 import dev.vitrt.models.onnx.OnnxModels;
+import dev.vitrt.models.zoo.ModelSource;
 
 import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.engine.trt.BuildOptions;
@@ -104,7 +105,7 @@ final class ProfileCommand implements Callable<Integer> {
         CommandFiles.create().readsModel("MODEL", model).reads("--input", input)
                 .writes("--json", json).writes("--csv", csv).writes("--html", html).check();
         // decide the backend (TensorRT's availability first: cheap, and it decides everything after it)
-        boolean plan = isPlan(model);
+        boolean plan = ModelFiles.isPlan(model);
         if (!plan) {
             ModelSource.check(model);
         }
@@ -152,7 +153,7 @@ final class ProfileCommand implements Callable<Integer> {
             if (!model.endsWith(".onnx")) {
                 System.err.println("vitrt profile: exporting " + model);
             }
-            file = ModelSource.resolve(model, new ModelSource.Options(inputSize, batch, null, null));
+            file = ModelFiles.resolve(model, ModelFiles.at(inputSize, batch));
         }
         if (choice.kind() == BackendKind.ONNXRUNTIME) {
             System.err.println("vitrt profile: loading the graph into ONNX Runtime (graph optimizations)");
@@ -206,7 +207,7 @@ final class ProfileCommand implements Callable<Integer> {
      * input size asked for; the caller checked that TensorRT can run.
      */
     private Path buildTemporaryEngine() throws Exception {
-        Path onnx = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null));
+        Path onnx = ModelFiles.resolve(model, ModelFiles.at(inputSize, null));
         Precision p = precision != null ? precision
                 : TensorRtQdq.hasQdq(OnnxModels.read(onnx)) ? Precision.INT8 : Precision.FP32;
         BuildOptions o = BuildOptions.defaults(p);
@@ -220,12 +221,6 @@ final class ProfileCommand implements Callable<Integer> {
         Path plan = dir.resolve(graph.info().model() + "-" + p.label() + ".plan");
         EngineBuilder.build(graph, onnx, o, plan, System.err);
         return plan;
-    }
-
-    /** A TensorRT plan by its extension ({@code .plan}, {@code .engine}, {@code .trt}). */
-    static boolean isPlan(String arg) {
-        String a = arg.toLowerCase(Locale.ROOT);
-        return a.endsWith(".plan") || a.endsWith(".engine") || a.endsWith(".trt");
     }
 
     /** The image side: --input-size, else the model's fixed side, else metadata vitrt.input_size, else 224. */

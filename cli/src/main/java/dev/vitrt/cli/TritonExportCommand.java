@@ -85,7 +85,7 @@ public final class TritonExportCommand implements Callable<Integer> {
                 .check();
         Path file;
         String origin = Path.of(model).getFileName().toString();
-        if (model.endsWith(".plan") || model.endsWith(".engine")) {
+        if (ModelFiles.isPlan(model)) {
             file = Path.of(model);
         } else {
             boolean zoo = !model.endsWith(".onnx");
@@ -93,7 +93,7 @@ public final class TritonExportCommand implements Callable<Integer> {
                 System.err.println("exporting " + model + " to ONNX...");
                 origin = "zoo model " + model;
             }
-            file = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null).with(checkpoint));
+            file = ModelFiles.resolve(model, checkpoint.applyTo(ModelFiles.at(inputSize, null)));
         }
         TritonExporter.Exported e = TritonExporter.export(file, origin, repository, options);
         TritonModelConfig c = e.config();

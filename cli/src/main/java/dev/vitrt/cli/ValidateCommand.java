@@ -103,7 +103,7 @@ final class ValidateCommand implements Callable<Integer> {
         if (data == null && labelsCsv == null) {
             throw new ParameterException(spec.commandLine(), "give --data DIR (class subfolders) or --labels-csv FILE");
         }
-        if (checkpoint.weights != null && ProfileCommand.isPlan(model)) {
+        if (checkpoint.weights != null && ModelFiles.isPlan(model)) {
             throw new ParameterException(spec.commandLine(), "--weights applies to zoo models, not to a plan");
         }
         checkpoint.checkApplies(model);
@@ -114,8 +114,7 @@ final class ValidateCommand implements Callable<Integer> {
                 .reads("--labels-csv", labelsCsv).reads("--class-names", classNames).writes("--json", json)
                 .writes("--csv", csv).check();
         ClassNames names = classNames == null ? null : ClassNames.read(classNames);
-        Path file = ModelSource.resolveOrPlan(model, new ModelSource.Options(inputSize, null, null, null)
-                .with(checkpoint));
+        Path file = ModelFiles.resolveOrPlan(model, checkpoint.applyTo(ModelFiles.at(inputSize, null)));
         ValidationReport r;
         try (ProgressBar bar = new ProgressBar("vitrt validate:", "scoring", "images")) {
             r = Validation.run(file, new Validation.Data(data, labelsCsv, names), options, bar);

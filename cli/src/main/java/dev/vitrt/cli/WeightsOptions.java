@@ -1,5 +1,6 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.models.zoo.ExportOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -22,12 +23,17 @@ final class WeightsOptions {
      * MODEL as an ONNX file: a zoo model exported with this checkpoint (saying so on stderr under {@code command}'s
      * name), an .onnx file as it is.
      */
-    Path resolve(String model, ModelSource.Options options, String command) throws IOException {
+    Path resolve(String model, ExportOptions options, String command) throws IOException {
         checkApplies(model);
         if (!model.endsWith(".onnx")) {
             System.err.println(command + ": exporting " + model);
         }
-        return ModelSource.resolve(model, options.with(this));
+        return ModelFiles.resolve(model, applyTo(options));
+    }
+
+    /** {@code options} with this checkpoint. */
+    ExportOptions applyTo(ExportOptions options) {
+        return options.withWeights(weights).withAllowNonFinite(allowNonFinite);
     }
 
     /** Fails when a checkpoint is given for a model that is a file already. */
