@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,9 +41,8 @@ final class ReproduceCommand implements Callable<Integer> {
             description = "nextvit-models, nextvit-blocks, mobilevitv2-attention or nextvit-downstream.")
     String table;
 
-    @Option(names = "--backend", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
-            description = "Backend; auto picks TensorRT where it can run, else ONNX Runtime (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendChoice runtime;
 
     @Option(names = "--precision", paramLabel = "auto|fp32|fp16", defaultValue = "auto",
             description = "auto: fp16 on TensorRT (as the papers measured), fp32 on ONNX Runtime (default: "
@@ -78,11 +78,6 @@ final class ReproduceCommand implements Callable<Integer> {
                     + " both are in the tables).")
     String estimator;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Bounds.Threads.class,
-            description = "ONNX Runtime intra-op threads; 0 = one per physical core, at most one per core (default:"
-                    + " ${DEFAULT-VALUE}).")
-    int threads;
-
     @Option(names = "--only", paramLabel = "MODEL", split = ",",
             description = "Measure only these zoo models' rows (a reduced run), e.g. --only nextvit_small,resnet50.")
     List<String> only;
@@ -102,8 +97,8 @@ final class ReproduceCommand implements Callable<Integer> {
         if (timeBudget < 1) {
             throw new IllegalArgumentException("--time-budget must be >= 1 second, got " + timeBudget);
         }
-        BenchSettings bench = new BenchSettings(BackendKind.parse(backend), precision.toLowerCase(Locale.ROOT), warmup,
-                iterations, Duration.ofSeconds(timeBudget), 3, threads, Estimator.parse(estimator));
+        BenchSettings bench = new BenchSettings(runtime.kind(), precision.toLowerCase(Locale.ROOT), warmup,
+                iterations, Duration.ofSeconds(timeBudget), 3, runtime.threads, Estimator.parse(estimator));
         if (only != null) {
             for (String m : only) {
                 Zoo.get(m);
