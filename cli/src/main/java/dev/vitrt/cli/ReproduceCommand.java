@@ -1,14 +1,13 @@
 package dev.vitrt.cli;
 
-import dev.vitrt.cli.reproduce.BenchSettings;
-import dev.vitrt.cli.reproduce.Estimator;
-import dev.vitrt.cli.reproduce.ProgressDisplay;
-import dev.vitrt.cli.reproduce.ReproTable;
-import dev.vitrt.cli.reproduce.Reports;
-import dev.vitrt.cli.reproduce.Section;
-import dev.vitrt.cli.reproduce.TableOptions;
-import dev.vitrt.cli.reproduce.TableResult;
-import dev.vitrt.cli.reproduce.Tables;
+import dev.vitrt.benchmark.BenchSettings;
+import dev.vitrt.benchmark.Estimator;
+import dev.vitrt.benchmark.ReproTable;
+import dev.vitrt.benchmark.Reports;
+import dev.vitrt.benchmark.Section;
+import dev.vitrt.benchmark.TableOptions;
+import dev.vitrt.benchmark.TableResult;
+import dev.vitrt.benchmark.Tables;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.runtime.BackendKind;
 import java.nio.file.Files;
@@ -107,21 +106,7 @@ final class ReproduceCommand implements Callable<Integer> {
         TableOptions options = new TableOptions(batch, inputSize, only == null ? null : new LinkedHashSet<>(only),
                 sizes, bench);
         CommandFiles.create().writesInto("--out", out).check(); // before minutes of measuring
-        ProgressDisplay display = what -> {
-            ProgressBar bar = new ProgressBar("vitrt reproduce: " + what);
-            return new ProgressDisplay.Bar() {
-                @Override
-                public void update(String label, long done, long total) {
-                    bar.update(label, done, total);
-                }
-
-                @Override
-                public void close() {
-                    bar.close();
-                }
-            };
-        };
-        TableResult r = t.run(options, display);
+        TableResult r = t.run(options, ProgressBar.stages("vitrt reproduce: "));
         List<Path> files = Reports.write(r, out);
         System.out.println("# " + r.title());
         for (String f : r.findings()) {
