@@ -20,20 +20,20 @@ public record BenchSettings(BackendKind backend, String precision, int warmup, i
                             int minRounds, int threads, Estimator estimator) {
     public BenchSettings {
         if (warmup < 0) {
-            throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+            throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
         }
         if (iterations < 1) {
-            throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
+            throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
         }
         if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         }
         if (budget != null && (budget.isNegative() || budget.isZero())) {
-            throw new IllegalArgumentException("--time-budget must be positive, got " + budget.toSeconds() + " s");
+            throw new IllegalArgumentException("budget must be positive, got " + budget.toSeconds() + " s");
         }
         if (!precision.equals("auto") && !precision.equals("fp32") && !precision.equals("fp16")) {
-            throw new IllegalArgumentException("--precision must be auto, fp32 or fp16 (int8 needs a calibrated Q/DQ"
-                    + " graph per model: `vitrt calibrate`), got '" + precision + "'");
+            throw new IllegalArgumentException("precision must be auto, fp32 or fp16 (int8 needs a calibrated Q/DQ"
+                    + " graph per model, made by calibration), got '" + precision + "'");
         }
         minRounds = Math.max(1, Math.min(minRounds, iterations));
         if (estimator == null) {

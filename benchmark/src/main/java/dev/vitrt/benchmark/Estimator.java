@@ -23,7 +23,7 @@ public enum Estimator {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "min", "fastest" -> MIN;
             case "median" -> MEDIAN;
-            default -> throw new IllegalArgumentException("--estimator must be min or median, got '" + s + "'");
+            default -> throw new IllegalArgumentException("estimator must be min or median, got '" + s + "'");
         };
     }
 

@@ -49,7 +49,7 @@ public final class MobileVitAttentionTable implements ReproTable {
         }
         for (String name : o.only()) {
             if (!Zoo.get(name).family().equals(FAMILY)) {
-                throw new IllegalArgumentException("--only " + name + ": not a row of " + NAME + " (its family: "
+                throw new IllegalArgumentException("model " + name + " is not a row of " + NAME + " (its family: "
                         + FAMILY + ")");
             }
         }

@@ -93,7 +93,7 @@ public final class NextVitBlocksTable implements ReproTable {
         for (String name : o.only()) {
             String family = Zoo.get(name).family();
             if (!name.equals(BASELINE) && !family.equals(FAMILY)) {
-                throw new IllegalArgumentException("--only " + name + ": not a row of " + NAME + " (" + BASELINE
+                throw new IllegalArgumentException("model " + name + " is not a row of " + NAME + " (" + BASELINE
                         + " and the " + FAMILY + " family)");
             }
         }

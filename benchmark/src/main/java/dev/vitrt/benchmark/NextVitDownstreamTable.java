@@ -45,7 +45,7 @@ public final class NextVitDownstreamTable implements ReproTable {
     static List<String> models(TableOptions o) {
         for (String name : o.only()) {
             if (!MODELS.contains(Zoo.get(name).name())) {
-                throw new IllegalArgumentException("--only " + name + ": not a row of " + NAME + " (its backbones: "
+                throw new IllegalArgumentException("model " + name + " is not a row of " + NAME + " (its backbones: "
                         + String.join(", ", MODELS) + ")");
             }
         }

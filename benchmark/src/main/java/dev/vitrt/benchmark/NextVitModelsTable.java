@@ -94,7 +94,7 @@ public final class NextVitModelsTable implements ReproTable {
         for (String name : o.only().stream().sorted().toList()) {
             ZooEntry e = Zoo.get(name);
             if (!FAMILIES.contains(e.family())) {
-                throw new IllegalArgumentException("--only " + name + ": not a row of " + NAME + " (its families: "
+                throw new IllegalArgumentException("model " + name + " is not a row of " + NAME + " (its families: "
                         + String.join(", ", FAMILIES.stream().sorted().toList()) + ")");
             }
             out.add(name);

@@ -19,7 +19,7 @@ public final class Reports {
     /** Writes the files and returns their paths. */
     public static List<Path> write(TableResult r, Path dir) throws IOException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IOException("--out is not a directory: " + dir);
+            throw new IOException("not a directory: " + dir);
         }
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();

@@ -16,16 +16,16 @@ public record TableOptions(Integer batch, Integer inputSize, Set<String> only, L
                            BenchSettings bench) {
     public TableOptions {
         if (batch != null && batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
         if (inputSize != null && (inputSize < 32 || inputSize > 4096)) {
-            throw new IllegalArgumentException("--input-size must be between 32 and 4096, got " + inputSize);
+            throw new IllegalArgumentException("inputSize must be between 32 and 4096, got " + inputSize);
         }
         only = only == null ? Set.of() : Set.copyOf(only);
         sizes = sizes == null ? List.of() : List.copyOf(sizes);
         for (int s : sizes) {
             if (s < 32 || s > 4096) {
-                throw new IllegalArgumentException("--sizes entries must be between 32 and 4096, got " + s);
+                throw new IllegalArgumentException("sizes entries must be between 32 and 4096, got " + s);
             }
         }
     }

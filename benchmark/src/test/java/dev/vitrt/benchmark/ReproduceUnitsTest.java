@@ -152,7 +152,7 @@ class ReproduceUnitsTest {
         assertEquals(s.p10(), Estimator.MIN.hi(s), 0);
         assertEquals(s.p90(), Estimator.MEDIAN.hi(s), 0);
         assertEquals(Estimator.MEDIAN, Estimator.parse("median"));
-        assertEquals("--estimator must be min or median, got 'mean'", assertThrows(IllegalArgumentException.class,
+        assertEquals("estimator must be min or median, got 'mean'", assertThrows(IllegalArgumentException.class,
                 () -> Estimator.parse("mean")).getMessage());
     }
 
@@ -170,13 +170,13 @@ class ReproduceUnitsTest {
     @Test
     void settingsRejectBadValuesInOneLine() {
         var kind = dev.vitrt.runtime.BackendKind.AUTO;
-        assertEquals("--iterations must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
+        assertEquals("iterations must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
                 () -> new BenchSettings(kind, "auto", 0, 0, null, 1, 0, Estimator.MIN)).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> new BenchSettings(kind,
-                        "int8", 0, 1, null, 1, 0, Estimator.MIN)).getMessage().startsWith("--precision"));
+                        "int8", 0, 1, null, 1, 0, Estimator.MIN)).getMessage().startsWith("precision must be auto, fp32 or fp16"));
         BenchSettings ok = new BenchSettings(kind, "auto", 0, 1, null, 1, 0, Estimator.MIN);
-        assertEquals("--batch must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
+        assertEquals("batch must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
                 () -> new TableOptions(0, null, null, null, ok)).getMessage());
         assertEquals(2, new BenchSettings(kind, "auto", 0, 2, null, 3, 0, Estimator.MIN).minRounds());
     }
