@@ -1,10 +1,11 @@
 package dev.vitrt.benchmark;
 
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.engine.precision.Fp16Lowering;
 import dev.vitrt.engine.trt.BuildOptions;
-import dev.vitrt.engine.trt.BuildListener;
+import dev.vitrt.runtime.BuildListener;
 import dev.vitrt.engine.trt.EngineBuilder;
-import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
@@ -105,7 +106,7 @@ public final class Bench {
                         bar.update("engine", 2, steps);
                         try {
                             EngineBuilder.build(onnx, new BuildOptions(Precision.parse(precision),
-                                    new PlanManifest.BatchRange(r.batch(), r.batch(), r.batch()), null, 4096, 3, null,
+                                    new BatchRange(r.batch(), r.batch(), r.batch()), null, 4096, 3, null,
                                     "none", false), file, (severity, text) -> display.log(severity + ": " + text));
                         } catch (TensorRtUnavailableException e) {
                             throw new BackendException("TensorRT backend unavailable: " + e.getMessage(), e);

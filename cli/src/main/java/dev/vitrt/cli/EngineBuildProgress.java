@@ -1,6 +1,6 @@
 package dev.vitrt.cli;
 
-import dev.vitrt.engine.trt.BuildListener;
+import dev.vitrt.runtime.BuildListener;
 import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.engine.trt.EngineBuilder;
 import dev.vitrt.engine.trt.PreparedGraph;

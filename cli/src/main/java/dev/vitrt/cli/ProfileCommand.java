@@ -1,11 +1,12 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.models.zoo.ModelSource;
 
 import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.engine.trt.BuildOptions;
-import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendKind;
@@ -18,7 +19,6 @@ import dev.vitrt.runtime.profile.LayerProfiling;
 import dev.vitrt.runtime.profile.ModelProfiler;
 import dev.vitrt.runtime.report.ProfileReport;
 import dev.vitrt.runtime.report.ProfileReports;
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
 import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
 import dev.vitrt.runtime.tensorrt.TensorRtBackend;
 import java.io.IOException;

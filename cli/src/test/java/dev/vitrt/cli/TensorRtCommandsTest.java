@@ -1,5 +1,7 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,9 +17,7 @@ import ai.onnxruntime.OrtSession;
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.engine.int8.Int8Calibration;
 import dev.vitrt.engine.trt.BuildOptions;
-import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.runtime.Progress;
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
 import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;

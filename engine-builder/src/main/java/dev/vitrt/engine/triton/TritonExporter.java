@@ -1,5 +1,6 @@
 package dev.vitrt.engine.triton;
 
+import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.models.onnx.OnnxModels;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -110,7 +111,7 @@ public final class TritonExporter {
             throw new IllegalArgumentException(PlanManifest.pathFor(plan) + ": manifest lists no inputs or no outputs");
         }
         boolean batchable = batchable(in, out);
-        PlanManifest.BatchRange range = manifest.batch();
+        BatchRange range = manifest.batch();
         if (batchable && range == null) {
             throw new IllegalArgumentException(PlanManifest.pathFor(plan)
                     + ": manifest lacks 'batch' (the profile's range) for a plan with a dynamic batch");

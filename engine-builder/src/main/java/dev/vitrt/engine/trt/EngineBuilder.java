@@ -1,5 +1,6 @@
 package dev.vitrt.engine.trt;
 
+import dev.vitrt.runtime.BuildListener;
 import static org.bytedeco.tensorrt.global.nvinfer.createInferBuilder;
 import static org.bytedeco.tensorrt.global.nvonnxparser.createParser;
 

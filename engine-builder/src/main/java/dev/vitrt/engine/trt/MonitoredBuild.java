@@ -1,5 +1,6 @@
 package dev.vitrt.engine.trt;
 
+import dev.vitrt.runtime.BuildListener;
 import dev.vitrt.runtime.tensorrt.nat.BuildMonitor;
 import dev.vitrt.runtime.tensorrt.nat.NativeTensorRt;
 import org.bytedeco.tensorrt.nvinfer.IBuilderConfig;

@@ -1,5 +1,6 @@
 package dev.vitrt.engine.trt;
 
+import dev.vitrt.runtime.Precision;
 import dev.vitrt.models.onnx.OnnxModels;
 
 import ai.onnx.proto.OnnxMl.ModelProto;

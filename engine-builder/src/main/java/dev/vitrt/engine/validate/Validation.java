@@ -1,5 +1,6 @@
 package dev.vitrt.engine.validate;
 
+import dev.vitrt.runtime.Precision;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.vitrt.calibration.Calibration;
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
@@ -9,7 +10,6 @@ import dev.vitrt.calibration.data.ImageFolderData;
 import dev.vitrt.calibration.qdq.QdqOptions;
 import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.engine.precision.Fp16Lowering;
-import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendException;

@@ -1,5 +1,7 @@
 package dev.vitrt.engine.int8;
 
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,11 +22,9 @@ import dev.vitrt.calibration.qdq.NodeFilter;
 import dev.vitrt.calibration.qdq.QdqOptions;
 import dev.vitrt.calibration.qdq.QdqTarget;
 import dev.vitrt.engine.trt.BuildOptions;
-import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Progress;
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.vitrt.engine.triton;
 
+import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,7 +100,7 @@ class TritonExporterTest {
         Path plan = tmp.resolve("mvit.plan");
         byte[] bytes = planBytes(4096);
         Files.write(plan, bytes);
-        manifest(new long[] {-1, 3, 256, 256}, new long[] {-1, 1000}, new PlanManifest.BatchRange(1, 8, 32),
+        manifest(new long[] {-1, 3, 256, 256}, new long[] {-1, 1000}, new BatchRange(1, 8, 32),
                 "float16").writeFor(plan);
         Path repo = tmp.resolve("repo");
         TritonExporter.export(plan, repo, new TritonExportOptions(null, null, 3, null, null, 500, false));
@@ -118,7 +119,7 @@ class TritonExporterTest {
     void planWithFixedBatchAndPlanLimits() throws IOException {
         Path plan = tmp.resolve("fixed.plan");
         Files.write(plan, planBytes(8));
-        manifest(new long[] {4, 3, 224, 224}, new long[] {4, 1000}, new PlanManifest.BatchRange(4, 4, 4), "float32")
+        manifest(new long[] {4, 3, 224, 224}, new long[] {4, 1000}, new BatchRange(4, 4, 4), "float32")
                 .writeFor(plan);
         Path repo = tmp.resolve("repo");
         TritonExporter.export(plan, repo, new TritonExportOptions("fixed4", null, 1, null, null, 100, false));
@@ -128,7 +129,7 @@ class TritonExporterTest {
 
         Path dyn = tmp.resolve("dyn.plan");
         Files.write(dyn, planBytes(8));
-        manifest(new long[] {-1, 3, 224, 224}, new long[] {-1, 1000}, new PlanManifest.BatchRange(1, 4, 16), "float32")
+        manifest(new long[] {-1, 3, 224, 224}, new long[] {-1, 1000}, new BatchRange(1, 4, 16), "float32")
                 .writeFor(dyn);
         IllegalArgumentException over = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(dyn,
                 repo, new TritonExportOptions("d", 64, 1, null, null, 100, false)));
@@ -139,7 +140,7 @@ class TritonExporterTest {
 
         Path min2 = tmp.resolve("min2.plan");
         Files.write(min2, planBytes(8));
-        manifest(new long[] {-1, 3, 224, 224}, new long[] {-1, 1000}, new PlanManifest.BatchRange(2, 4, 8), "float32")
+        manifest(new long[] {-1, 3, 224, 224}, new long[] {-1, 1000}, new BatchRange(2, 4, 8), "float32")
                 .writeFor(min2);
         IllegalArgumentException min = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(min2,
                 repo, TritonExportOptions.defaults()));
@@ -220,7 +221,7 @@ class TritonExporterTest {
             Files.write(plan, planBytes(64));
             new PlanManifest(PlanManifest.FORMAT, bad, "fp32", List.of(new PlanManifest.Tensor("input", "float32",
                     new long[] {-1, 3, 8, 8})), List.of(new PlanManifest.Tensor("logits", "float32", new long[] {-1, 2})),
-                    new PlanManifest.BatchRange(1, 1, 4), "10.15.1", "gpu", "9.0", "none", "ab".repeat(32), "x.onnx",
+                    new BatchRange(1, 1, 4), "10.15.1", "gpu", "9.0", "none", "ab".repeat(32), "x.onnx",
                     Map.of(), "2025-01-01T00:00:00Z").writeFor(plan);
             if (bad.isEmpty()) {
                 // no model name: the file's stem, which is fine
@@ -249,7 +250,7 @@ class TritonExporterTest {
     void aGarbagePlanWithAPlausibleManifestIsRefused() throws IOException {
         Path plan = tmp.resolve("garbage.plan");
         Files.writeString(plan, "<html>404 Not Found</html>");
-        manifest(new long[] {-1, 3, 256, 256}, new long[] {-1, 1000}, new PlanManifest.BatchRange(1, 8, 32),
+        manifest(new long[] {-1, 3, 256, 256}, new long[] {-1, 1000}, new BatchRange(1, 8, 32),
                 "float16").writeFor(plan);
         IOException e = assertThrows(IOException.class, () -> TritonExporter.export(plan, tmp.resolve("repo"),
                 TritonExportOptions.defaults()));
@@ -262,12 +263,12 @@ class TritonExporterTest {
     void negativeAndZeroDimsNeverReachTheConfig() throws IOException {
         Path plan = tmp.resolve("dims.plan");
         Files.write(plan, planBytes(64));
-        manifest(new long[] {-1, 3, -5, 224}, new long[] {-1, 1000}, new PlanManifest.BatchRange(1, 1, 4), "float32")
+        manifest(new long[] {-1, 3, -5, 224}, new long[] {-1, 1000}, new BatchRange(1, 1, 4), "float32")
                 .writeFor(plan);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TritonExporter.export(plan, tmp.resolve("repo"), TritonExportOptions.defaults()));
         assertTrue(e.getMessage().contains("input 'input' has shape [-1, 3, -5, 224]"), e.getMessage());
-        manifest(new long[] {-1, 3, 224, 224}, new long[] {-1, 0}, new PlanManifest.BatchRange(1, 1, 4), "float32")
+        manifest(new long[] {-1, 3, 224, 224}, new long[] {-1, 0}, new BatchRange(1, 1, 4), "float32")
                 .writeFor(plan);
         e = assertThrows(IllegalArgumentException.class,
                 () -> TritonExporter.export(plan, tmp.resolve("repo"), TritonExportOptions.defaults()));
@@ -424,7 +425,7 @@ class TritonExporterTest {
                 TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(s))).build();
     }
 
-    private static PlanManifest manifest(long[] in, long[] out, PlanManifest.BatchRange batch, String dtype) {
+    private static PlanManifest manifest(long[] in, long[] out, BatchRange batch, String dtype) {
         return new PlanManifest(PlanManifest.FORMAT, "mobilevitv2_050", dtype.equals("float16") ? "fp16" : "fp32",
                 List.of(new PlanManifest.Tensor("input", dtype, in)), List.of(new PlanManifest.Tensor("logits", dtype, out)),
                 batch, "11.2.1", "NVIDIA H200", "9.0", "none", "ab".repeat(32), "mvit.onnx",

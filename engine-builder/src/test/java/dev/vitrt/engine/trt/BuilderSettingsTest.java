@@ -1,9 +1,10 @@
 package dev.vitrt.engine.trt;
 
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
 import java.util.Set;
 import org.bytedeco.tensorrt.global.nvinfer.BuilderFlag;
 import org.bytedeco.tensorrt.global.nvinfer.HardwareCompatibilityLevel;

@@ -1,5 +1,7 @@
 package dev.vitrt.engine.trt;
 
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vitrt.runtime.tensorrt.PlanManifest;
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

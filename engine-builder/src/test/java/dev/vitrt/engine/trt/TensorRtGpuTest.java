@@ -1,5 +1,8 @@
 package dev.vitrt.engine.trt;
 
+import dev.vitrt.runtime.BuildListener;
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +14,6 @@ import dev.vitrt.runtime.io.Npy;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
 import dev.vitrt.runtime.profile.BlockFolder;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
 import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
 import dev.vitrt.runtime.tensorrt.TensorRtBackend;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package dev.vitrt.engine.trt;
 
+import dev.vitrt.runtime.BuildListener;
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -16,7 +19,6 @@ import dev.vitrt.runtime.io.Npy;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
 import dev.vitrt.runtime.profile.BlockProfile;
 import dev.vitrt.runtime.profile.ModelProfiler;
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
 import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
 import dev.vitrt.runtime.tensorrt.TensorRtBackend;
 import java.io.OutputStream;

@@ -1,11 +1,11 @@
 package dev.vitrt.engine.validate;
 
+import dev.vitrt.runtime.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
-import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;

@@ -196,6 +196,12 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         return m;
     }
 
+    /** The end of the plan's batch range (its optimization profile). */
+    @Override
+    public int maxBatch() {
+        return manifest.batch().max();
+    }
+
     /** The plan's manifest. */
     public PlanManifest manifest() {
         return manifest;

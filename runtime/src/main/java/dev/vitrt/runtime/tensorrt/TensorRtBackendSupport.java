@@ -3,6 +3,7 @@ package dev.vitrt.runtime.tensorrt;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.TensorRtSupport;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -12,6 +13,12 @@ import java.nio.file.Path;
  * runtime.
  */
 public final class TensorRtBackendSupport implements TensorRtSupport {
+    @Override
+    public Availability availability() {
+        TensorRtAvailability.Status s = TensorRtAvailability.check();
+        return s.available() ? Availability.yes(s.reason()) : Availability.no(s.reason());
+    }
+
     @Override
     public Availability availability(Path model) {
         TensorRtAvailability.Status s = TensorRtAvailability.check();

@@ -1,5 +1,6 @@
 package dev.vitrt.runtime.tensorrt;
 
+import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +19,7 @@ class PlanManifestTest {
         return new PlanManifest(PlanManifest.FORMAT, "nextvit_small", "fp16",
                 List.of(new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, 224, 224})),
                 List.of(new PlanManifest.Tensor("logits", "float32", new long[] {-1, 1000})),
-                new PlanManifest.BatchRange(1, 8, 32), "11.2.1", "NVIDIA H100 80GB HBM3", "9.0", hw,
+                new BatchRange(1, 8, 32), "11.2.1", "NVIDIA H100 80GB HBM3", "9.0", hw,
                 "ab".repeat(32), "/tmp/nextvit_small.onnx",
                 Map.of("vitrt.blocks", "{\"stem\":\"Stem\"}", "vitrt.model", "nextvit_small"), "2025-01-01T00:00:00Z");
     }
@@ -63,14 +64,14 @@ class PlanManifestTest {
 
     @Test
     void parsesBatchRanges() {
-        assertEquals(new PlanManifest.BatchRange(1, 8, 32), PlanManifest.BatchRange.parse("1:8:32"));
-        assertEquals(new PlanManifest.BatchRange(4, 4, 4), PlanManifest.BatchRange.parse("4"));
+        assertEquals(new BatchRange(1, 8, 32), BatchRange.parse("1:8:32"));
+        assertEquals(new BatchRange(4, 4, 4), BatchRange.parse("4"));
         for (String bad : new String[] {"8:1:32", "0:1:2", "1:8", "a:b:c", "1:8:32:64", "", "1::4"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> PlanManifest.BatchRange.parse(bad), bad);
+                    () -> BatchRange.parse(bad), bad);
             assertEquals(1, e.getMessage().lines().count());
             assertTrue(e.getMessage().contains("MIN") || e.getMessage().contains("batch range"), e.getMessage());
         }
-        assertTrue(new PlanManifest.BatchRange(1, 8, 32).contains(32));
+        assertTrue(new BatchRange(1, 8, 32).contains(32));
     }
 }

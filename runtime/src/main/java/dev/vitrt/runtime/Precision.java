@@ -1,12 +1,15 @@
-package dev.vitrt.engine.trt;
+package dev.vitrt.runtime;
 
 import java.util.Locale;
 
-/** Engine precision; it lives in the ONNX graph (strongly typed networks), not in builder flags. */
+/**
+ * Precision of a model run: for TensorRT it lives in the ONNX graph (strongly typed networks), not in builder flags;
+ * ONNX Runtime runs a graph as it is.
+ */
 public enum Precision {
     /** The graph as exported. */
     FP32,
-    /** The graph lowered by {@link dev.vitrt.engine.precision.Fp16Lowering}. */
+    /** The graph lowered to float16 (the TensorRT module's FP16 lowering). */
     FP16,
     /** A Q/DQ graph from calibration, taken as is. */
     INT8;
