@@ -71,7 +71,7 @@ public final class Backends {
                     return new Choice(BackendKind.TENSORRT, "auto: " + a.reason());
                 }
                 if (!onnx) {
-                    throw new BackendException(model + ": not an .onnx file, and TensorRT is unavailable: " + a.reason());
+                    throw new BackendException(model + " runs on TensorRT only, and TensorRT is unavailable: " + a.reason());
                 }
                 return new Choice(BackendKind.ONNXRUNTIME, "auto: TensorRT unavailable (" + a.reason() + ")");
             }

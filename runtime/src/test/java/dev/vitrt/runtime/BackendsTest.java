@@ -70,7 +70,7 @@ class BackendsTest {
 
     @Test
     void aPlanNeedsTensorRt() {
-        assertEquals("m.plan: not an .onnx file, and TensorRT is unavailable: no CUDA device",
+        assertEquals("m.plan runs on TensorRT only, and TensorRT is unavailable: no CUDA device",
                 assertThrows(BackendException.class,
                         () -> Backends.choose(BackendKind.AUTO, Path.of("m.plan"), trt(false))).getMessage());
     }

@@ -1,8 +1,11 @@
 package dev.vitrt.runtime.compare;
 
 import dev.vitrt.runtime.FloatTensor;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * How close an output is to a reference output, the way Polygraphy's comparator checks two runners: element-wise
@@ -79,6 +82,78 @@ public record OutputComparison(double maxAbsDiff, double meanAbsDiff, double med
         public double absDiff() {
             return Math.abs((double) actual - reference);
         }
+    }
+
+    /**
+     * Every output of a run checked against a reference run's, in the run's order.
+     *
+     * @param outputs   one entry per output of the run
+     * @param tolerance the element-wise tolerance checked
+     */
+    public record Outputs(List<Output> outputs, Tolerance tolerance) {
+        /**
+         * One output: its comparison, or why it could not be compared.
+         *
+         * @param name       the output's name in the run
+         * @param shape      its shape in the run
+         * @param comparison against the reference's output, or null
+         * @param problem    why there is no comparison (no such output in the reference, another shape), or null
+         */
+        public record Output(String name, long[] shape, OutputComparison comparison, String problem) {
+            public boolean passed() {
+                return comparison != null && comparison.passed();
+            }
+        }
+
+        /** Every output compared and within the tolerance. */
+        public boolean passed() {
+            return outputs.stream().allMatch(Output::passed);
+        }
+
+        /** The outputs that failed, by name. */
+        public List<String> failed() {
+            return outputs.stream().filter(o -> !o.passed()).map(Output::name).toList();
+        }
+
+        /** Each output's {@link OutputComparison#describe}, then the verdict. */
+        public String describe(String actualLabel, String referenceLabel) {
+            StringBuilder s = new StringBuilder();
+            for (Output o : outputs) {
+                s.append(o.comparison != null ? o.comparison.describe(o.name, o.shape, actualLabel, referenceLabel)
+                        : "output '" + o.name + "' " + FloatTensor.shapeString(o.shape) + ": FAILED, " + o.problem
+                        + System.lineSeparator());
+            }
+            return s.append(passed() ? "PASSED: every output within " + tolerance
+                    : "FAILED: " + String.join(", ", failed()) + " beyond " + tolerance).append(System.lineSeparator())
+                    .toString();
+        }
+    }
+
+    /**
+     * Checks every output of {@code actual} against {@code reference}'s, matched by name, or by position where the two
+     * have as many outputs under other names (two exports of one model may name them differently), as Polygraphy
+     * pairs runners' outputs.
+     */
+    public static Outputs ofAll(Map<String, FloatTensor> reference, Map<String, FloatTensor> actual,
+                                Tolerance tolerance) {
+        List<String> refNames = List.copyOf(reference.keySet());
+        boolean byPosition = reference.size() == actual.size() && !reference.keySet().equals(actual.keySet());
+        List<Outputs.Output> out = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, FloatTensor> e : actual.entrySet()) {
+            String refName = byPosition ? refNames.get(i++) : e.getKey();
+            FloatTensor ref = reference.get(refName);
+            long[] shape = e.getValue().shape();
+            if (ref == null) {
+                out.add(new Outputs.Output(e.getKey(), shape, null, "no output of that name in the reference"));
+            } else if (!Arrays.equals(ref.shape(), shape)) {
+                out.add(new Outputs.Output(e.getKey(), shape, null, "the reference's '" + refName + "' has shape "
+                        + FloatTensor.shapeString(ref.shape())));
+            } else {
+                out.add(new Outputs.Output(e.getKey(), shape, of(ref, e.getValue(), tolerance), null));
+            }
+        }
+        return new Outputs(List.copyOf(out), tolerance);
     }
 
     /** Compares {@code actual} against {@code reference} bit for bit ({@link Tolerance#EXACT}); shapes must be equal. */
