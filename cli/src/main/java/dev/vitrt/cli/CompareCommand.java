@@ -95,7 +95,7 @@ final class CompareCommand implements Callable<Integer> {
         if (saveOutputs != null && loadOutputs != null && CommandFiles.same(saveOutputs, loadOutputs)) {
             throw new ParameterException(spec.commandLine(), "--save-outputs and --load-outputs name the same folder");
         }
-        int n = inputs.input != null ? (int) Npy.readHeader(inputs.input).shape()[0] : batch;
+        int n = inputs.batch(batch);
         BackendOptions options = BackendOptions.defaults().withPrecision(precision).withBatch(new BatchRange(n, n, n));
         List<Map<String, FloatTensor>> outs = new ArrayList<>();
         Map<String, Path> files = new HashMap<>(); // one export of a zoo model run on two backends
@@ -106,7 +106,7 @@ final class CompareCommand implements Callable<Integer> {
                     : ModelFiles.resolveOrPlan(r.model(), ModelFiles.at(sizeOption.inputSize, null));
             files.put(r.model(), file);
             Backends.Choice choice = Backends.choose(r.kind(), file);
-            try (Backend b = open(r, file, choice, options)) {
+            try (Backend b = BackendChoice.open(file, choice, options, r.label())) {
                 System.out.printf("%s: %s on %s, %s%s%n", r.label(), r.model(), b.name(), b.device(),
                         choice.equals(said) ? "" : " (" + choice.reason() + ")"); // a reason said once
                 said = choice;
@@ -138,16 +138,6 @@ final class CompareCommand implements Callable<Integer> {
                 new OutputComparison.Tolerance(atol, rtol));
         System.out.print(c.describe("A", "B"));
         return c.passed() ? 0 : 1;
-    }
-
-    /** Opens a run's model; an engine TensorRT builds from an .onnx model shows its progress on stderr. */
-    private static Backend open(Run r, Path file, Backends.Choice choice, BackendOptions options) throws Exception {
-        if (choice.kind() != BackendKind.TENSORRT || ModelFiles.isPlan(r.model())) {
-            return Backends.open(file, choice, options);
-        }
-        try (EngineBuildProgress build = new EngineBuildProgress(System.err, r.label() + ": TensorRT engine", false)) {
-            return Backends.open(file, choice, options.withBuildListener(build));
-        }
     }
 
     /** A and B with their backends, from the models, --backends and --load-outputs; a usage error otherwise. */

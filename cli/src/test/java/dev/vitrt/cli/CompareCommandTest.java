@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.io.Npy;
-import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
+import dev.vitrt.runtime.BackendException;
+import dev.vitrt.runtime.BackendKind;
+import dev.vitrt.runtime.Backends;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,22 +111,40 @@ class CompareCommandTest {
         assertEquals(2, r.exit());
     }
 
+    /** compare (exit 2) and infer (exit 1) take plans and --backend tensorrt on an .onnx: here, one line saying why not. */
     @Test
-    void aPlanWithoutAGpuSaysTensorRtInOneLine() throws Exception {
-        assumeFalse(TensorRtAvailability.check().available(), "TensorRT can run here");
+    void planOrTensorRtWithoutAGpuSaysWhyInOneLine() throws Exception {
+        assumeFalse(tensorRtRuns(), "TensorRT can run here");
         Path plan = dir.resolve("m.plan");
         Files.write(plan, new byte[] {1, 2, 3});
-        for (String[] args : new String[][] {{"compare", plan.toString(), fp32.toString()},
-                {"compare", fp32.toString(), "--backends", "onnxruntime,tensorrt"}}) {
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, FloatTensor.zeros(1, 3, 64, 64));
+        Path y = dir.resolve("never.npy");
+        String[][] cases = {{"compare", plan.toString(), fp32.toString()},
+                {"compare", fp32.toString(), "--backends", "onnxruntime,tensorrt"},
+                {"compare", fp32.toString(), plan.toString(), "--backends", "onnxruntime,auto"},
+                {"infer", plan.toString(), "--input", x.toString(), "--output", y.toString()},
+                {"infer", fp32.toString(), "--backend", "tensorrt", "--input", x.toString()}};
+        for (String[] args : cases) {
             CliRun r = CliRun.of(args);
-            assertEquals(2, r.exit(), r.out() + r.err());
+            assertEquals(args[0].equals("compare") ? 2 : 1, r.exit(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.oneLineError(), r.err());
             String line = r.err().strip();
-            assertTrue(line.startsWith("vitrt compare: error: ") && line.contains("TensorRT"), line);
-            assertTrue(line.contains("GPU") || line.contains("CUDA") || line.contains("TensorRT module")
-                    || line.contains("libnvinfer"), "says what is missing: " + line);
-            assertFalse(line.toLowerCase(java.util.Locale.ROOT).contains("not an .onnx")
-                    || line.toLowerCase(java.util.Locale.ROOT).contains("not an onnx"), line);
+            assertTrue(line.startsWith("vitrt " + args[0] + ": error: ") && line.contains("TensorRT"), line);
+            assertTrue(line.contains("GPU") || line.contains("TensorRT module"), "says what is missing: " + line);
+            String lower = line.toLowerCase(Locale.ROOT);
+            assertFalse(lower.contains("not an .onnx") || lower.contains("not an onnx"), line);
+        }
+        assertFalse(Files.exists(y));
+    }
+
+    /** Whether TensorRT can run here, as the runtime's one backend choice decides it. */
+    static boolean tensorRtRuns() {
+        try {
+            Backends.choose(BackendKind.TENSORRT);
+            return true;
+        } catch (BackendException e) {
+            return false;
         }
     }
 
