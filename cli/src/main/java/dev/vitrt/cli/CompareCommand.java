@@ -113,7 +113,6 @@ final class CompareCommand implements Callable<Integer> {
                 TensorSpec in = b.singleInput();
                 if (x == null) {
                     x = inputs.tensor(in, batch, () -> sizeOption.inputSize != null ? sizeOption.inputSize : 0);
-                    System.out.println("input '" + in.name() + "' " + FloatTensor.shapeString(x.shape()));
                     if (saveInputs != null) {
                         Npy.writeAll(saveInputs, Map.of(in.name(), x));
                     }
@@ -122,6 +121,8 @@ final class CompareCommand implements Callable<Integer> {
                 outs.add(b.run(Map.of(in.name(), x)));
             }
         }
+        System.out.println("input: " + FloatTensor.shapeString(x.shape()) + (inputs.input != null ? " from "
+                + inputs.input : " seeded random (--seed " + inputs.seed + ")"));
         if (saveOutputs != null) {
             for (int i = 0; i < outs.size(); i++) {
                 Npy.writeAll(outs.size() == 1 ? saveOutputs : saveOutputs.resolve(runs.get(i).label()), outs.get(i));
