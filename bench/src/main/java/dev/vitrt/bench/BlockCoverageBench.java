@@ -14,6 +14,7 @@ import dev.vitrt.models.zoo.Exporter;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.bench.Inputs;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
@@ -118,9 +119,7 @@ public final class BlockCoverageBench {
     }
 
     private static int inputSize(Backend b) {
-        long[] shape = b.singleInput().shape();
-        String meta = b.metadata().get("vitrt.input_size");
-        return shape.length == 4 && shape[3] > 0 ? (int) shape[3] : meta != null ? Integer.parseInt(meta.trim()) : 224;
+        return ModelMetadata.of(b.metadata()).inputSize(b.singleInput().shape(), null).height();
     }
 
     /** Times every block as its own subgraph and compares per block type with the profiler's block times. */

@@ -1,7 +1,6 @@
 package dev.vitrt.calibration;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.calibration.calibrators.Calibrator;
 import dev.vitrt.calibration.data.CalibrationData;
@@ -11,6 +10,7 @@ import dev.vitrt.calibration.qdq.QdqPlan;
 import dev.vitrt.calibration.qdq.QdqPlanner;
 import dev.vitrt.calibration.stats.AbsHistogram;
 import dev.vitrt.calibration.stats.ActivationStatistics;
+import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Progress;
@@ -53,9 +53,8 @@ public final class Calibration {
                 progress);
         Map<String, Float> scales = scales(h, method.calibrator(percentile));
         String id = methodId(method, percentile);
-        ModelProto q = QdqInserter.insert(fp32, plan, scales).toBuilder()
-                .addMetadataProps(StringStringEntryProto.newBuilder().setKey("vitrt.calibration.method").setValue(id))
-                .build();
+        ModelProto q = QdqInserter.insert(fp32, plan, scales);
+        q = OnnxModels.withMetadata(q, OnnxModels.metadata(q).withCalibrationMethod(id));
         return new Quantized(q, plan, scales, id);
     }
 

@@ -185,7 +185,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
 
         ModelProto int8 = QdqInserter.insert(fp32, plan, scales);
-        byte[] bytes = withMeta(int8, "vitrt.calibration.method", methodId).toByteArray();
+        byte[] bytes = OnnxModels.withMetadata(int8, OnnxModels.metadata(int8).withCalibrationMethod(methodId))
+                .toByteArray();
         HeldOutData held = HeldOutData.after(calib, samples, heldOut, sampleShape, seed + 1);
         if (held.note() != null) {
             err.println("note: " + held.note());
@@ -228,26 +229,16 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     /** Opens --data for up to {@code want} samples (images through the runtime's preprocessing). */
     private CalibrationData openData(long[] sampleShape, int want, ModelProto fp32, PrintWriter err) throws IOException {
-        Map<String, String> meta = new java.util.HashMap<>();
-        fp32.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
-        CalibrationData d = CalibrationSources.open(data, sampleShape, meta, want, seed);
+        CalibrationData d = CalibrationSources.open(data, sampleShape, OnnxModels.metadata(fp32).asMap(), want, seed);
         if (d instanceof ImageFolderData images && images.skipped() > 0) {
             err.printf(Locale.ROOT, "skipped %d unreadable image files in %s%n", images.skipped(), data);
         }
         return d;
     }
 
-    /** [C, H, W] of the model's input; dynamic H/W fall back to vitrt.input_size, then 224. */
+    /** [C, H, W] of the model's input, by ModelMetadata's input-size rule. */
     private static long[] sampleShape(TensorSpec in, ModelProto m) {
-        Map<String, String> meta = new java.util.HashMap<>();
-        m.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
-        return CalibrationSources.sampleShape(in.name(), in.shape(), meta, null);
-    }
-
-    private static ModelProto withMeta(ModelProto m, String key, String value) {
-        ModelProto.Builder b = m.toBuilder();
-        b.addMetadataProps(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value));
-        return b.build();
+        return CalibrationSources.sampleShape(in.name(), in.shape(), OnnxModels.metadata(m).asMap(), null);
     }
 
     /**

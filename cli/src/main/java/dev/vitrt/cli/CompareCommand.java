@@ -5,6 +5,8 @@ import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.InputSize;
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.bench.Inputs;
 import dev.vitrt.runtime.compare.OutputComparison;
@@ -73,9 +75,9 @@ final class CompareCommand implements Callable<Integer> {
             if (input != null) {
                 x = Inputs.fromNpy(input, sa);
             } else {
-                int size = inputSize != null ? inputSize : (sa.shape().length == 4 && sa.shape()[3] > 0
-                        ? (int) sa.shape()[3] : Integer.parseInt(ra.metadata().getOrDefault("vitrt.input_size", "224")));
-                x = Inputs.random(sa, batch, size, seed);
+                InputSize size = ModelMetadata.of(ra.metadata()).inputSize(sa.shape(),
+                        inputSize == null ? null : InputSize.square(inputSize));
+                x = Inputs.random(sa, batch, size.isSquare() ? size.height() : 0, seed);
             }
             try {
                 sb.checkShape(x.shape());

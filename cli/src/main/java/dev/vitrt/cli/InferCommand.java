@@ -52,7 +52,8 @@ final class InferCommand implements Callable<Integer> {
     String backend;
 
     @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
-            description = "Image side for --image (default: the model's vitrt.input_size, else 224).")
+            description = "Image side for --image (default: the model's fixed input size, else its metadata's, "
+                    + "else 224).")
     Integer inputSize;
 
     @Option(names = "--labels", paramLabel = "FILE",

@@ -7,7 +7,7 @@ import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
-import dev.vitrt.models.zoo.InputSize;
+import dev.vitrt.runtime.InputSize;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.models.zoo.ZooEntry;
 import dev.vitrt.runtime.io.TemporaryFiles;

@@ -12,6 +12,8 @@ import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.InputSize;
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.bench.Inputs;
 import dev.vitrt.runtime.io.TemporaryFiles;
@@ -228,35 +230,14 @@ final class ProfileCommand implements Callable<Integer> {
         return a.endsWith(".plan") || a.endsWith(".engine") || a.endsWith(".trt");
     }
 
-    /** The image side: --input-size, else the model's fixed side, else metadata vitrt.input_size, else 224. */
+    /** The image side by ModelMetadata's input-size rule; 0 for a non-square one (the input's own fixed shape). */
     private int size(Backend b, TensorSpec spec) {
-        if (inputSize != null) {
-            return inputSize;
-        }
-        long[] s = spec.shape();
-        if (s.length == 4 && s[2] > 0 && s[3] > 0 && s[2] != s[3]) {
-            return 0; // a fixed, non-square size (a backbone at 800x1344): the input takes the model's own shape
-        }
-        if (s.length == 4 && s[3] > 0) {
-            return (int) s[3];
-        }
-        String meta = b.metadata().get("vitrt.input_size");
-        if (meta != null) {
-            try {
-                return Integer.parseInt(meta.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("metadata vitrt.input_size is not a number: '" + meta + "'");
-            }
-        }
-        return 224;
+        InputSize s = ModelMetadata.of(b.metadata()).inputSize(spec.shape(),
+                inputSize == null ? null : InputSize.square(inputSize));
+        return s.isSquare() ? s.height() : 0;
     }
 
     static String modelName(Backend b, String arg) {
-        String m = b.metadata().get("vitrt.model");
-        if (m != null && !m.isBlank()) {
-            return m;
-        }
-        String f = Path.of(arg).getFileName().toString();
-        return f.endsWith(".onnx") ? f.substring(0, f.length() - 5) : f;
+        return ModelMetadata.of(b.metadata()).modelName(Path.of(arg).getFileName().toString());
     }
 }

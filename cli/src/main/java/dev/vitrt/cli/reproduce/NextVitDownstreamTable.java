@@ -1,6 +1,6 @@
 package dev.vitrt.cli.reproduce;
 
-import dev.vitrt.models.zoo.InputSize;
+import dev.vitrt.runtime.InputSize;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.runtime.BackendException;
 import java.io.IOException;
