@@ -44,7 +44,7 @@ final class InferCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--output", paramLabel = "Y.npy", description = "Write the model's first output here.")
+    @Option(names = {"-o", "--output"}, paramLabel = "Y.npy", description = "Write the model's first output here.")
     Path output;
 
     @Option(names = "--backend", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
@@ -60,9 +60,13 @@ final class InferCommand implements Callable<Integer> {
             description = "Class names, one per line in index order (default: the graph's, or ImageNet-1k's for 1000 classes).")
     Path labels;
 
-    @Option(names = "--top", paramLabel = "K", defaultValue = "5", converter = Bounds.Positive.class,
-            description = "Classes to print per image (default: ${DEFAULT-VALUE}).")
-    int top;
+    @Option(names = "--topk", paramLabel = "K", defaultValue = "5", converter = Bounds.Positive.class,
+            description = "Classes to print per image, as timm's inference.py --topk (default: ${DEFAULT-VALUE}).")
+    int topk;
+
+    /** The spelling before timm's, still accepted. */
+    @Option(names = "--top", paramLabel = "K", converter = Bounds.Positive.class, hidden = true)
+    Integer top;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Bounds.Threads.class,
             description = "ONNX Runtime intra-op threads (0 = default, at most one per core).")
@@ -114,7 +118,7 @@ final class InferCommand implements Callable<Integer> {
         for (int i = 0; i < y.dim(0); i++) {
             System.out.println(images.get(i) + ":");
             int rank = 1;
-            for (Classification c : Classification.topK(y, i, top, names)) {
+            for (Classification c : Classification.topK(y, i, top != null ? top : topk, names)) {
                 System.out.printf(Locale.ROOT, "  %d. class %4d  %sp=%.4f  logit=%.4f%n", rank++, c.index(),
                         c.name() == null ? "" : String.format(Locale.ROOT, "%-40s ", c.name()), c.probability(), c.logit());
             }

@@ -55,8 +55,8 @@ final class ProfileCommand implements Callable<Integer> {
     String backend;
 
     @Option(names = "--precision", paramLabel = "fp32|fp16|int8", converter = BuildEngineCommand.PrecisionConverter.class,
-            description = {"Precision of the engine built for TensorRT from a zoo model or .onnx file (default: int8",
-                    "for a Q/DQ graph, else fp32). ONNX Runtime runs the graph as it is."})
+            description = "Precision of the engine built for TensorRT from a zoo model or .onnx file (default: int8"
+                    + " for a Q/DQ graph, else fp32). ONNX Runtime runs the graph as it is.")
     Precision precision;
 
     @Option(names = "--layers",

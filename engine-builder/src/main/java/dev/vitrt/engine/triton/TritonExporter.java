@@ -73,7 +73,7 @@ public final class TritonExporter {
         String name = options.name() != null ? options.name() : model != null ? model : stem(onnx);
         if (options.name() == null) {
             TritonModelConfig.checkName(name, onnx + ": the model name from " + (model != null
-                    ? "the graph's metadata" : "the file name") + " (give --name)");
+                    ? "the graph's vitrt.model metadata" : "the file name") + " (give --name)");
         }
 
         boolean batchable = batchable(in, out);
