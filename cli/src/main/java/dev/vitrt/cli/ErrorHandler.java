@@ -2,10 +2,8 @@ package dev.vitrt.cli;
 
 import dev.vitrt.models.weights.NonFiniteWeightsException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -41,63 +39,21 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
 
     /**
      * picocli's message, or for a mistyped command or option {@code unknown command 'profil'; did you mean
-     * 'profile'?}: the closest visible name by edit distance, when one is close enough to be a typo.
+     * 'profile'?}: the closest visible name as picocli ranks them (commands by similarity, options by prefix).
      */
     static String usageMessage(ParameterException ex) {
         if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
-            CommandSpec spec = u.getCommandLine().getCommandSpec();
             String arg = u.getUnmatched().get(0);
+            List<String> close = u.getSuggestions();
+            String hint = close.isEmpty() ? "" : "; did you mean '" + close.get(0) + "'?";
             if (arg.startsWith("-")) {
-                List<String> names = new ArrayList<>();
-                spec.options().stream().filter(o -> !o.hidden()).forEach(o -> names.addAll(List.of(o.names())));
-                String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-                return "unknown option '" + name + "'" + suggestion(name, names);
+                return "unknown option '" + (arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg) + "'" + hint;
             }
-            if (!spec.subcommands().isEmpty()) {
-                List<String> names = new ArrayList<>();
-                spec.subcommands().forEach((n, c) -> {
-                    if (!c.getCommandSpec().usageMessage().hidden()) {
-                        names.add(n);
-                    }
-                });
-                return "unknown command '" + arg + "'" + suggestion(arg, names);
+            if (!u.getCommandLine().getSubcommands().isEmpty()) {
+                return "unknown command '" + arg + "'" + hint;
             }
         }
         return ex.getMessage();
-    }
-
-    private static String suggestion(String typed, List<String> names) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String n : names) {
-            int d = editDistance(typed, n);
-            if (d < bestDistance) {
-                best = n;
-                bestDistance = d;
-            }
-        }
-        // a typo is a few edits away; a different word is not worth suggesting
-        return best != null && bestDistance <= Math.max(2, typed.length() / 3) ? "; did you mean '" + best + "'?" : "";
-    }
-
-    /** Levenshtein distance: insertions, deletions and substitutions. */
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** {@code vitrt: error: } or {@code vitrt CMD: error: }, the same for usage and execution errors. */
