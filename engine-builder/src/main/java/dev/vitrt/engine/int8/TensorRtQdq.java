@@ -65,8 +65,8 @@ public final class TensorRtQdq {
             note = "int8: converted " + source + " from the ONNX Runtime Q/DQ layout to TensorRT's (int8 zero point 0,"
                     + " float biases)";
         } else {
-            note = "int8: " + source + " taken as is (" + (target == null ? "Q/DQ graph without vitrt.qdq.target"
-                    : "vitrt.qdq.target=" + target) + ")";
+            note = "int8: " + source + " taken as is (Q/DQ graph " + (target == null ? "without a target in its"
+                    + " metadata" : "made for " + target) + ")";
         }
         check(m, source);
         return new Result(m, note);
