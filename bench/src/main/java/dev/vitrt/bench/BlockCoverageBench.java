@@ -1,5 +1,7 @@
 package dev.vitrt.bench;
 
+import dev.vitrt.benchmark.Machine;
+import dev.vitrt.benchmark.SideBySide;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -8,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.vitrt.calibration.stats.ActivationStatistics;
+import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.Exporter;
@@ -97,7 +100,7 @@ public final class BlockCoverageBench {
     private static void coverage(String name, Path file, int threads, int repeats, ModelProfiler.Config config)
             throws Exception {
         System.out.printf(Locale.ROOT, "%n%s, %s intra-op threads, %s%n", name, threads == 0 ? "default" : threads,
-                SideBySide.load());
+                Machine.loadLine());
         System.out.printf(Locale.ROOT, "  %-6s %10s %10s %10s %12s %14s%n", "repeat", "mean ms", "blocks ms", "blocks %",
                 "outside ms", "profiler us/layer");
         double[] pct = new double[repeats];
@@ -125,9 +128,7 @@ public final class BlockCoverageBench {
     /** Times every block as its own subgraph and compares per block type with the profiler's block times. */
     private static void crossCheck(String name, ModelProto m, Path file, int threads, Path dir) throws Exception {
         BackendOptions bo = BackendOptions.defaults().withIntraOpThreads(threads);
-        Map<String, String> meta = new HashMap<>();
-        m.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
-        BlockTags tags = BlockTags.fromMetadata(meta);
+        BlockTags tags = OnnxModels.metadata(m).blockTags();
         GraphProto g = m.getGraph();
         Map<String, List<NodeProto>> byBlock = new LinkedHashMap<>();
         Map<String, String> producedIn = new HashMap<>();
@@ -211,7 +212,7 @@ public final class BlockCoverageBench {
                     Progress.NONE);
         }
         System.out.printf(Locale.ROOT, "%n%s, %s intra-op threads: block times, profiler vs each block timed as its own"
-                + " subgraph (median of 40 runs), %s%n", name, threads == 0 ? "default" : threads, SideBySide.load());
+                + " subgraph (median of 40 runs), %s%n", name, threads == 0 ? "default" : threads, Machine.loadLine());
         System.out.printf(Locale.ROOT, "  %-22s %12s %12s %8s%n", "block type", "profiler ms", "subgraph ms", "ratio");
         double sum = 0;
         for (var e : subgraphMs.entrySet()) {
