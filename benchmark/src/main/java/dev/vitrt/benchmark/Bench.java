@@ -107,7 +107,8 @@ public final class Bench {
                         try {
                             EngineBuilder.build(onnx, new BuildOptions(Precision.parse(precision),
                                     new BatchRange(r.batch(), r.batch(), r.batch()), null, 4096, 3, null,
-                                    "none", false), file, (severity, text) -> display.log(severity + ": " + text));
+                                    "none", false), file, (severity, text) -> display.log("[TensorRT] " + severity
+                                    + ": " + text));
                         } catch (TensorRtUnavailableException e) {
                             throw new BackendException("TensorRT backend unavailable: " + e.getMessage(), e);
                         }

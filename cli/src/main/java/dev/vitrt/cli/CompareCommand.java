@@ -37,13 +37,13 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:every output within tolerance (or outputs saved)",
                 "1:outputs differ beyond tolerance, or in shape",
                 "2:usage error, or a model could not be loaded or run (one line on stderr)",
-                "130:interrupted by Ctrl-C; temporary files are removed"})
+                "130:interrupted by Ctrl-C (143: by SIGTERM); temporary files are removed"})
 final class CompareCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..2", paramLabel = "MODEL", description = "A, then the reference B: zoo names, .onnx or .plan files.")
     List<String> models;
 
-    @Option(names = "--backends", paramLabel = "KIND[,KIND]", split = ",", description = "Backends of A and B"
+    @Option(names = "--backends", paramLabel = "KIND[,KIND]", split = ",", hideParamSyntax = true, description = "Backends of A and B"
             + " (auto, onnxruntime, tensorrt); one for both, or one model on two (default: auto).")
     List<String> backends = List.of("auto");
 
@@ -112,7 +112,7 @@ final class CompareCommand implements Callable<Integer> {
                 said = choice;
                 TensorSpec in = b.singleInput();
                 if (x == null) {
-                    x = inputs.tensor(in, batch, () -> sizeOption.inputSize != null ? sizeOption.inputSize : 0);
+                    x = inputs.tensor(in, batch, () -> sizeOption.side(b, in));
                     if (saveInputs != null) {
                         Npy.writeAll(saveInputs, Map.of(in.name(), x));
                     }
