@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
                 "130:interrupted by Ctrl-C (143: by SIGTERM); temporary files are removed"})
 final class CompareCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..2", paramLabel = "MODEL", description = "A, then the reference B: zoo names, .onnx or .plan files.")
+    @Parameters(arity = "1..2", paramLabel = "A [B]", hideParamSyntax = true, description = "A, then the reference B: zoo names, .onnx or .plan files.")
     List<String> models;
 
     @Option(names = "--backends", paramLabel = "KIND[,KIND]", split = ",", hideParamSyntax = true, description = "Backends of A and B"
