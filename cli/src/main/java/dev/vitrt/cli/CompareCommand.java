@@ -40,14 +40,17 @@ import picocli.CommandLine.Spec;
                 "130:interrupted by Ctrl-C (143: by SIGTERM); temporary files are removed"})
 final class CompareCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..2", paramLabel = "A [B]", hideParamSyntax = true, description = "A, then the reference B: zoo names, .onnx or .plan files.")
+    @Parameters(arity = "1..2", paramLabel = "A [B]", hideParamSyntax = true,
+            description = "A, then the reference B: zoo names, .onnx or .plan files.")
     List<String> models;
 
-    @Option(names = "--backends", paramLabel = "KIND[,KIND]", split = ",", hideParamSyntax = true, description = "Backends of A and B"
-            + " (auto, onnxruntime, tensorrt); one for both, or one model on two (default: auto).")
+    @Option(names = "--backends", paramLabel = "KIND[,KIND]", split = ",", hideParamSyntax = true,
+            description = "Backends of A and B (auto, onnxruntime, tensorrt); one for both, or one model on two"
+                    + " (default: auto).")
     List<String> backends = List.of("auto");
 
-    @Option(names = "--precision", paramLabel = "fp32|fp16|int8", converter = TensorRtConverters.PrecisionConverter.class,
+    @Option(names = "--precision", paramLabel = "fp32|fp16|int8",
+            converter = TensorRtConverters.PrecisionConverter.class,
             description = "Precision of engines TensorRT builds from .onnx models (default: the graph's own).")
     Precision precision;
 
@@ -113,7 +116,8 @@ final class CompareCommand implements Callable<Integer> {
                 TensorSpec in = b.singleInput();
                 if (x == null) {
                     x = inputs.tensor(in, batch, () -> sizeOption.side(b, in));
-                    if (saveInputs != null) {
+                    if (saveInputs != null && !(inputs.input != null // never rewrite the input file itself
+                            && CommandFiles.same(Npy.fileFor(saveInputs, in.name()), inputs.input))) {
                         Npy.writeAll(saveInputs, Map.of(in.name(), x));
                     }
                 }

@@ -2,6 +2,7 @@ package dev.vitrt.cli;
 
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendKind;
+import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.runtime.FloatTensor;
@@ -76,7 +77,8 @@ final class InferCommand implements Callable<Integer> {
         Path file = ModelFiles.resolveOrPlan(model, ModelFiles.at(sizeOption.inputSize, null));
         Backends.Choice choice = Backends.choose(kind, file);
         int n = source.input != null ? InputOptions.batchOf(source.input) : source.images.size();
-        try (Backend b = BackendChoice.open(file, choice, runtime.options().withBatch(new BatchRange(n, n, n)), model)) {
+        BackendOptions options = runtime.options().withBatch(new BatchRange(n, n, n)); // of an engine built here
+        try (Backend b = BackendChoice.open(file, choice, options, model)) {
             TensorSpec spec = b.singleInput();
             FloatTensor x;
             if (source.input != null) {

@@ -87,7 +87,8 @@ class CompareCommandTest {
         Path both = dir.resolve("both");
         r = CliRun.of("compare", fp32.toString(), fp32.toString(), "--save-outputs", both.toString());
         assertEquals(0, r.exit(), r.out() + r.err());
-        assertTrue(Files.isRegularFile(both.resolve("A/logits.npy")) && Files.isRegularFile(both.resolve("B/logits.npy")));
+        assertTrue(Files.isRegularFile(both.resolve("A/logits.npy")));
+        assertTrue(Files.isRegularFile(both.resolve("B/logits.npy")));
     }
 
     @Test
@@ -111,7 +112,7 @@ class CompareCommandTest {
         assertEquals(2, r.exit());
     }
 
-    /** compare (exit 2) and infer (exit 1) take plans and --backend tensorrt on an .onnx: here, one line saying why not. */
+    /** compare (exit 2) and infer (exit 1) take plans and --backend tensorrt on an .onnx: here, one line on why not. */
     @Test
     void planOrTensorRtWithoutAGpuSaysWhyInOneLine() throws Exception {
         assumeFalse(tensorRtRuns(), "TensorRT can run here");

@@ -156,7 +156,7 @@ public record OutputComparison(double maxAbsDiff, double meanAbsDiff, double med
         return new Outputs(List.copyOf(out), tolerance);
     }
 
-    /** Compares {@code actual} against {@code reference} bit for bit ({@link Tolerance#EXACT}); shapes must be equal. */
+    /** Compares {@code actual} against {@code reference} bit for bit ({@link Tolerance#EXACT}); same shapes. */
     public static OutputComparison of(FloatTensor reference, FloatTensor actual) {
         return of(reference, actual, Tolerance.EXACT);
     }
@@ -238,7 +238,8 @@ public record OutputComparison(double maxAbsDiff, double meanAbsDiff, double med
 
     /**
      * A few lines for a report: the verdict, the error statistics, and when it failed how many elements and the worst
-     * one, with both values ({@code actualLabel} and {@code referenceLabel} name the two sides, e.g. {@code A}, {@code B}).
+     * one, with both values ({@code actualLabel} and {@code referenceLabel} name the two sides, e.g. {@code A} and
+     * {@code B}).
      */
     public String describe(String output, long[] shape, String actualLabel, String referenceLabel) {
         StringBuilder s = new StringBuilder();
