@@ -4,7 +4,7 @@ import dev.vitrt.runtime.BuildListener;
 import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.engine.trt.EngineBuilder;
 import dev.vitrt.engine.trt.PreparedGraph;
-import dev.vitrt.runtime.tensorrt.TensorRtUnavailableException;
+import dev.vitrt.tensorrt.TensorRtUnavailableException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

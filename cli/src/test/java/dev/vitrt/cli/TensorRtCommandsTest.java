@@ -18,7 +18,7 @@ import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.engine.int8.Int8Calibration;
 import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.runtime.Progress;
-import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
+import dev.vitrt.tensorrt.TensorRtAvailability;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
