@@ -16,9 +16,7 @@ import dev.vitrt.tensorrt.nat.NativeTensorRt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +36,9 @@ import org.bytedeco.tensorrt.nvinfer.IRuntime;
 /**
  * Runs a TensorRT plan: checks its manifest against this TensorRT and GPU, deserializes it, and runs it with one
  * execution context per concurrent caller ({@link TrtContext}: its own CUDA stream, device buffers and pinned host
- * buffers, sized for the profile's largest batch), through {@code enqueueV3}.
+ * buffers, sized for the profile's largest batch), through {@code enqueueV3}. At most
+ * {@link BackendOptions#maxContexts()} contexts exist (default {@value #DEFAULT_MAX_CONTEXTS}, Triton's instance count):
+ * callers beyond them wait for one ({@link ContextPool}).
  *
  * <p>Every run makes the backend's GPU current on its thread first (a pooled context may have been made on another
  * thread). Runs and {@link #close()} exclude each other: close waits for runs in flight, then destroys the contexts,
@@ -59,10 +59,12 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
     private final List<TensorSpec> outputs;
     private final Map<String, long[]> maxShapes = new LinkedHashMap<>();
     private final RunGate gate;
-    /** Contexts not in use; guarded by {@link #objects}. */
-    private final Deque<TrtContext> idle = new ArrayDeque<>();
-    /** Every live context; guarded by {@link #objects}. */
-    private final List<TrtContext> all = new ArrayList<>();
+    /** Most contexts running at once when {@link BackendOptions#maxContexts()} is 0. */
+    public static final int DEFAULT_MAX_CONTEXTS = 2;
+    /** The contexts of runs and prepared runs, at most {@link BackendOptions#maxContexts()}. */
+    private final ContextPool<TrtContext> pool;
+    /** Contexts of profiling sessions, each its own beside the pool's; guarded by {@link #objects}. */
+    private final List<TrtContext> profiling = new ArrayList<>();
 
     private TensorRtBackend(Path plan, Path model, PlanManifest manifest, TrtObjects objects, ICudaEngine engine,
                             int device, String deviceName, BackendOptions options) throws BackendException {
@@ -75,6 +77,8 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         this.deviceName = deviceName;
         this.cudaGraph = options.cudaGraph();
         this.gate = new RunGate(device, Cuda::setDevice, "TensorRT backend for " + plan);
+        this.pool = new ContextPool<>(options.maxContexts() == 0 ? DEFAULT_MAX_CONTEXTS : options.maxContexts(),
+                "TensorRT backend for " + plan);
         List<TensorSpec> in = new ArrayList<>();
         List<TensorSpec> out = new ArrayList<>();
         for (int i = 0; i < engine.getNbIOTensors(); i++) {
@@ -298,34 +302,31 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         }
     }
 
-    /** A pooled context, or a new one; the caller runs inside the gate ({@link #whileOpen}), on the backend's GPU. */
+    /**
+     * A pooled context, a new one, or (with {@link BackendOptions#maxContexts()} in use) the next one given back; the
+     * caller runs inside the gate ({@link #whileOpen}), on the backend's GPU.
+     */
     TrtContext take() throws BackendException {
-        synchronized (objects) {
-            TrtContext c = idle.pollFirst();
-            if (c != null) {
-                return c;
-            }
-            try (TrtLog.Operation log = TrtLog.begin(null)) {
-                c = new TrtContext(objects, engine, inputs, outputs, maxShapes, log);
-            }
-            all.add(c);
-            return c;
-        }
+        return pool.take(this::newContext);
     }
 
     /** Returns a context to the pool. */
     void give(TrtContext c) {
+        pool.give(c);
+    }
+
+    private TrtContext newContext() throws BackendException {
         synchronized (objects) {
-            if (all.contains(c)) {
-                idle.addFirst(c);
+            try (TrtLog.Operation log = TrtLog.begin(null)) {
+                return new TrtContext(objects, engine, inputs, outputs, maxShapes, log);
             }
         }
     }
 
-    /** Destroys one context now (a profiling context). */
+    /** Destroys a profiling context now. */
     private void discard(TrtContext c) {
         synchronized (objects) {
-            if (all.remove(c)) {
+            if (profiling.remove(c)) {
                 c.free(objects);
             }
         }
@@ -390,12 +391,9 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         TrtContext c;
         try {
             c = whileOpen(() -> {
-                TrtContext n;
+                TrtContext n = newContext();
                 synchronized (objects) {
-                    try (TrtLog.Operation log = TrtLog.begin(null)) {
-                        n = new TrtContext(objects, engine, inputs, outputs, maxShapes, log);
-                    }
-                    all.add(n);
+                    profiling.add(n);
                 }
                 n.context().setEnqueueEmitsProfile(false);
                 n.context().setProfiler(new IProfiler(times.asProfiler()));
@@ -468,13 +466,16 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
      */
     @Override
     public void close() {
+        List<TrtContext> pooled = pool.close(); // callers waiting for a context give up instead of holding close up
         gate.close(() -> {
             synchronized (objects) {
-                for (TrtContext c : all) {
+                for (TrtContext c : pooled) {
                     c.free(objects);
                 }
-                all.clear();
-                idle.clear();
+                for (TrtContext c : profiling) {
+                    c.free(objects);
+                }
+                profiling.clear();
                 objects.close();
             }
         });
