@@ -1,8 +1,8 @@
 package dev.vitrt.engine.trt;
 
-import dev.vitrt.runtime.Precision;
 import dev.vitrt.runtime.BatchRange;
-import dev.vitrt.models.zoo.InputSize;
+import dev.vitrt.runtime.InputSize;
+import dev.vitrt.runtime.Precision;
 import java.nio.file.Path;
 import java.util.Locale;
 
