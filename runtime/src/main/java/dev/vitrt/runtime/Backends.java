@@ -55,7 +55,8 @@ public final class Backends {
         switch (requested) {
             case ONNXRUNTIME:
                 if (!onnx) {
-                    throw new BackendException(model + ": ONNX Runtime needs an .onnx file");
+                    throw new BackendException(model + ": ONNX Runtime runs .onnx files; a TensorRT plan runs on the tensorrt"
+                            + " backend");
                 }
                 return new Choice(BackendKind.ONNXRUNTIME, "requested");
             case TENSORRT: {
@@ -99,14 +100,20 @@ public final class Backends {
         return open(model, choose(requested, model), options);
     }
 
-    /** The TensorRT implementation on the class path, if any. */
+    /**
+     * The TensorRT implementation on the class path, if any. A provider that cannot be loaded (a stale service entry
+     * of an older build, a class that fails to link) is skipped for the next one.
+     */
     public static Optional<TensorRtSupport> tensorRtSupport() {
-        try {
-            Iterator<TensorRtSupport> it = ServiceLoader.load(TensorRtSupport.class).iterator();
-            return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
-        } catch (ServiceConfigurationError | LinkageError e) {
-            return Optional.empty();
+        Iterator<TensorRtSupport> it = ServiceLoader.load(TensorRtSupport.class).iterator();
+        for (int i = 0; i < 16; i++) { // the iterator moves past a failed provider; a bound guards against a loop
+            try {
+                return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                // try the next provider
+            }
         }
+        return Optional.empty();
     }
 
     /** Why TensorRT is unavailable when its module is not on the class path. */

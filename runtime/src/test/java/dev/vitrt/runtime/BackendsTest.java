@@ -52,7 +52,7 @@ class BackendsTest {
                 () -> Backends.choose(BackendKind.TENSORRT, Path.of("m.onnx"), trt(false))).getMessage());
         assertEquals(BackendKind.ONNXRUNTIME,
                 Backends.choose(BackendKind.ONNXRUNTIME, Path.of("m.onnx"), trt(true)).kind());
-        assertEquals("m.plan: ONNX Runtime needs an .onnx file", assertThrows(BackendException.class,
+        assertEquals("m.plan: ONNX Runtime runs .onnx files; a TensorRT plan runs on the tensorrt backend", assertThrows(BackendException.class,
                 () -> Backends.choose(BackendKind.ONNXRUNTIME, Path.of("m.plan"), trt(true))).getMessage());
     }
 

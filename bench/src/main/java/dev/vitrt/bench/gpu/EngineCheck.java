@@ -24,7 +24,7 @@ import dev.vitrt.runtime.io.Npy;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
 import dev.vitrt.runtime.profile.BlockProfile;
 import dev.vitrt.runtime.profile.ModelProfiler;
-import dev.vitrt.runtime.tensorrt.TensorRtBackend;
+import dev.vitrt.tensorrt.TensorRtBackend;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
