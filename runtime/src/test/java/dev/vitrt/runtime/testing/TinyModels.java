@@ -29,6 +29,12 @@ public final class TinyModels {
 
     /** Writes the tagged tiny model with {@code channels} channels at {@code size}x{@code size} to {@code file}. */
     public static Path taggedCnn(Path file, int size, int channels, int classes, boolean withMetadata) throws IOException {
+        return taggedCnn(file, size, channels, classes, withMetadata, Map.of());
+    }
+
+    /** {@link #taggedCnn(Path, int, int, int, boolean)} with more metadata ({@code vitrt.mean}, ...). */
+    public static Path taggedCnn(Path file, int size, int channels, int classes, boolean withMetadata,
+            Map<String, String> moreMetadata) throws IOException {
         Random rnd = new Random(42);
         GraphProto.Builder g = GraphProto.newBuilder().setName("tiny");
         g.addInput(valueInfo("input", "batch", 3, size, size));
@@ -61,6 +67,7 @@ public final class TinyModels {
             meta(m, "vitrt.parts", "{\"Blk\":{\"mixer\":\"Mixer\",\"mlp\":\"MLP\"}}");
             meta(m, "vitrt.input_size", Integer.toString(size));
         }
+        moreMetadata.forEach((k, v) -> meta(m, k, v));
         Files.write(file, m.build().toByteArray());
         return file;
     }
