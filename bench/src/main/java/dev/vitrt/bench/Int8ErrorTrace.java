@@ -16,6 +16,7 @@ import dev.vitrt.calibration.QuantizationReport;
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.calibration.data.CalibrationData;
 import dev.vitrt.calibration.data.ImageFolderData;
+import dev.vitrt.calibration.qdq.NodeFilter;
 import dev.vitrt.calibration.qdq.QdqOptions;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
@@ -47,7 +48,7 @@ import java.util.Set;
  * quantization fault; trained networks are neither.
  *
  * <p>Usage: {@code bench/run Int8ErrorTrace --model mobilevitv2_050 --weights W.safetensors --calib DIR --held-out DIR
- * [--samples 64] [--images 16] [--method mse] [--all]} (without {@code --all}, shape-only tensors are left out).
+ * [--samples 64] [--images 16] [--method mse] [--exclude PATTERN]... [--all]} (without {@code --all}, shape-only tensors are left out).
  */
 public final class Int8ErrorTrace {
     private static final Set<String> SHAPE_ONLY = Set.of("Reshape", "Flatten", "Squeeze", "Unsqueeze", "Expand",
@@ -65,6 +66,7 @@ public final class Int8ErrorTrace {
         int images = 16;
         String method = "mse";
         boolean all = false;
+        List<String> exclude = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> model = args[++i];
@@ -75,6 +77,7 @@ public final class Int8ErrorTrace {
                 case "--images" -> images = Integer.parseInt(args[++i]);
                 case "--method" -> method = args[++i];
                 case "--all" -> all = true;
+                case "--exclude" -> exclude.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -91,10 +94,12 @@ public final class Int8ErrorTrace {
         images = Math.min(images, held.size());
         long t0 = System.nanoTime();
         Calibration.Quantized q = Calibration.quantize(fp32, calibData, Math.min(samples, calibData.size()), 8,
-                CalibrationMethod.parse(method), 99.99, QdqOptions.defaults(), BackendOptions.defaults(), Progress.NONE);
+                CalibrationMethod.parse(method), 99.99, QdqOptions.defaults().withExclude(new NodeFilter(exclude)),
+                BackendOptions.defaults(), Progress.NONE);
         System.out.printf(Locale.ROOT, "Int8ErrorTrace: %s with %s; calibrated (%s, %d images of %s) in %.1f s; %d held-out"
-                + " images of %s; %s%n", model, weights.getFileName(), q.method(), Math.min(samples, calibData.size()),
-                calib, (System.nanoTime() - t0) / 1e9, images, heldOut, SideBySide.load());
+                + " images of %s; %s%s%n", model, weights.getFileName(), q.method(), Math.min(samples, calibData.size()),
+                calib, (System.nanoTime() - t0) / 1e9, images, heldOut, SideBySide.load(),
+                exclude.isEmpty() ? "" : "; kept in float: " + exclude);
 
         List<String> names = new ArrayList<>();
         Map<String, String> op = new HashMap<>();
