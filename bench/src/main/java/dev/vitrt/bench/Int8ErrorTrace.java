@@ -18,6 +18,7 @@ import dev.vitrt.calibration.data.CalibrationData;
 import dev.vitrt.calibration.data.ImageFolderData;
 import dev.vitrt.calibration.qdq.NodeFilter;
 import dev.vitrt.calibration.qdq.QdqOptions;
+import dev.vitrt.calibration.qdq.QdqTarget;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
@@ -48,7 +49,8 @@ import java.util.Set;
  * quantization fault; trained networks are neither.
  *
  * <p>Usage: {@code bench/run Int8ErrorTrace --model mobilevitv2_050 --weights W.safetensors --calib DIR --held-out DIR
- * [--samples 64] [--images 16] [--method mse] [--exclude PATTERN]... [--all]} (without {@code --all}, shape-only tensors are left out).
+ * [--samples 64] [--images 16] [--method mse] [--exclude PATTERN]... [--target ort|tensorrt] [--all]} (without
+ * {@code --all}, shape-only tensors are left out).
  */
 public final class Int8ErrorTrace {
     private static final Set<String> SHAPE_ONLY = Set.of("Reshape", "Flatten", "Squeeze", "Unsqueeze", "Expand",
@@ -67,6 +69,7 @@ public final class Int8ErrorTrace {
         String method = "mse";
         boolean all = false;
         List<String> exclude = new ArrayList<>();
+        QdqTarget target = QdqTarget.ORT;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> model = args[++i];
@@ -78,6 +81,7 @@ public final class Int8ErrorTrace {
                 case "--method" -> method = args[++i];
                 case "--all" -> all = true;
                 case "--exclude" -> exclude.add(args[++i]);
+                case "--target" -> target = QdqTarget.parse(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -94,12 +98,12 @@ public final class Int8ErrorTrace {
         images = Math.min(images, held.size());
         long t0 = System.nanoTime();
         Calibration.Quantized q = Calibration.quantize(fp32, calibData, Math.min(samples, calibData.size()), 8,
-                CalibrationMethod.parse(method), 99.99, QdqOptions.defaults().withExclude(new NodeFilter(exclude)),
+                CalibrationMethod.parse(method), 99.99, new QdqOptions(target, new NodeFilter(exclude)),
                 BackendOptions.defaults(), Progress.NONE);
-        System.out.printf(Locale.ROOT, "Int8ErrorTrace: %s with %s; calibrated (%s, %d images of %s) in %.1f s; %d held-out"
-                + " images of %s; %s%s%n", model, weights.getFileName(), q.method(), Math.min(samples, calibData.size()),
-                calib, (System.nanoTime() - t0) / 1e9, images, heldOut, SideBySide.load(),
-                exclude.isEmpty() ? "" : "; kept in float: " + exclude);
+        System.out.printf(Locale.ROOT, "Int8ErrorTrace: %s with %s; %s layout, calibrated (%s, %d images of %s) in"
+                + " %.1f s; %d held-out images of %s; %s%s%n", model, weights.getFileName(), target.id(), q.method(),
+                Math.min(samples, calibData.size()), calib, (System.nanoTime() - t0) / 1e9, images, heldOut,
+                SideBySide.load(), exclude.isEmpty() ? "" : "; kept in float: " + exclude);
 
         List<String> names = new ArrayList<>();
         Map<String, String> op = new HashMap<>();
@@ -170,8 +174,8 @@ public final class Int8ErrorTrace {
                             Math.sqrt(st[k].sig2 / st[k].tot2));
                 }
             }
-            System.out.println("err/sig: RMS of INT8 - FP32 over the RMS of the FP32 value's deviation from its mean over"
-                    + " the images; sig/tot: that deviation's share of the FP32 value's RMS.");
+            System.out.println("err/sig: RMS of INT8 - FP32 over the RMS of the FP32 value's deviation from its mean"
+                    + " over the images; sig/tot: that deviation's share of the FP32 value's RMS.");
         }
     }
 
@@ -231,7 +235,7 @@ public final class Int8ErrorTrace {
         return k;
     }
 
-    /** {@code x} through {@code s} (plus Gaussian noise of {@code rel} times its RMS when rnd is set): output {@code name}. */
+    /** Output {@code name} of {@code s} on {@code x}, plus Gaussian noise of {@code rel} x its RMS when rnd is set. */
     private static float[] run(OrtSession s, String in, FloatTensor x, Random rnd, double rel, String name)
             throws OrtException {
         float[] v = x.data().clone();
