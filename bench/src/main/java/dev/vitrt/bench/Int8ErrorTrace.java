@@ -26,6 +26,7 @@ import dev.vitrt.models.zoo.Exporter;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.Progress;
+import dev.vitrt.runtime.compare.OutputComparison;
 import dev.vitrt.runtime.ort.OrtEnvironments;
 import dev.vitrt.runtime.preprocess.ImagePreprocessor;
 import java.nio.FloatBuffer;
@@ -221,18 +222,12 @@ public final class Int8ErrorTrace {
             double c = QuantizationReport.cosine(ref.get(i), other.get(i));
             min = Math.min(min, c);
             sum += c;
-            top1 += argmax(ref.get(i)) == argmax(other.get(i)) ? 1 : 0;
+            float[] r = ref.get(i);
+            float[] o = other.get(i);
+            top1 += OutputComparison.argmax(r, 0, r.length) == OutputComparison.argmax(o, 0, o.length) ? 1 : 0;
         }
         return String.format(Locale.ROOT, "logit cosine min %.5f mean %.5f, top-1 agreement %d/%d", min,
                 sum / ref.size(), top1, ref.size());
-    }
-
-    private static int argmax(float[] v) {
-        int k = 0;
-        for (int i = 1; i < v.length; i++) {
-            k = v[i] > v[k] ? i : k;
-        }
-        return k;
     }
 
     /** Output {@code name} of {@code s} on {@code x}, plus Gaussian noise of {@code rel} x its RMS when rnd is set. */
