@@ -1,5 +1,7 @@
 package dev.vitrt.bench;
 
+import dev.vitrt.benchmark.Machine;
+import dev.vitrt.benchmark.SideBySide;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -96,7 +98,7 @@ public final class BlockCoverageBench {
     private static void coverage(String name, Path file, int threads, int repeats, ModelProfiler.Config config)
             throws Exception {
         System.out.printf(Locale.ROOT, "%n%s, %s intra-op threads, %s%n", name, threads == 0 ? "default" : threads,
-                SideBySide.load());
+                Machine.loadLine());
         System.out.printf(Locale.ROOT, "  %-6s %10s %10s %10s %12s %14s%n", "repeat", "mean ms", "blocks ms", "blocks %",
                 "outside ms", "profiler us/layer");
         double[] pct = new double[repeats];
@@ -212,7 +214,7 @@ public final class BlockCoverageBench {
                     Progress.NONE);
         }
         System.out.printf(Locale.ROOT, "%n%s, %s intra-op threads: block times, profiler vs each block timed as its own"
-                + " subgraph (median of 40 runs), %s%n", name, threads == 0 ? "default" : threads, SideBySide.load());
+                + " subgraph (median of 40 runs), %s%n", name, threads == 0 ? "default" : threads, Machine.loadLine());
         System.out.printf(Locale.ROOT, "  %-22s %12s %12s %8s%n", "block type", "profiler ms", "subgraph ms", "ratio");
         double sum = 0;
         for (var e : subgraphMs.entrySet()) {

@@ -1,5 +1,8 @@
 package dev.vitrt.bench;
 
+import dev.vitrt.benchmark.Machine;
+import dev.vitrt.benchmark.SideBySide;
+import dev.vitrt.cli.ProgressBar;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.vitrt.calibration.Calibration;
 import dev.vitrt.calibration.QuantizationReport;
@@ -66,7 +69,7 @@ public final class Int8Bench {
         }
         Path dir = save != null ? Files.createDirectories(save) : Files.createTempDirectory("vitrt-int8-bench");
         System.out.printf(Locale.ROOT, "Int8Bench: ONNX Runtime CPU, %s intra-op threads, batch %d, %s%n",
-                threads == 0 ? "default" : threads, batch, SideBySide.load());
+                threads == 0 ? "default" : threads, batch, Machine.loadLine());
         BackendOptions bo = BackendOptions.defaults().withIntraOpThreads(threads);
         try {
             for (String model : models) {
@@ -99,10 +102,13 @@ public final class Int8Bench {
                         List<SideBySide.Variant> v = new ArrayList<>();
                         v.add(new SideBySide.Variant("fp32", pa::runDiscardingOutputs));
                         v.add(new SideBySide.Variant("int8", pb::runDiscardingOutputs));
-                        List<SideBySide.Timings> t = SideBySide.measure(v, new SideBySide.Config(5, rounds, iters), model);
+                        List<SideBySide.Timings> t;
+                        try (ProgressBar bar = new ProgressBar(model + ":")) {
+                            t = SideBySide.measure(v, new SideBySide.Config(5, rounds, iters), bar);
+                        }
                         System.out.printf(Locale.ROOT, "  latency, %d rounds x %d runs, %s:%n", rounds, iters,
-                                SideBySide.load());
-                        SideBySide.report(t, System.out);
+                                Machine.loadLine());
+                        System.out.print(SideBySide.report(t));
                     }
                 }
             }

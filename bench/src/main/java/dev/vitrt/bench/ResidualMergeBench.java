@@ -1,5 +1,8 @@
 package dev.vitrt.bench;
 
+import dev.vitrt.benchmark.Machine;
+import dev.vitrt.benchmark.SideBySide;
+import dev.vitrt.cli.ProgressBar;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
@@ -74,7 +77,7 @@ public final class ResidualMergeBench {
         OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vitrt-bench");
         System.out.printf(Locale.ROOT, "%s %dx%d, ONNX Runtime %s CPU, ORT_ENABLE_ALL, %s intra-op threads, %d rounds x %d"
                 + " runs, %s%n", model, size, size, env.getVersion(), threads == 0 ? "default" : threads, rounds, iters,
-                SideBySide.load());
+                Machine.loadLine());
         for (Graph g : graphs) {
             System.out.printf(Locale.ROOT, "  %-10s %s%n", g.name(), g.about());
         }
@@ -101,10 +104,12 @@ public final class ResidualMergeBench {
                             OrtSession s = sessions.get(i);
                             v.add(new SideBySide.Variant(graphs.get(i).name(), () -> run(s, x)));
                         }
-                        List<SideBySide.Timings> t = SideBySide.measure(v, new SideBySide.Config(3, rounds, iters),
-                                "batch " + batch);
-                        System.out.printf(Locale.ROOT, "%nbatch %d (%s at the end):%n", batch, SideBySide.load());
-                        SideBySide.report(t, System.out);
+                        List<SideBySide.Timings> t;
+                        try (ProgressBar bar = new ProgressBar("batch " + batch + ":")) {
+                            t = SideBySide.measure(v, new SideBySide.Config(3, rounds, iters), bar);
+                        }
+                        System.out.printf(Locale.ROOT, "%nbatch %d (%s at the end):%n", batch, Machine.loadLine());
+                        System.out.print(SideBySide.report(t));
                     }
                 }
             } finally {

@@ -1,5 +1,7 @@
 package dev.vitrt.bench;
 
+import dev.vitrt.benchmark.Interleaving;
+import dev.vitrt.benchmark.SideBySide;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
@@ -33,7 +35,7 @@ import javax.imageio.stream.ImageOutputStream;
 /**
  * Where {@code vitrt validate}'s time goes, for one model: decode+preprocess alone (the worker threads feeding batches
  * to nobody), the model alone (batches already in memory) and end to end (the Scorer, as the command runs it), each
- * as images per second, in interleaved rounds with the order rotated so machine load hits all three alike. The model's
+ * as images per second, in interleaved rounds with the order changing (Interleaving) so machine load hits all three alike. The model's
  * own rate is the baseline: end to end at or near it means validation is model-bound; decode+preprocess above it means
  * the workers keep up.
  *
@@ -80,7 +82,7 @@ public final class ValidateThroughputBench {
                 FloatTensor x = firstBatch(all, pre, batch, workers);
                 for (int round = 0; round < rounds; round++) {
                     for (int k = 0; k < 3; k++) {
-                        int which = (k + round) % 3; // rotate the order each round
+                        int which = Interleaving.order(round, k, 3); // no part always first
                         r[which][round] = switch (which) {
                             case 0 -> decode(all, pre, batch, workers);
                             case 1 -> model(b, x, all.size());
@@ -92,11 +94,11 @@ public final class ValidateThroughputBench {
                 }
                 System.out.printf(Locale.ROOT, "%n%-18s %10s %10s %10s %14s%n", "images/s", "median", "min", "max",
                         "vs model");
-                double modelMedian = median(r[1]);
+                double modelMedian = SideBySide.median(r[1]);
                 for (int k = 0; k < 3; k++) {
-                    System.out.printf(Locale.ROOT, "%-18s %10.1f %10.1f %10.1f %13.2fx%n", names[k], median(r[k]),
+                    System.out.printf(Locale.ROOT, "%-18s %10.1f %10.1f %10.1f %13.2fx%n", names[k], SideBySide.median(r[k]),
                             Arrays.stream(r[k]).min().orElse(0), Arrays.stream(r[k]).max().orElse(0),
-                            median(r[k]) / modelMedian);
+                            SideBySide.median(r[k]) / modelMedian);
                 }
             }
         } finally {
@@ -193,12 +195,6 @@ public final class ValidateThroughputBench {
 
     private static int clip(int v) {
         return Math.max(0, Math.min(255, v));
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static String arg(String[] args, String name, String dflt) {

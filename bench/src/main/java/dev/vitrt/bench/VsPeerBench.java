@@ -1,5 +1,8 @@
 package dev.vitrt.bench;
 
+import dev.vitrt.benchmark.Machine;
+import dev.vitrt.benchmark.SideBySide;
+import dev.vitrt.cli.ProgressBar;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -66,7 +69,7 @@ public final class VsPeerBench {
         System.out.printf(Locale.ROOT, "%s %dx%d: ours (%s) vs PyTorch's export (%s), ONNX Runtime %s CPU, ORT_ENABLE_ALL,"
                         + " %s intra-op threads, %d rounds x %d runs, %s%n", model, size, size,
                 ours != null ? ours.getFileName() : "exported now", peer.getFileName(), env.getVersion(),
-                threads == 0 ? "default" : threads, rounds, iters, SideBySide.load());
+                threads == 0 ? "default" : threads, rounds, iters, Machine.loadLine());
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (threads > 0) {
@@ -84,10 +87,12 @@ public final class VsPeerBench {
                         List<SideBySide.Variant> v = new ArrayList<>();
                         v.add(new SideBySide.Variant("peer", () -> run(b, x)));
                         v.add(new SideBySide.Variant("ours", () -> run(a, x)));
-                        List<SideBySide.Timings> t = SideBySide.measure(v, new SideBySide.Config(3, rounds, iters),
-                                "batch " + batch);
-                        System.out.printf(Locale.ROOT, "%nbatch %d (%s at the end):%n", batch, SideBySide.load());
-                        SideBySide.report(t, System.out);
+                        List<SideBySide.Timings> t;
+                        try (ProgressBar bar = new ProgressBar("batch " + batch + ":")) {
+                            t = SideBySide.measure(v, new SideBySide.Config(3, rounds, iters), bar);
+                        }
+                        System.out.printf(Locale.ROOT, "%nbatch %d (%s at the end):%n", batch, Machine.loadLine());
+                        System.out.print(SideBySide.report(t));
                     }
                 }
             }

@@ -52,11 +52,16 @@ public final class Calibration {
         Map<String, AbsHistogram> h = collect(fp32, plan.activationTensors(), data, samples, batch, backendOptions,
                 progress);
         Map<String, Float> scales = scales(h, method.calibrator(percentile));
-        String id = methodId(method, percentile);
+        return insert(fp32, plan, scales, methodId(method, percentile));
+    }
+
+    /** Inserts the Q/DQ pairs of {@code plan} with these scales, recording the method in the graph's metadata. */
+    static Quantized insert(ModelProto fp32, QdqPlan plan, Map<String, Float> scales, String methodId) {
         ModelProto q = QdqInserter.insert(fp32, plan, scales).toBuilder()
-                .addMetadataProps(StringStringEntryProto.newBuilder().setKey("vitrt.calibration.method").setValue(id))
+                .addMetadataProps(StringStringEntryProto.newBuilder().setKey("vitrt.calibration.method")
+                        .setValue(methodId))
                 .build();
-        return new Quantized(q, plan, scales, id);
+        return new Quantized(q, plan, scales, methodId);
     }
 
     /**
@@ -67,13 +72,13 @@ public final class Calibration {
                                                     int samples, int batch, BackendOptions options, Progress progress)
             throws IOException, BackendException {
         if (samples < 1) {
-            throw new IllegalArgumentException("--samples must be at least 1, got " + samples);
+            throw new IllegalArgumentException("samples must be at least 1, got " + samples);
         }
         if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
         if (samples > data.size()) {
-            throw new IllegalArgumentException("--samples " + samples + " asks for more samples than the data holds ("
+            throw new IllegalArgumentException("samples " + samples + " asks for more samples than the data holds ("
                     + data.describe() + ")");
         }
         progress.update("preparing", 0, 1); // ONNX Runtime loads and optimizes the graph with every tensor exposed
@@ -83,7 +88,7 @@ public final class Calibration {
             int size = fixed > 0 ? fixed : batch;
             int batches = fixed > 0 ? samples / fixed : (samples + batch - 1) / batch;
             if (batches == 0) {
-                throw new IllegalArgumentException("the model takes batches of exactly " + fixed + " but --samples is "
+                throw new IllegalArgumentException("the model takes batches of exactly " + fixed + " but samples is "
                         + samples);
             }
             progress.update("calibrating", 0, batches);

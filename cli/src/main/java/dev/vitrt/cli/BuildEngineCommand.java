@@ -1,6 +1,5 @@
 package dev.vitrt.cli;
 
-import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.calibration.data.CalibrationSources;
 import dev.vitrt.engine.int8.Int8Calibration;
 import dev.vitrt.engine.trt.BuildOptions;
@@ -8,6 +7,8 @@ import dev.vitrt.engine.trt.EngineBuilder;
 import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.engine.trt.SizeRange;
+import dev.vitrt.models.zoo.ExportOptions;
+import dev.vitrt.models.zoo.InputSize;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
@@ -39,7 +40,7 @@ public final class BuildEngineCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--precision", required = true, paramLabel = "fp32|fp16|int8",
-            converter = PrecisionConverter.class, description = "Engine precision.")
+            converter = TensorRtConverters.PrecisionConverter.class, description = "Engine precision.")
     Precision precision;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.plan",
@@ -54,19 +55,14 @@ public final class BuildEngineCommand implements Callable<Integer> {
             "batch [N,C,H,W] already normalized, or 'synthetic'); without it int8 needs a Q/DQ graph."})
     String calibData;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "64", converter = Bounds.Positive.class,
-            description = "Calibration samples with --calib-data (default ${DEFAULT-VALUE}).")
-    int samples;
+    @CommandLine.Mixin
+    CalibrationOptions calibrationOptions;
 
-    @Option(names = "--method", paramLabel = "METHOD", defaultValue = "mse",
-            description = "Calibrator with --calib-data: entropy, percentile, max or mse (default ${DEFAULT-VALUE}).")
-    String method;
-
-    @Option(names = "--batch", paramLabel = "MIN:OPT:MAX", defaultValue = "1:1:1", converter = BatchConverter.class,
+    @Option(names = "--batch", paramLabel = "MIN:OPT:MAX", defaultValue = "1:1:1", converter = TensorRtConverters.BatchConverter.class,
             description = "Batch range of the optimization profile (default ${DEFAULT-VALUE}); N means N:N:N.")
     BatchRange batch;
 
-    @Option(names = "--input-size", paramLabel = "N|HxW|MIN:OPT:MAX", converter = SizeRangeConverter.class,
+    @Option(names = "--input-size", paramLabel = "N|HxW|MIN:OPT:MAX", converter = TensorRtConverters.SizeRangeConverter.class,
             description = "Input height and width (height first): the size a zoo model is exported at, or for a graph "
                     + "with dynamic H, W (export --dynamic-size) the profile's range, as trtexec's min/opt/max shapes, "
                     + "e.g. 512x512:800x1344:1024x2048 (a range exports a zoo model with dynamic H, W).")
@@ -140,8 +136,8 @@ public final class BuildEngineCommand implements Callable<Integer> {
                             Progress progress) throws IOException {
         checkpoint.checkApplies(model);
         SizeRange s = options.sizes();
-        Path onnx = ModelSource.resolve(model, new ModelSource.Options(s == null ? null : s.opt(), null, null, null,
-                false, s != null && !s.isFixed()).with(checkpoint));
+        Path onnx = ModelFiles.resolve(model, checkpoint.applyTo(ExportOptions.defaults()
+                .withInputSize(s == null ? InputSize.DEFAULT : s.opt()).withDynamicSize(s != null && !s.isFixed())));
         return new Prepared(onnx, PreparedGraph.prepare(onnx, options, calibration, progress));
     }
 
@@ -154,7 +150,8 @@ public final class BuildEngineCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--calib-data only applies to --precision int8");
         }
         try {
-            return new Int8Calibration(calibData, samples, 8, CalibrationMethod.parse(method), 99.99, 0);
+            return new Int8Calibration(calibData, calibrationOptions.samples, 8, calibrationOptions.method,
+                    calibrationOptions.percentile, 0);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -167,48 +164,6 @@ public final class BuildEngineCommand implements Callable<Integer> {
                     hardwareCompatibility, trtVerbose, inputSize);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    /** {@code --batch MIN:OPT:MAX}. */
-    static final class BatchConverter implements CommandLine.ITypeConverter<BatchRange> {
-        @Override
-        public BatchRange convert(String value) {
-            try {
-                BatchRange r = BatchRange.parse(value);
-                if (r.max() > Bounds.MAX_BATCH) {
-                    throw new CommandLine.TypeConversionException(value + "; the largest batch is " + Bounds.MAX_BATCH);
-                }
-                return r;
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    /** {@code --input-size N|HxW|MIN:OPT:MAX}. */
-    static final class SizeRangeConverter implements CommandLine.ITypeConverter<SizeRange> {
-        @Override
-        public SizeRange convert(String value) {
-            try {
-                SizeRange r = SizeRange.parse(value);
-                Bounds.checkSides(r.max());
-                return r;
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    /** {@code --precision fp32|fp16|int8}. */
-    static final class PrecisionConverter implements CommandLine.ITypeConverter<Precision> {
-        @Override
-        public Precision convert(String value) {
-            try {
-                return Precision.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
         }
     }
 }

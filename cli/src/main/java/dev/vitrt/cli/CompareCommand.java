@@ -1,18 +1,19 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
-import dev.vitrt.runtime.bench.Inputs;
 import dev.vitrt.runtime.compare.OutputComparison;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,8 +31,11 @@ final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "B", description = "Compared: a zoo model name or an .onnx file.")
     String b;
 
-    @Option(names = "--input", paramLabel = "X.npy", description = "Float32 input (default: seeded random, standard normal).")
-    Path input;
+    @Mixin
+    InputSizeOption sizeOption;
+
+    @Mixin
+    InputOptions inputs;
 
     @Option(names = "--backend-a", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
             description = "Backend for A (default: ${DEFAULT-VALUE}).")
@@ -45,13 +49,6 @@ final class CompareCommand implements Callable<Integer> {
             description = "Batch of the random input (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
-            description = "Image side of the random input (default: the model's).")
-    Integer inputSize;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the random input (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--rtol", paramLabel = "X", converter = Bounds.Tolerance.class,
             description = "Fail when the relative error exceeds this (a finite number, 0 or more).")
     Double rtol;
@@ -60,23 +57,17 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BackendKind ka = BackendKind.parse(backendA);
         BackendKind kb = BackendKind.parse(backendB);
-        ModelSource.Options opts = new ModelSource.Options(inputSize, batch, null, null);
-        Path fa = ModelSource.resolve(a, opts);
-        Path fb = ModelSource.resolve(b, opts);
+        ExportOptions opts = ModelFiles.at(sizeOption.inputSize, batch);
+        Path fa = ModelFiles.resolve(a, opts);
+        Path fb = ModelFiles.resolve(b, opts);
         Backends.Choice ca = Backends.choose(ka, fa);
         Backends.Choice cb = Backends.choose(kb, fb);
         try (Backend ra = Backends.open(fa, ca, BackendOptions.defaults());
              Backend rb = Backends.open(fb, cb, BackendOptions.defaults())) {
             TensorSpec sa = ra.singleInput();
             TensorSpec sb = rb.singleInput();
-            FloatTensor x;
-            if (input != null) {
-                x = Inputs.fromNpy(input, sa);
-            } else {
-                int size = inputSize != null ? inputSize : (sa.shape().length == 4 && sa.shape()[3] > 0
-                        ? (int) sa.shape()[3] : Integer.parseInt(ra.metadata().getOrDefault("vitrt.input_size", "224")));
-                x = Inputs.random(sa, batch, size, seed);
-            }
+            FloatTensor x = inputs.tensor(sa, batch, () -> sizeOption.inputSize != null ? sizeOption.inputSize : (sa.shape().length == 4 && sa.shape()[3] > 0
+                    ? (int) sa.shape()[3] : Integer.parseInt(ra.metadata().getOrDefault("vitrt.input_size", "224"))));
             try {
                 sb.checkShape(x.shape());
             } catch (IllegalArgumentException e) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -47,14 +48,6 @@ final class InferCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "Y.npy", description = "Write the model's first output here.")
     Path output;
 
-    @Option(names = "--backend", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
-            description = "Backend (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
-            description = "Image side for --image (default: the model's vitrt.input_size, else 224).")
-    Integer inputSize;
-
     @Option(names = "--labels", paramLabel = "FILE",
             description = "Class names, one per line in index order (default: the graph's, or ImageNet-1k's for 1000 classes).")
     Path labels;
@@ -63,25 +56,27 @@ final class InferCommand implements Callable<Integer> {
             description = "Classes to print per image (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Bounds.Threads.class,
-            description = "ONNX Runtime intra-op threads (0 = default, at most one per core).")
-    int threads;
+    @Mixin
+    BackendChoice runtime;
+
+    @Mixin
+    InputSizeOption sizeOption;
 
     @Override
     public Integer call() throws Exception {
-        BackendKind kind = BackendKind.parse(backend);
+        BackendKind kind = runtime.kind();
         CommandFiles.create().readsModel("MODEL", model).reads("--input", source.input).reads("--image", source.images)
                 .reads("--labels", labels).writes("--output", output).check();
         ClassNames names = labels == null ? null : ClassNames.read(labels);
-        Path file = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null));
+        Path file = ModelFiles.resolve(model, ModelFiles.at(sizeOption.inputSize, null));
         Backends.Choice choice = Backends.choose(kind, file);
-        try (Backend b = Backends.open(file, choice, BackendOptions.defaults().withIntraOpThreads(threads))) {
+        try (Backend b = Backends.open(file, choice, runtime.options())) {
             TensorSpec spec = b.singleInput();
             FloatTensor x;
             if (source.input != null) {
                 x = Inputs.fromNpy(source.input, spec);
             } else {
-                ImagePreprocessor pre = ImagePreprocessor.forModel(b.metadata(), spec, inputSize);
+                ImagePreprocessor pre = ImagePreprocessor.forModel(b.metadata(), spec, sizeOption.inputSize);
                 x = pre.loadBatch(source.images);
                 spec.checkShape(x.shape());
             }

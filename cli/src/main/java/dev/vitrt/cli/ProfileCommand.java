@@ -1,6 +1,7 @@
 package dev.vitrt.cli;
 
 import dev.vitrt.models.onnx.OnnxModels;
+import dev.vitrt.models.zoo.ModelSource;
 
 import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.engine.trt.BuildOptions;
@@ -13,7 +14,6 @@ import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
-import dev.vitrt.runtime.bench.Inputs;
 import dev.vitrt.runtime.io.TemporaryFiles;
 import dev.vitrt.runtime.profile.LayerProfiling;
 import dev.vitrt.runtime.profile.ModelProfiler;
@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,11 +49,16 @@ final class ProfileCommand implements Callable<Integer> {
             description = "A zoo model name (exported on the fly), an .onnx file or a TensorRT plan.")
     String model;
 
-    @Option(names = "--backend", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
-            description = "Backend; auto picks TensorRT where it can run, else ONNX Runtime (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendChoice runtime;
 
-    @Option(names = "--precision", paramLabel = "fp32|fp16|int8", converter = BuildEngineCommand.PrecisionConverter.class,
+    @Mixin
+    InputSizeOption sizeOption;
+
+    @Mixin
+    InputOptions inputs;
+
+    @Option(names = "--precision", paramLabel = "fp32|fp16|int8", converter = TensorRtConverters.PrecisionConverter.class,
             description = {"Precision of the engine built for TensorRT from a zoo model or .onnx file (default: int8",
                     "for a Q/DQ graph, else fp32). ONNX Runtime runs the graph as it is."})
     Precision precision;
@@ -65,10 +71,6 @@ final class ProfileCommand implements Callable<Integer> {
             description = "Images per run (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
-            description = "Image side in pixels (default: the model's, from its metadata or input shape).")
-    Integer inputSize;
-
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", converter = Bounds.NonNegative.class,
             description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
     int warmup;
@@ -76,17 +78,6 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "50", converter = Bounds.Positive.class,
             description = "Timed runs, and as many profiled runs (default: ${DEFAULT-VALUE}).")
     int iterations;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Bounds.Threads.class,
-            description = "ONNX Runtime intra-op threads; 0 = one per physical core, at most one per core"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int threads;
-
-    @Option(names = "--input", paramLabel = "X.npy", description = "Run on this float32 input instead of seeded random data.")
-    Path input;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the random input (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
     Path json;
@@ -100,11 +91,11 @@ final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelProfiler.Config config = new ModelProfiler.Config(warmup, iterations, true);
-        BackendKind kind = BackendKind.parse(backend);
-        CommandFiles.create().readsModel("MODEL", model).reads("--input", input)
+        BackendKind kind = runtime.kind();
+        CommandFiles.create().readsModel("MODEL", model).reads("--input", inputs.input)
                 .writes("--json", json).writes("--csv", csv).writes("--html", html).check();
         // decide the backend (TensorRT's availability first: cheap, and it decides everything after it)
-        boolean plan = isPlan(model);
+        boolean plan = ModelFiles.isPlan(model);
         if (!plan) {
             ModelSource.check(model);
         }
@@ -152,12 +143,12 @@ final class ProfileCommand implements Callable<Integer> {
             if (!model.endsWith(".onnx")) {
                 System.err.println("vitrt profile: exporting " + model);
             }
-            file = ModelSource.resolve(model, new ModelSource.Options(inputSize, batch, null, null));
+            file = ModelFiles.resolve(model, ModelFiles.at(sizeOption.inputSize, batch));
         }
         if (choice.kind() == BackendKind.ONNXRUNTIME) {
             System.err.println("vitrt profile: loading the graph into ONNX Runtime (graph optimizations)");
         }
-        try (Backend b = Backends.open(file, choice, BackendOptions.defaults().withIntraOpThreads(threads))) {
+        try (Backend b = Backends.open(file, choice, runtime.options())) {
             if (layers && b instanceof TensorRtBackend trt) {
                 List<String> info = trt.engineLayers(false);
                 System.out.printf(Locale.ROOT, "engine layers (TensorRT IEngineInspector, %d):%n", info.size());
@@ -170,12 +161,7 @@ final class ProfileCommand implements Callable<Integer> {
                 System.err.println("vitrt profile: latency only; " + lp.layerProfilingUnavailable());
             }
             TensorSpec spec = b.singleInput();
-            FloatTensor x;
-            if (input != null) {
-                x = Inputs.fromNpy(input, spec);
-            } else {
-                x = Inputs.random(spec, batch, size(b, spec), seed);
-            }
+            FloatTensor x = inputs.tensor(spec, batch, () -> size(b, spec));
             int actualBatch = x.rank() > 0 ? (int) x.dim(0) : 1;
             int actualSize = x.rank() == 4 ? (int) x.dim(3) : size(b, spec);
             int actualHeight = x.rank() == 4 ? (int) x.dim(2) : actualSize;
@@ -206,11 +192,11 @@ final class ProfileCommand implements Callable<Integer> {
      * input size asked for; the caller checked that TensorRT can run.
      */
     private Path buildTemporaryEngine() throws Exception {
-        Path onnx = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null));
+        Path onnx = ModelFiles.resolve(model, ModelFiles.at(sizeOption.inputSize, null));
         Precision p = precision != null ? precision
                 : TensorRtQdq.hasQdq(OnnxModels.read(onnx)) ? Precision.INT8 : Precision.FP32;
         BuildOptions o = BuildOptions.defaults(p);
-        o = new BuildOptions(p, new BatchRange(batch, batch, batch), inputSize, o.workspaceMiB(),
+        o = new BuildOptions(p, new BatchRange(batch, batch, batch), sizeOption.inputSize, o.workspaceMiB(),
                 o.optimizationLevel(), null, o.hardwareCompatibility(), false);
         PreparedGraph graph = PreparedGraph.prepare(onnx, o);
         for (String note : graph.notes()) {
@@ -222,16 +208,10 @@ final class ProfileCommand implements Callable<Integer> {
         return plan;
     }
 
-    /** A TensorRT plan by its extension ({@code .plan}, {@code .engine}, {@code .trt}). */
-    static boolean isPlan(String arg) {
-        String a = arg.toLowerCase(Locale.ROOT);
-        return a.endsWith(".plan") || a.endsWith(".engine") || a.endsWith(".trt");
-    }
-
     /** The image side: --input-size, else the model's fixed side, else metadata vitrt.input_size, else 224. */
     private int size(Backend b, TensorSpec spec) {
-        if (inputSize != null) {
-            return inputSize;
+        if (sizeOption.inputSize != null) {
+            return sizeOption.inputSize;
         }
         long[] s = spec.shape();
         if (s.length == 4 && s[2] > 0 && s[3] > 0 && s[2] != s[3]) {

@@ -1,14 +1,17 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.benchmark.ProgressListener;
 import dev.vitrt.runtime.Progress;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * A one-line progress bar on stderr, redrawn in place ({@code \r}) at most ten times a second. When stderr is not a
- * terminal it prints a line per label change and at the end instead, so logs stay readable.
+ * The progress display of the command line and the benchmark programs: a one-line bar on stderr, redrawn in place
+ * ({@code \r}) at most ten times a second. When stderr is not a terminal it prints a line per label change and at the
+ * end instead, so logs stay readable. Libraries report through {@link Progress} and {@link ProgressListener}; this is
+ * where it is shown.
  */
-final class ProgressBar implements Progress, AutoCloseable {
+public final class ProgressBar implements ProgressListener.Stage {
     private static final int WIDTH = 30;
     private final PrintStream err;
     private final String what;
@@ -21,7 +24,7 @@ final class ProgressBar implements Progress, AutoCloseable {
     private String lastLabel;
     private boolean drawn;
 
-    ProgressBar(String what) {
+    public ProgressBar(String what) {
         this(System.err, what, System.console() != null, null, null);
     }
 
@@ -74,6 +77,24 @@ final class ProgressBar implements Progress, AutoCloseable {
         return String.format(Locale.ROOT, "  %.1f %s/s  ETA %d:%02d", perSecond, unit, left / 60, left % 60);
     }
 
+    /**
+     * A listener showing each stage of a benchmark as a bar of its own, named {@code prefix} and the stage, and tools'
+     * log lines (TensorRT's builder) on stderr.
+     */
+    public static ProgressListener stages(String prefix) {
+        return new ProgressListener() {
+            @Override
+            public Stage open(String what) {
+                return new ProgressBar(prefix + what);
+            }
+
+            @Override
+            public void log(String line) {
+                System.err.println(line);
+            }
+        };
+    }
+
     /** Erases the bar from its line (terminal only) so that other output can take the line; the next update redraws it. */
     synchronized void clear() {
         if (terminal && drawn) {
@@ -82,6 +103,12 @@ final class ProgressBar implements Progress, AutoCloseable {
             drawn = false;
             lastLabel = null;
         }
+    }
+
+    /** Prints a line of its own (a step done, a note), erasing the bar first; the next update redraws it. */
+    synchronized void println(String line) {
+        clear();
+        err.println(line);
     }
 
     /** Ends the bar's line. */

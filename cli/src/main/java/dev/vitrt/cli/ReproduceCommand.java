@@ -1,14 +1,13 @@
 package dev.vitrt.cli;
 
-import dev.vitrt.cli.reproduce.BenchSettings;
-import dev.vitrt.cli.reproduce.Estimator;
-import dev.vitrt.cli.reproduce.ProgressDisplay;
-import dev.vitrt.cli.reproduce.ReproTable;
-import dev.vitrt.cli.reproduce.Reports;
-import dev.vitrt.cli.reproduce.Section;
-import dev.vitrt.cli.reproduce.TableOptions;
-import dev.vitrt.cli.reproduce.TableResult;
-import dev.vitrt.cli.reproduce.Tables;
+import dev.vitrt.benchmark.BenchSettings;
+import dev.vitrt.benchmark.Estimator;
+import dev.vitrt.benchmark.ReproTable;
+import dev.vitrt.benchmark.Reports;
+import dev.vitrt.benchmark.Section;
+import dev.vitrt.benchmark.TableOptions;
+import dev.vitrt.benchmark.TableResult;
+import dev.vitrt.benchmark.Tables;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.runtime.BackendKind;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,9 +40,8 @@ final class ReproduceCommand implements Callable<Integer> {
             description = "nextvit-models, nextvit-blocks, mobilevitv2-attention or nextvit-downstream.")
     String table;
 
-    @Option(names = "--backend", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
-            description = "Backend; auto picks TensorRT where it can run, else ONNX Runtime (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    BackendChoice runtime;
 
     @Option(names = "--precision", paramLabel = "auto|fp32|fp16", defaultValue = "auto",
             description = "auto: fp16 on TensorRT (as the papers measured), fp32 on ONNX Runtime (default: "
@@ -78,11 +77,6 @@ final class ReproduceCommand implements Callable<Integer> {
                     + " both are in the tables).")
     String estimator;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Bounds.Threads.class,
-            description = "ONNX Runtime intra-op threads; 0 = one per physical core, at most one per core (default:"
-                    + " ${DEFAULT-VALUE}).")
-    int threads;
-
     @Option(names = "--only", paramLabel = "MODEL", split = ",",
             description = "Measure only these zoo models' rows (a reduced run), e.g. --only nextvit_small,resnet50.")
     List<String> only;
@@ -102,8 +96,8 @@ final class ReproduceCommand implements Callable<Integer> {
         if (timeBudget < 1) {
             throw new IllegalArgumentException("--time-budget must be >= 1 second, got " + timeBudget);
         }
-        BenchSettings bench = new BenchSettings(BackendKind.parse(backend), precision.toLowerCase(Locale.ROOT), warmup,
-                iterations, Duration.ofSeconds(timeBudget), 3, threads, Estimator.parse(estimator));
+        BenchSettings bench = new BenchSettings(runtime.kind(), precision.toLowerCase(Locale.ROOT), warmup,
+                iterations, Duration.ofSeconds(timeBudget), 3, runtime.threads, Estimator.parse(estimator));
         if (only != null) {
             for (String m : only) {
                 Zoo.get(m);
@@ -112,21 +106,7 @@ final class ReproduceCommand implements Callable<Integer> {
         TableOptions options = new TableOptions(batch, inputSize, only == null ? null : new LinkedHashSet<>(only),
                 sizes, bench);
         CommandFiles.create().writesInto("--out", out).check(); // before minutes of measuring
-        ProgressDisplay display = what -> {
-            ProgressBar bar = new ProgressBar("vitrt reproduce: " + what);
-            return new ProgressDisplay.Bar() {
-                @Override
-                public void update(String label, long done, long total) {
-                    bar.update(label, done, total);
-                }
-
-                @Override
-                public void close() {
-                    bar.close();
-                }
-            };
-        };
-        TableResult r = t.run(options, display);
+        TableResult r = t.run(options, ProgressBar.stages("vitrt reproduce: "));
         List<Path> files = Reports.write(r, out);
         System.out.println("# " + r.title());
         for (String f : r.findings()) {

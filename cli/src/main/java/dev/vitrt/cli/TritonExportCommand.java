@@ -29,6 +29,9 @@ public final class TritonExportCommand implements Callable<Integer> {
             description = "A zoo model name (exported to ONNX first), an ONNX file, or a plan built by build-engine.")
     String model;
 
+    @CommandLine.Mixin
+    InputSizeOption sizeOption;
+
     @Option(names = "--repository", required = true, paramLabel = "DIR",
             description = "The model repository (created if missing).")
     Path repository;
@@ -66,9 +69,6 @@ public final class TritonExportCommand implements Callable<Integer> {
     @CommandLine.Mixin
     WeightsOptions checkpoint;
 
-    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class, description = "Input resolution for a zoo model's export.")
-    Integer inputSize;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -85,7 +85,7 @@ public final class TritonExportCommand implements Callable<Integer> {
                 .check();
         Path file;
         String origin = Path.of(model).getFileName().toString();
-        if (model.endsWith(".plan") || model.endsWith(".engine")) {
+        if (ModelFiles.isPlan(model)) {
             file = Path.of(model);
         } else {
             boolean zoo = !model.endsWith(".onnx");
@@ -93,7 +93,7 @@ public final class TritonExportCommand implements Callable<Integer> {
                 System.err.println("exporting " + model + " to ONNX...");
                 origin = "zoo model " + model;
             }
-            file = ModelSource.resolve(model, new ModelSource.Options(inputSize, null, null, null).with(checkpoint));
+            file = ModelFiles.resolve(model, checkpoint.applyTo(ModelFiles.at(sizeOption.inputSize, null)));
         }
         TritonExporter.Exported e = TritonExporter.export(file, origin, repository, options);
         TritonModelConfig c = e.config();

@@ -37,6 +37,12 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     WeightsOptions checkpoint;
 
+    @Mixin
+    BackendChoice runtime;
+
+    @Mixin
+    InputSizeOption sizeOption;
+
     @Option(names = "--data", paramLabel = "DIR",
             description = "Image folder, one subfolder per class (root of relative paths with --labels-csv).")
     Path data;
@@ -76,18 +82,6 @@ final class ValidateCommand implements Callable<Integer> {
             description = "Image decoding threads (default: half the cores, at least 1).")
     Integer workers;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = Bounds.Threads.class,
-            description = "ONNX Runtime intra-op threads (0 = default).")
-    int threads;
-
-    @Option(names = "--backend", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
-            description = "Backend (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--input-size", paramLabel = "N", converter = Bounds.InputSize.class,
-            description = "Image side (default: the model's).")
-    Integer inputSize;
-
     @Option(names = "--json", paramLabel = "OUT", description = "Write the report as JSON (every unreadable file named).")
     Path json;
 
@@ -103,7 +97,7 @@ final class ValidateCommand implements Callable<Integer> {
         if (data == null && labelsCsv == null) {
             throw new ParameterException(spec.commandLine(), "give --data DIR (class subfolders) or --labels-csv FILE");
         }
-        if (checkpoint.weights != null && ProfileCommand.isPlan(model)) {
+        if (checkpoint.weights != null && ModelFiles.isPlan(model)) {
             throw new ParameterException(spec.commandLine(), "--weights applies to zoo models, not to a plan");
         }
         checkpoint.checkApplies(model);
@@ -114,8 +108,7 @@ final class ValidateCommand implements Callable<Integer> {
                 .reads("--labels-csv", labelsCsv).reads("--class-names", classNames).writes("--json", json)
                 .writes("--csv", csv).check();
         ClassNames names = classNames == null ? null : ClassNames.read(classNames);
-        Path file = ModelSource.resolveOrPlan(model, new ModelSource.Options(inputSize, null, null, null)
-                .with(checkpoint));
+        Path file = ModelFiles.resolveOrPlan(model, checkpoint.applyTo(ModelFiles.at(sizeOption.inputSize, null)));
         ValidationReport r;
         try (ProgressBar bar = new ProgressBar("vitrt validate:", "scoring", "images")) {
             r = Validation.run(file, new Validation.Data(data, labelsCsv, names), options, bar);
@@ -134,8 +127,8 @@ final class ValidateCommand implements Callable<Integer> {
         try {
             List<Precision> p = precisions.stream().map(Precision::parse).toList();
             int w = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-            return new Validation.Options(p, batch, w, limit, BackendKind.parse(backend),
-                    BackendOptions.defaults().withIntraOpThreads(threads), inputSize, calibData, calibSamples,
+            return new Validation.Options(p, batch, w, limit, runtime.kind(),
+                    runtime.options(), sizeOption.inputSize, calibData, calibSamples,
                     CalibrationMethod.parse(calibMethod), 99.99);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

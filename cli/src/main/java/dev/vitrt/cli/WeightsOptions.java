@@ -1,5 +1,7 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.models.zoo.ExportOptions;
+import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,6 +18,23 @@ final class WeightsOptions {
             description = "Load a checkpoint even if it holds NaN or infinite values (refused by default, naming the"
                     + " tensor: such a model outputs NaN).")
     boolean allowNonFinite;
+
+    /**
+     * MODEL as an ONNX file: a zoo model exported with this checkpoint (saying so on stderr under {@code command}'s
+     * name), an .onnx file as it is.
+     */
+    Path resolve(String model, ExportOptions options, String command) throws IOException {
+        checkApplies(model);
+        if (!model.endsWith(".onnx")) {
+            System.err.println(command + ": exporting " + model);
+        }
+        return ModelFiles.resolve(model, applyTo(options));
+    }
+
+    /** {@code options} with this checkpoint. */
+    ExportOptions applyTo(ExportOptions options) {
+        return options.withWeights(weights).withAllowNonFinite(allowNonFinite);
+    }
 
     /** Fails when a checkpoint is given for a model that is a file already. */
     void checkApplies(String model) {

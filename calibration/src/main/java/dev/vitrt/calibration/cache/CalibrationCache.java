@@ -93,7 +93,7 @@ public record CalibrationCache(String method, String modelFingerprint, String da
     public void requireModel(String fingerprint, Path file) {
         if (!modelFingerprint.equals(fingerprint)) {
             throw new IllegalArgumentException("calibration cache " + file + " was made for another model (model "
-                    + modelFingerprint + ", this one is " + fingerprint + "); delete it or pass another --cache");
+                    + modelFingerprint + ", this one is " + fingerprint + "); delete it or use another cache");
         }
     }
 

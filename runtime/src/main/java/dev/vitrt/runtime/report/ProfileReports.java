@@ -200,29 +200,10 @@ public final class ProfileReports {
     }
 
     private static String svgChart(BlockProfile b) {
-        int rowH = 26;
-        int labelW = 170;
-        int barW = 480;
-        int h = rowH * b.blocks().size() + 10;
-        double maxShare = b.blocks().stream().mapToDouble(BlockProfile.BlockRow::share).max().orElse(1);
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" "
-                        + "aria-label=\"share of latency by block type\">\n", labelW + barW + 80, h));
-        int y = 5;
-        for (BlockProfile.BlockRow row : b.blocks()) {
-            double w = maxShare > 0 ? barW * row.share() / maxShare : 0;
-            String color = row.type().equals(BlockProfile.OTHER) || row.type().equals(BlockProfile.REFORMAT)
-                    ? "#aaaaaa" : "#4a7fb5";
-            sb.append(String.format(Locale.ROOT,
-                    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"13\">%s</text>"
-                            + "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>"
-                            + "<text x=\"%.1f\" y=\"%d\" font-size=\"12\">%.1f%%</text>\n",
-                    labelW - 8, y + 16, esc(row.type()), labelW, y + 3, w, rowH - 8, color, labelW + w + 6, y + 16,
-                    100 * row.share()));
-            y += rowH;
-        }
-        return sb.append("</svg>\n").toString();
+        List<SvgPlot.Bar> bars = b.blocks().stream().map(row -> new SvgPlot.Bar(row.type(), row.share(),
+                row.type().equals(BlockProfile.OTHER) || row.type().equals(BlockProfile.REFORMAT) ? "#aaaaaa"
+                        : "#4a7fb5")).toList();
+        return SvgPlot.bars(bars, "share of latency by block type");
     }
 
     /** Writes the JSON report atomically. */
@@ -257,6 +238,6 @@ public final class ProfileReports {
     }
 
     private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return SvgPlot.esc(s);
     }
 }
