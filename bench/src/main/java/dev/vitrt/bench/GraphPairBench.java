@@ -1,6 +1,9 @@
 package dev.vitrt.bench;
 
+import dev.vitrt.benchmark.Machine;
+import dev.vitrt.benchmark.SideBySide;
 import dev.vitrt.calibration.data.SyntheticData;
+import dev.vitrt.cli.ProgressBar;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.FloatTensor;
@@ -61,13 +64,16 @@ public final class GraphPairBench {
                 variants.add(new SideBySide.Variant(k == 0 ? "base" : "graph " + k, r::runDiscardingOutputs));
             }
             System.out.printf(Locale.ROOT, "GraphPairBench: ONNX Runtime CPU, %s intra-op threads, batch %d, %s%n",
-                    threads == 0 ? "default" : threads, batch, SideBySide.load());
+                    threads == 0 ? "default" : threads, batch, Machine.loadLine());
             for (int k = 0; k < graphs.size(); k++) {
                 System.out.println("  " + (k == 0 ? "base" : "graph " + k) + ": " + graphs.get(k));
             }
-            List<SideBySide.Timings> t = SideBySide.measure(variants, new SideBySide.Config(5, rounds, iters), "pair");
-            System.out.printf(Locale.ROOT, "%nlatency, %d rounds x %d runs, %s:%n", rounds, iters, SideBySide.load());
-            SideBySide.report(t, System.out);
+            List<SideBySide.Timings> t;
+            try (ProgressBar bar = new ProgressBar("graphs:")) {
+                t = SideBySide.measure(variants, new SideBySide.Config(5, rounds, iters), bar);
+            }
+            System.out.printf(Locale.ROOT, "%nlatency, %d rounds x %d runs, %s:%n", rounds, iters, Machine.loadLine());
+            System.out.print(SideBySide.report(t));
         } finally {
             for (Backend.PreparedRun r : runs) {
                 r.close();

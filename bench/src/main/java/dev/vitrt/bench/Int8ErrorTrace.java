@@ -11,6 +11,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.vitrt.benchmark.Machine;
 import dev.vitrt.calibration.Calibration;
 import dev.vitrt.calibration.QuantizationReport;
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
@@ -104,7 +105,7 @@ public final class Int8ErrorTrace {
         System.out.printf(Locale.ROOT, "Int8ErrorTrace: %s with %s; %s layout, calibrated (%s, %d images of %s) in"
                 + " %.1f s; %d held-out images of %s; %s%s%n", model, weights.getFileName(), target.id(), q.method(),
                 Math.min(samples, calibData.size()), calib, (System.nanoTime() - t0) / 1e9, images, heldOut,
-                SideBySide.load(), exclude.isEmpty() ? "" : "; kept in float: " + exclude);
+                Machine.loadLine(), exclude.isEmpty() ? "" : "; kept in float: " + exclude);
 
         List<String> names = new ArrayList<>();
         Map<String, String> op = new HashMap<>();
