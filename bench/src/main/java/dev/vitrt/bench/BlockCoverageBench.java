@@ -10,12 +10,14 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.vitrt.calibration.stats.ActivationStatistics;
+import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.Exporter;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.bench.Inputs;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
@@ -120,17 +122,13 @@ public final class BlockCoverageBench {
     }
 
     private static int inputSize(Backend b) {
-        long[] shape = b.singleInput().shape();
-        String meta = b.metadata().get("vitrt.input_size");
-        return shape.length == 4 && shape[3] > 0 ? (int) shape[3] : meta != null ? Integer.parseInt(meta.trim()) : 224;
+        return ModelMetadata.of(b.metadata()).inputSize(b.singleInput().shape(), null).height();
     }
 
     /** Times every block as its own subgraph and compares per block type with the profiler's block times. */
     private static void crossCheck(String name, ModelProto m, Path file, int threads, Path dir) throws Exception {
         BackendOptions bo = BackendOptions.defaults().withIntraOpThreads(threads);
-        Map<String, String> meta = new HashMap<>();
-        m.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
-        BlockTags tags = BlockTags.fromMetadata(meta);
+        BlockTags tags = OnnxModels.metadata(m).blockTags();
         GraphProto g = m.getGraph();
         Map<String, List<NodeProto>> byBlock = new LinkedHashMap<>();
         Map<String, String> producedIn = new HashMap<>();

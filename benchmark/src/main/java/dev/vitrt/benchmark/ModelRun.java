@@ -1,6 +1,6 @@
 package dev.vitrt.benchmark;
 
-import dev.vitrt.models.zoo.InputSize;
+import dev.vitrt.runtime.InputSize;
 
 /**
  * One model to measure in a table: a zoo entry exported at an input size and batch, as a classifier or as the

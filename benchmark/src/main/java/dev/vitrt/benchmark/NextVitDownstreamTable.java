@@ -1,7 +1,7 @@
 package dev.vitrt.benchmark;
 
 import dev.vitrt.runtime.report.SvgPlot;
-import dev.vitrt.models.zoo.InputSize;
+import dev.vitrt.runtime.InputSize;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.runtime.BackendException;
 import java.io.IOException;

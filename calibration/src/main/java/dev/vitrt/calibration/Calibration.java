@@ -1,7 +1,6 @@
 package dev.vitrt.calibration;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.calibration.calibrators.Calibrator;
 import dev.vitrt.calibration.data.CalibrationData;
@@ -11,6 +10,7 @@ import dev.vitrt.calibration.qdq.QdqPlan;
 import dev.vitrt.calibration.qdq.QdqPlanner;
 import dev.vitrt.calibration.stats.AbsHistogram;
 import dev.vitrt.calibration.stats.ActivationStatistics;
+import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Progress;
@@ -57,10 +57,8 @@ public final class Calibration {
 
     /** Inserts the Q/DQ pairs of {@code plan} with these scales, recording the method in the graph's metadata. */
     static Quantized insert(ModelProto fp32, QdqPlan plan, Map<String, Float> scales, String methodId) {
-        ModelProto q = QdqInserter.insert(fp32, plan, scales).toBuilder()
-                .addMetadataProps(StringStringEntryProto.newBuilder().setKey("vitrt.calibration.method")
-                        .setValue(methodId))
-                .build();
+        ModelProto q = QdqInserter.insert(fp32, plan, scales);
+        q = OnnxModels.withMetadata(q, OnnxModels.metadata(q).withCalibrationMethod(methodId));
         return new Quantized(q, plan, scales, methodId);
     }
 

@@ -226,7 +226,7 @@ public final class PostTrainingQuantization {
             throws IOException, BackendException {
         ModelProto fp32 = OnnxModels.read(fp32File);
         QdqPlan plan = QdqPlanner.plan(fp32, s.layout()); // a quantized graph is refused here, before any data
-        Map<String, String> meta = metadata(fp32);
+        Map<String, String> meta = OnnxModels.metadata(fp32).asMap();
         long[] sampleShape;
         try (Backend probe = OnnxRuntimeBackend.open(fp32File, s.backendOptions())) {
             TensorSpec in = probe.singleInput();
@@ -291,11 +291,5 @@ public final class PostTrainingQuantization {
             listener.step("wrote calibration cache " + s.cache());
         }
         return scales;
-    }
-
-    private static Map<String, String> metadata(ModelProto m) {
-        Map<String, String> meta = new LinkedHashMap<>();
-        m.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
-        return meta;
     }
 }

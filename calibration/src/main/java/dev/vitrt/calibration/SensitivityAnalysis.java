@@ -2,26 +2,25 @@ package dev.vitrt.calibration;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitrt.calibration.data.CalibrationData;
 import dev.vitrt.calibration.qdq.NodeFilter;
 import dev.vitrt.calibration.qdq.QdqInserter;
 import dev.vitrt.calibration.qdq.QdqOptions;
 import dev.vitrt.calibration.qdq.QdqPlan;
 import dev.vitrt.calibration.qdq.QdqPlanner;
+import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
 import dev.vitrt.runtime.io.TemporaryFiles;
+import dev.vitrt.runtime.profile.BlockTags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -84,21 +83,9 @@ public final class SensitivityAnalysis {
      * {@code head}).
      */
     public static List<String> blocks(ModelProto m) {
-        for (var e : m.getMetadataPropsList()) {
-            if (e.getKey().equals("vitrt.blocks")) {
-                try {
-                    JsonNode n = new ObjectMapper().readTree(e.getValue());
-                    List<String> out = new ArrayList<>();
-                    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-                        out.add(it.next());
-                    }
-                    if (!out.isEmpty()) {
-                        return out;
-                    }
-                } catch (IOException ex) {
-                    throw new IllegalArgumentException("graph metadata vitrt.blocks is not valid JSON");
-                }
-            }
+        BlockTags tags = OnnxModels.metadata(m).blockTags();
+        if (!tags.isEmpty()) {
+            return new ArrayList<>(tags.blocks().keySet());
         }
         Set<String> out = new LinkedHashSet<>();
         for (NodeProto n : m.getGraph().getNodeList()) {

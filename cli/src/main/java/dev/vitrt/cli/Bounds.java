@@ -100,11 +100,11 @@ final class Bounds {
     }
 
     /** An input size, {@code N} or {@code HxW} (height first), each side 1 to {@value #MAX_INPUT_SIZE} pixels. */
-    static final class HeightWidth implements ITypeConverter<dev.vitrt.models.zoo.InputSize> {
+    static final class HeightWidth implements ITypeConverter<dev.vitrt.runtime.InputSize> {
         @Override
-        public dev.vitrt.models.zoo.InputSize convert(String value) {
+        public dev.vitrt.runtime.InputSize convert(String value) {
             try {
-                return checkSides(dev.vitrt.models.zoo.InputSize.parse(value));
+                return checkSides(dev.vitrt.runtime.InputSize.parse(value));
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
@@ -112,7 +112,7 @@ final class Bounds {
     }
 
     /** {@code s}, if neither side is beyond {@value #MAX_INPUT_SIZE} pixels. */
-    static dev.vitrt.models.zoo.InputSize checkSides(dev.vitrt.models.zoo.InputSize s) {
+    static dev.vitrt.runtime.InputSize checkSides(dev.vitrt.runtime.InputSize s) {
         if (s.height() > MAX_INPUT_SIZE || s.width() > MAX_INPUT_SIZE) {
             throw new TypeConversionException(s + "; give sides of 1 to " + MAX_INPUT_SIZE + " pixels");
         }

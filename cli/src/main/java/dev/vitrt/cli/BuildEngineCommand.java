@@ -8,7 +8,7 @@ import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.engine.trt.SizeRange;
 import dev.vitrt.models.zoo.ExportOptions;
-import dev.vitrt.models.zoo.InputSize;
+import dev.vitrt.runtime.InputSize;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
@@ -27,11 +27,12 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
                 "Build a TensorRT engine (plan) from a zoo model or an ONNX file, with a JSON manifest beside it.",
-                "FILE.plan.json records the model, precision, inputs/outputs, batch range, TensorRT version, GPU, source-graph SHA-256).",
-                "Precision lives in the graph (strongly typed network): fp16 lowers the graph to float16 with",
-                "normalisations and softmax kept in float32; int8 takes the Q/DQ graph made by `vitrt calibrate`",
-                "(an ONNX Runtime layout is converted to TensorRT's: int8 zero point 0, float biases), or calibrates",
-                "the float graph first with --calib-data.",
+                "FILE.plan.json records the model, precision, inputs/outputs, batch range, TensorRT version, GPU and"
+                        + " source-graph SHA-256.",
+                "Precision lives in the graph (strongly typed network): fp16 lowers the graph to float16 with"
+                        + " normalisations and softmax kept in float32; int8 takes the Q/DQ graph made by `vitrt"
+                        + " calibrate` (an ONNX Runtime layout is converted to TensorRT's: int8 zero point 0, float"
+                        + " biases), or calibrates the float graph first with --calib-data.",
                 "Needs an NVIDIA GPU and TensorRT 10 natives (build with -Ptensorrt, or a system TensorRT 10.x)."})
 public final class BuildEngineCommand implements Callable<Integer> {
 
@@ -51,8 +52,8 @@ public final class BuildEngineCommand implements Callable<Integer> {
     WeightsOptions checkpoint;
 
     @Option(names = "--calib-data", paramLabel = "DIR|FILE.npy|synthetic", description = {
-            "int8: calibrate the float graph on this data first (a folder of JPEG/PNG images, a float32 .npy",
-            "batch [N,C,H,W] already normalized, or 'synthetic'); without it int8 needs a Q/DQ graph."})
+            "int8: calibrate the float graph on this data first (a folder of JPEG/PNG images, a float32 .npy"
+                    + " batch [N,C,H,W] already normalized, or 'synthetic'); without it int8 needs a Q/DQ graph."})
     String calibData;
 
     @CommandLine.Mixin

@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Quantize a model to INT8: calibrate on sample data, write an explicit Q/DQ ONNX graph.",
-                "Symmetric INT8, weights per output channel, activations per tensor, placed where TensorRT and",
-                "ONNX Runtime fuse them. Then compare FP32 and INT8 on held-out inputs and time both on ONNX Runtime."})
+                "Symmetric INT8, weights per output channel, activations per tensor, placed where TensorRT and"
+                        + " ONNX Runtime fuse them. Then compare FP32 and INT8 on held-out inputs and time both on"
+                        + " ONNX Runtime."})
 public final class CalibrateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx", description = "Zoo model name or FP32 ONNX file.")
     String model;
@@ -37,8 +38,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     WeightsOptions checkpoint;
 
     @Option(names = "--data", paramLabel = "DIR|FILE.npy|synthetic", required = true, description = {
-            "Calibration data: a folder of JPEG/PNG images (searched recursively), a float32 .npy batch",
-            "[N,C,H,W] already normalized, or 'synthetic' (seeded standard normal in normalized space)."})
+            "Calibration data: a folder of JPEG/PNG images (searched recursively), a float32 .npy batch"
+                    + " [N,C,H,W] already normalized, or 'synthetic' (seeded standard normal in normalized space)."})
     String data;
 
     @Mixin
@@ -49,18 +50,19 @@ public final class CalibrateCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--exclude", paramLabel = "PATTERN", description = {
-            "Keep matching nodes in float (repeatable). A glob (*, ?) matches a node name, its module path",
-            "or any prefix of it (e.g. stages.3.* or stages.2.blocks.4); anything else is a regular expression."})
+            "Keep matching nodes in float (repeatable). A glob (*, ?) matches a node name, its module path"
+                    + " or any prefix of it (e.g. stages.3.* or stages.2.blocks.4); anything else is a regular"
+                    + " expression."})
     List<String> exclude = new ArrayList<>();
 
     @Option(names = "--target", paramLabel = "ort|tensorrt", defaultValue = "ort", description = {
-            "Q/DQ layout: ort (int32 biases and Q on Conv outputs so that ONNX Runtime fuses QLinearConv;",
-            "default) or tensorrt (float biases, int8 activations with zero point 0)."})
+            "Q/DQ layout: ort (int32 biases and Q on Conv outputs so that ONNX Runtime fuses QLinearConv;"
+                    + " default) or tensorrt (float biases, int8 activations with zero point 0)."})
     String target;
 
     @Option(names = "--cache", paramLabel = "FILE", description = {
-            "Calibration cache (JSON). Used instead of running the data when it exists (it must come from",
-            "this model); written after calibrating when it does not."})
+            "Calibration cache (JSON). Used instead of running the data when it exists (it must come from"
+                    + " this model); written after calibrating when it does not."})
     Path cache;
 
     @Option(names = "--held-out", paramLabel = "N", defaultValue = "16", converter = Bounds.Positive.class,

@@ -66,8 +66,7 @@ final class CompareCommand implements Callable<Integer> {
              Backend rb = Backends.open(fb, cb, BackendOptions.defaults())) {
             TensorSpec sa = ra.singleInput();
             TensorSpec sb = rb.singleInput();
-            FloatTensor x = inputs.tensor(sa, batch, () -> sizeOption.inputSize != null ? sizeOption.inputSize : (sa.shape().length == 4 && sa.shape()[3] > 0
-                    ? (int) sa.shape()[3] : Integer.parseInt(ra.metadata().getOrDefault("vitrt.input_size", "224"))));
+            FloatTensor x = inputs.tensor(sa, batch, () -> sizeOption.side(ra, sa));
             try {
                 sb.checkShape(x.shape());
             } catch (IllegalArgumentException e) {

@@ -2,13 +2,16 @@ package dev.vitrt.cli;
 
 import dev.vitrt.models.weights.NonFiniteWeightsException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Bad input ends in one clear line on stderr and a non-zero exit; the stack trace only with {@code --verbose}.
- * Exit codes: 2 usage errors (bad options), 1 everything else.
+ * Exit codes: 2 usage errors (bad options, an unknown command or option: the closest name is suggested), 1
+ * everything else.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     static final int EXIT_FAILURE = 1;
@@ -29,9 +32,28 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println(prefix(cmd) + ex.getMessage() + " (see --help)");
+        err.println(prefix(cmd) + usageMessage(ex) + " (see --help)");
         err.flush();
         return EXIT_USAGE;
+    }
+
+    /**
+     * picocli's message, or for a mistyped command or option {@code unknown command 'profil'; did you mean
+     * 'profile'?}: the closest visible name as picocli ranks them (commands by similarity, options by prefix).
+     */
+    static String usageMessage(ParameterException ex) {
+        if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String arg = u.getUnmatched().get(0);
+            List<String> close = u.getSuggestions();
+            String hint = close.isEmpty() ? "" : "; did you mean '" + close.get(0) + "'?";
+            if (arg.startsWith("-")) {
+                return "unknown option '" + (arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg) + "'" + hint;
+            }
+            if (!u.getCommandLine().getSubcommands().isEmpty()) {
+                return "unknown command '" + arg + "'" + hint;
+            }
+        }
+        return ex.getMessage();
     }
 
     /** {@code vitrt: error: } or {@code vitrt CMD: error: }, the same for usage and execution errors. */

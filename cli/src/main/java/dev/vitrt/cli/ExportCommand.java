@@ -1,12 +1,12 @@
 package dev.vitrt.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
-import dev.vitrt.models.zoo.InputSize;
+import dev.vitrt.runtime.InputSize;
+import dev.vitrt.runtime.ModelMetadata;
+import dev.vitrt.runtime.ModelMetadata.FeatureMap;
 import dev.vitrt.runtime.io.AtomicFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -126,11 +126,11 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     /** {@code outputs: features.0 (stages.0, 96 ch, stride 4), ...}. */
-    private static String outputsLine(ExportedModel m) throws Exception {
+    private static String outputsLine(ExportedModel m) {
         StringBuilder b = new StringBuilder("outputs:");
-        for (JsonNode f : new ObjectMapper().readTree(m.graph().metadata.get(Exporter.FEATURES))) {
+        for (FeatureMap f : ModelMetadata.of(m.graph().metadata).features()) {
             b.append(String.format(Locale.ROOT, "%s %s (%s, %d ch, stride %d)", b.length() > 8 ? "," : "",
-                    f.get("name").asText(), f.get("module").asText(), f.get("channels").asInt(), f.get("stride").asInt()));
+                    f.name(), f.module(), f.channels(), f.stride()));
         }
         return b.toString();
     }

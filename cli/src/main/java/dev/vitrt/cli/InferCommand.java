@@ -2,7 +2,6 @@ package dev.vitrt.cli;
 
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendKind;
-import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
@@ -45,16 +44,20 @@ final class InferCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--output", paramLabel = "Y.npy", description = "Write the model's first output here.")
+    @Option(names = {"-o", "--output"}, paramLabel = "Y.npy", description = "Write the model's first output here.")
     Path output;
 
     @Option(names = "--labels", paramLabel = "FILE",
             description = "Class names, one per line in index order (default: the graph's, or ImageNet-1k's for 1000 classes).")
     Path labels;
 
-    @Option(names = "--top", paramLabel = "K", defaultValue = "5", converter = Bounds.Positive.class,
-            description = "Classes to print per image (default: ${DEFAULT-VALUE}).")
-    int top;
+    @Option(names = "--topk", paramLabel = "K", defaultValue = "5", converter = Bounds.Positive.class,
+            description = "Classes to print per image, as timm's inference.py --topk (default: ${DEFAULT-VALUE}).")
+    int topk;
+
+    /** The spelling before timm's, still accepted. */
+    @Option(names = "--top", paramLabel = "K", converter = Bounds.Positive.class, hidden = true)
+    Integer top;
 
     @Mixin
     BackendChoice runtime;
@@ -108,7 +111,7 @@ final class InferCommand implements Callable<Integer> {
         for (int i = 0; i < y.dim(0); i++) {
             System.out.println(images.get(i) + ":");
             int rank = 1;
-            for (Classification c : Classification.topK(y, i, top, names)) {
+            for (Classification c : Classification.topK(y, i, top != null ? top : topk, names)) {
                 System.out.printf(Locale.ROOT, "  %d. class %4d  %sp=%.4f  logit=%.4f%n", rank++, c.index(),
                         c.name() == null ? "" : String.format(Locale.ROOT, "%-40s ", c.name()), c.probability(), c.logit());
             }

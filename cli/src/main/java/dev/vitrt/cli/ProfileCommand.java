@@ -10,9 +10,9 @@ import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendKind;
-import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.io.TemporaryFiles;
 import dev.vitrt.runtime.profile.LayerProfiling;
@@ -59,8 +59,8 @@ final class ProfileCommand implements Callable<Integer> {
     InputOptions inputs;
 
     @Option(names = "--precision", paramLabel = "fp32|fp16|int8", converter = TensorRtConverters.PrecisionConverter.class,
-            description = {"Precision of the engine built for TensorRT from a zoo model or .onnx file (default: int8",
-                    "for a Q/DQ graph, else fp32). ONNX Runtime runs the graph as it is."})
+            description = "Precision of the engine built for TensorRT from a zoo model or .onnx file (default: int8"
+                    + " for a Q/DQ graph, else fp32). ONNX Runtime runs the graph as it is.")
     Precision precision;
 
     @Option(names = "--layers",
@@ -161,9 +161,9 @@ final class ProfileCommand implements Callable<Integer> {
                 System.err.println("vitrt profile: latency only; " + lp.layerProfilingUnavailable());
             }
             TensorSpec spec = b.singleInput();
-            FloatTensor x = inputs.tensor(spec, batch, () -> size(b, spec));
+            FloatTensor x = inputs.tensor(spec, batch, () -> sizeOption.side(b, spec));
             int actualBatch = x.rank() > 0 ? (int) x.dim(0) : 1;
-            int actualSize = x.rank() == 4 ? (int) x.dim(3) : size(b, spec);
+            int actualSize = x.rank() == 4 ? (int) x.dim(3) : sizeOption.side(b, spec);
             int actualHeight = x.rank() == 4 ? (int) x.dim(2) : actualSize;
             ModelProfiler.Result r;
             try (ProgressBar bar = new ProgressBar("vitrt profile:")) {
@@ -208,35 +208,7 @@ final class ProfileCommand implements Callable<Integer> {
         return plan;
     }
 
-    /** The image side: --input-size, else the model's fixed side, else metadata vitrt.input_size, else 224. */
-    private int size(Backend b, TensorSpec spec) {
-        if (sizeOption.inputSize != null) {
-            return sizeOption.inputSize;
-        }
-        long[] s = spec.shape();
-        if (s.length == 4 && s[2] > 0 && s[3] > 0 && s[2] != s[3]) {
-            return 0; // a fixed, non-square size (a backbone at 800x1344): the input takes the model's own shape
-        }
-        if (s.length == 4 && s[3] > 0) {
-            return (int) s[3];
-        }
-        String meta = b.metadata().get("vitrt.input_size");
-        if (meta != null) {
-            try {
-                return Integer.parseInt(meta.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("metadata vitrt.input_size is not a number: '" + meta + "'");
-            }
-        }
-        return 224;
-    }
-
     static String modelName(Backend b, String arg) {
-        String m = b.metadata().get("vitrt.model");
-        if (m != null && !m.isBlank()) {
-            return m;
-        }
-        String f = Path.of(arg).getFileName().toString();
-        return f.endsWith(".onnx") ? f.substring(0, f.length() - 5) : f;
+        return ModelMetadata.of(b.metadata()).modelName(Path.of(arg).getFileName().toString());
     }
 }

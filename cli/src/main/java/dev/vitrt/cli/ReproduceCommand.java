@@ -86,7 +86,7 @@ final class ReproduceCommand implements Callable<Integer> {
                     + "128,192,256,320,384,512).")
     List<Integer> sizes;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "reproduce",
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "reproduce",
             description = "Directory for TABLE.md, TABLE.csv, TABLE.svg (created if missing; default: ${DEFAULT-VALUE}).")
     Path out;
 

@@ -17,11 +17,12 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
                 "Write a model into an NVIDIA Triton Inference Server model repository.",
-                "Writes DIR/NAME/config.pbtxt and DIR/NAME/1/model.plan (platform tensorrt_plan) or model.onnx",
-                "(onnxruntime_onnx). Inputs, outputs, dims and the batch range come from the plan's manifest",
-                "(FILE.plan.json) or the ONNX graph; a model with a dynamic batch gets dynamic batching, one with a",
-                "fixed batch gets max_batch_size 0 and full dims. A model already in the repository gets the new one",
-                "as its next version (2/, 3/, ...) with --force, as Triton expects a served model to be updated.",
+                "Writes DIR/NAME/config.pbtxt and DIR/NAME/1/model.plan (platform tensorrt_plan) or model.onnx"
+                        + " (onnxruntime_onnx). Inputs, outputs, dims and the batch range come from the plan's manifest"
+                        + " (FILE.plan.json) or the ONNX graph; a model with a dynamic batch gets dynamic batching, one"
+                        + " with a fixed batch gets max_batch_size 0 and full dims. A model already in the repository"
+                        + " gets the new one as its next version (2/, 3/, ...) with --force, as Triton expects a served"
+                        + " model to be updated.",
                 "Serve with: tritonserver --model-repository=DIR"})
 public final class TritonExportCommand implements Callable<Integer> {
 

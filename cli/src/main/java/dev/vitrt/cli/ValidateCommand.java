@@ -23,12 +23,11 @@ import picocli.CommandLine.Spec;
 /** {@code vitrt validate}: top-1/top-5 on labelled images, per precision, side by side. */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Top-1/top-5 accuracy on a labelled image folder, FP32 against FP16 and INT8, side by side.",
-                "As timm's validate.py: the model's eval transform (from the graph metadata), DIR/<class>/<image>",
-                "with classes named by ImageNet synset (n01440764) or class index, or a CSV of path,label rows.",
-                "fp16 runs the FP16 lowering TensorRT builds from; int8 calibrates on --calib-data, or on a slice",
-                "of DIR that is then not scored. Unreadable images are named in the report, not fatal."},
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:scored", "1:failed (one line on stderr; --verbose for the stack trace)", "2:usage error"})
+                "As timm's validate.py: the model's eval transform (from the graph metadata), DIR/<class>/<image>"
+                        + " with classes named by ImageNet synset (n01440764) or class index, or a CSV of path,label"
+                        + " rows. fp16 runs the FP16 lowering TensorRT builds from; int8 calibrates on --calib-data,"
+                        + " or on a slice of DIR that is then not scored. Unreadable images are named in the report,"
+                        + " not fatal."})
 final class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx|FILE.plan",
             description = "Zoo model name, FP32 (or FP16/INT8) ONNX graph, or TensorRT plan.")

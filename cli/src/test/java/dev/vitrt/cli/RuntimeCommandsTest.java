@@ -108,7 +108,7 @@ class RuntimeCommandsTest {
         img.setRGB(20, 15, 0xFF8800);
         Path png = dir.resolve("a.png");
         ImageIO.write(img, "png", png.toFile());
-        CliRun ri = CliRun.of("infer", model.toString(), "--image", png.toString(), "--top", "3");
+        CliRun ri = CliRun.of("infer", model.toString(), "--image", png.toString(), "--topk", "3");
         assertEquals(0, ri.exit(), ri.err());
         assertTrue(ri.out().contains("1. class") && ri.out().contains("3. class") && !ri.out().contains("4. class"),
                 ri.out());

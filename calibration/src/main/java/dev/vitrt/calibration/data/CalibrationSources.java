@@ -1,5 +1,7 @@
 package dev.vitrt.calibration.data;
 
+import dev.vitrt.runtime.InputSize;
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.preprocess.ImagePreprocessor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,9 +74,10 @@ public final class CalibrationSources {
 
     /**
      * One sample's shape {@code [C, H, W]} for a model whose input has shape {@code inputShape} (NCHW, -1 or 0 for
-     * symbolic dimensions): dynamic H and W take {@code inputSize} when given, else {@code vitrt.input_size}, else 224.
+     * symbolic dimensions): H and W by {@link ModelMetadata#inputSize(long[], InputSize)}'s rule ({@code inputSize}
+     * when given, which must fit fixed sides; else the fixed sides; else the metadata's; else 224).
      *
-     * @throws IllegalArgumentException when the input is not rank 4
+     * @throws IllegalArgumentException when the input is not rank 4, or {@code inputSize} does not fit it
      */
     public static long[] sampleShape(String inputName, long[] inputShape, Map<String, String> metadata,
                                      Integer inputSize) {
@@ -82,16 +85,8 @@ public final class CalibrationSources {
             throw new IllegalArgumentException("calibration needs a model with one NCHW image input; '" + inputName
                     + "' has rank " + inputShape.length);
         }
-        long size = inputSize != null ? inputSize : 224;
-        String meta = metadata.get("vitrt.input_size");
-        if (inputSize == null && meta != null && !meta.isBlank()) {
-            try {
-                size = Long.parseLong(meta.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("metadata vitrt.input_size is not a number: '" + meta + "'");
-            }
-        }
-        return new long[] {inputShape[1] > 0 ? inputShape[1] : 3, inputShape[2] > 0 ? inputShape[2] : size,
-                inputShape[3] > 0 ? inputShape[3] : size};
+        InputSize size = ModelMetadata.of(metadata).inputSize(inputShape,
+                inputSize == null ? null : InputSize.square(inputSize));
+        return new long[] {inputShape[1] > 0 ? inputShape[1] : 3, size.height(), size.width()};
     }
 }

@@ -4,10 +4,10 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.models.onnx.OnnxTensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -181,9 +181,7 @@ public final class QdqInserter {
         out.addAllInitializer(newInits);
         removeDead(out);
         ModelProto.Builder mb = model.toBuilder().setGraph(out);
-        putMeta(mb, "vitrt.quantization", "int8-qdq");
-        putMeta(mb, "vitrt.qdq.target", plan.target().id());
-        return mb.build();
+        return OnnxModels.withMetadata(mb, OnnxModels.metadata(model).withQdq(plan.target().id())).build();
     }
 
     /** Drops nodes whose outputs nobody reads (Casts of replaced fp16 weights) and initializers nobody reads. */
@@ -280,15 +278,5 @@ public final class QdqInserter {
             }
         }
         return 0;
-    }
-
-    static void putMeta(ModelProto.Builder mb, String key, String value) {
-        for (int i = 0; i < mb.getMetadataPropsCount(); i++) {
-            if (mb.getMetadataProps(i).getKey().equals(key)) {
-                mb.setMetadataProps(i, StringStringEntryProto.newBuilder().setKey(key).setValue(value));
-                return;
-            }
-        }
-        mb.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value));
     }
 }

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
+import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.models.onnx.OnnxTensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -80,7 +81,6 @@ public final class TensorRtLayout {
         }
         QdqInserter.removeDead(out);
         ModelProto.Builder mb = model.toBuilder().setGraph(out);
-        QdqInserter.putMeta(mb, "vitrt.qdq.target", QdqTarget.TENSORRT.id());
-        return mb.build();
+        return OnnxModels.withMetadata(mb, OnnxModels.metadata(model).withQdq(QdqTarget.TENSORRT.id())).build();
     }
 }

@@ -2,7 +2,6 @@ package dev.vitrt.engine.int8;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.vitrt.calibration.Calibration;
 import dev.vitrt.calibration.data.CalibrationData;
@@ -11,12 +10,12 @@ import dev.vitrt.calibration.qdq.NodeFilter;
 import dev.vitrt.calibration.qdq.QdqOptions;
 import dev.vitrt.calibration.qdq.QdqTarget;
 import dev.vitrt.calibration.qdq.TensorRtLayout;
+import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Progress;
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,9 +24,6 @@ import java.util.Map;
  * calibrating a float graph right here. All of it runs on the CPU.
  */
 public final class TensorRtQdq {
-    /** Metadata key naming the runtime a Q/DQ layout was made for ({@code ort} or {@code tensorrt}). */
-    public static final String TARGET_KEY = "vitrt.qdq.target";
-
     /**
      * A prepared INT8 graph.
      *
@@ -62,15 +58,15 @@ public final class TensorRtQdq {
             throw new IllegalArgumentException(source + " has no QuantizeLinear/DequantizeLinear nodes: INT8 needs the"
                     + " Q/DQ graph from `vitrt calibrate`, or --calib-data DIR|FILE.npy|synthetic to calibrate here");
         }
-        String target = metadata(m).get(TARGET_KEY);
+        String target = OnnxModels.metadata(m).qdqTarget().orElse(null);
         String note;
         if ("ort".equals(target)) {
             m = TensorRtLayout.fromOrt(m);
             note = "int8: converted " + source + " from the ONNX Runtime Q/DQ layout to TensorRT's (int8 zero point 0,"
                     + " float biases)";
         } else {
-            note = "int8: " + source + " taken as is (" + (target == null ? "Q/DQ graph without " + TARGET_KEY
-                    : TARGET_KEY + "=" + target) + ")";
+            note = "int8: " + source + " taken as is (Q/DQ graph " + (target == null ? "without a target in its"
+                    + " metadata" : "made for " + target) + ")";
         }
         check(m, source);
         return new Result(m, note);
@@ -92,7 +88,7 @@ public final class TensorRtQdq {
             throw new IllegalArgumentException(source + " is already quantized (it holds Q/DQ nodes); build it without"
                     + " --calib-data");
         }
-        Map<String, String> meta = metadata(fp32);
+        Map<String, String> meta = OnnxModels.metadata(fp32).asMap();
         long[] sampleShape = CalibrationSources.sampleShape(inputName, inputShape, meta, inputSize);
         CalibrationData data = CalibrationSources.open(c.data(), sampleShape, meta, c.samples(), c.seed());
         if (c.samples() > data.size()) {
@@ -173,13 +169,5 @@ public final class TensorRtQdq {
     private static String typeName(int onnxType) {
         TensorProto.DataType t = TensorProto.DataType.forNumber(onnxType);
         return t == null ? "type " + onnxType : t.name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static Map<String, String> metadata(ModelProto m) {
-        Map<String, String> meta = new LinkedHashMap<>();
-        for (StringStringEntryProto p : m.getMetadataPropsList()) {
-            meta.put(p.getKey(), p.getValue());
-        }
-        return meta;
     }
 }

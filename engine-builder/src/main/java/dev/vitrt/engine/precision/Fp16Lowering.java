@@ -1,13 +1,13 @@
 package dev.vitrt.engine.precision;
 
 import dev.vitrt.models.onnx.Float16;
+import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.models.onnx.OnnxTensors;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.TypeProto;
@@ -480,14 +480,7 @@ public final class Fp16Lowering {
                 g.addOutput(withType(v, v.getName(), t));
             }
             ModelProto.Builder m = model.toBuilder().setGraph(g);
-            m.clearMetadataProps();
-            for (StringStringEntryProto p : model.getMetadataPropsList()) {
-                if (!p.getKey().equals("vitrt.precision")) {
-                    m.addMetadataProps(p);
-                }
-            }
-            m.addMetadataProps(StringStringEntryProto.newBuilder().setKey("vitrt.precision").setValue("fp16"));
-            return m.build();
+            return OnnxModels.withMetadata(m, OnnxModels.metadata(model).withPrecision("fp16")).build();
         }
 
         private void emitCasts(String tensor, Map<String, Set<Integer>> castWants, Map<String, String> castName,

@@ -3,7 +3,6 @@ package dev.vitrt.engine.triton;
 import dev.vitrt.models.onnx.OnnxModels;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -70,15 +69,10 @@ public final class TritonExporter {
         if (in.isEmpty() || out.isEmpty()) {
             throw new IOException(onnx + ": graph has no inputs or no outputs");
         }
-        String model = null;
-        for (StringStringEntryProto p : m.getMetadataPropsList()) {
-            if (p.getKey().equals("vitrt.model")) {
-                model = p.getValue();
-            }
-        }
-        String name = options.name() != null ? options.name() : model != null && !model.isBlank() ? model : stem(onnx);
+        String model = OnnxModels.metadata(m).model().orElse(null);
+        String name = options.name() != null ? options.name() : model != null ? model : stem(onnx);
         if (options.name() == null) {
-            TritonModelConfig.checkName(name, onnx + ": the model name from " + (model != null && !model.isBlank()
+            TritonModelConfig.checkName(name, onnx + ": the model name from " + (model != null
                     ? "the graph's vitrt.model metadata" : "the file name") + " (give --name)");
         }
 

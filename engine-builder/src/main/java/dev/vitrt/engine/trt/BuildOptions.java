@@ -1,6 +1,6 @@
 package dev.vitrt.engine.trt;
 
-import dev.vitrt.models.zoo.InputSize;
+import dev.vitrt.runtime.InputSize;
 import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -2,16 +2,16 @@ package dev.vitrt.engine.trt;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.vitrt.models.onnx.OnnxModels;
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,10 +43,7 @@ public record GraphInfo(String model, List<PlanManifest.Tensor> inputs, List<Pla
         for (ValueInfoProto v : m.getGraph().getOutputList()) {
             out.add(tensor(v));
         }
-        Map<String, String> meta = new LinkedHashMap<>();
-        for (StringStringEntryProto p : m.getMetadataPropsList()) {
-            meta.put(p.getKey(), p.getValue());
-        }
+        ModelMetadata meta = OnnxModels.metadata(m);
         boolean qdq = false;
         for (NodeProto n : m.getGraph().getNodeList()) {
             if (n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear")) {
@@ -54,7 +51,7 @@ public record GraphInfo(String model, List<PlanManifest.Tensor> inputs, List<Pla
                 break;
             }
         }
-        return new GraphInfo(meta.getOrDefault("vitrt.model", fallbackName), in, out, meta, qdq);
+        return new GraphInfo(meta.model().orElse(fallbackName), in, out, meta.asMap(), qdq);
     }
 
     private static PlanManifest.Tensor tensor(ValueInfoProto v) {

@@ -3,12 +3,10 @@ package dev.vitrt.engine.trt;
 import dev.vitrt.models.onnx.OnnxModels;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitrt.engine.int8.Int8Calibration;
 import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.engine.precision.Fp16Lowering;
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import java.io.IOException;
@@ -152,17 +150,18 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
      * must be a multiple of its deepest stride (metadata {@code vitrt.features}).
      */
     static void checkStrides(Path onnx, GraphInfo info, Map<String, long[][]> profile) {
-        String features = info.metadata().get("vitrt.features");
-        if (features == null) {
+        List<ModelMetadata.FeatureMap> features;
+        try {
+            features = ModelMetadata.of(info.metadata()).features();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(onnx + ": " + e.getMessage());
+        }
+        if (features.isEmpty()) {
             return;
         }
         int stride = 1;
-        try {
-            for (JsonNode f : new ObjectMapper().readTree(features)) {
-                stride = Math.max(stride, f.path("stride").asInt(1));
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(onnx + ": metadata vitrt.features is not valid JSON");
+        for (ModelMetadata.FeatureMap f : features) {
+            stride = Math.max(stride, f.stride());
         }
         for (long[][] shapes : profile.values()) {
             for (long[] s : shapes) {

@@ -1,6 +1,6 @@
 package dev.vitrt.engine.trt;
 
-import dev.vitrt.models.zoo.InputSize;
+import dev.vitrt.runtime.InputSize;
 
 /**
  * The input heights and widths an engine's optimization profile covers, as trtexec's --minShapes/--optShapes/

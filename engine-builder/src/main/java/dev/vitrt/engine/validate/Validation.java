@@ -213,8 +213,7 @@ public final class Validation {
         if (TensorRtQdq.hasQdq(graph)) {
             return Precision.INT8;
         }
-        boolean fp16 = graph.getMetadataPropsList().stream()
-                .anyMatch(e -> e.getKey().equals("vitrt.precision") && e.getValue().equals("fp16"));
+        boolean fp16 = OnnxModels.metadata(graph).precision().filter("fp16"::equals).isPresent();
         return fp16 ? Precision.FP16 : Precision.FP32;
     }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.io.Npy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +31,7 @@ class Fp16FixtureAccuracyTest {
         Path dir = Path.of(System.getProperty("vitrt.fixtures", "../../shared/fixtures/timm"));
         Path onnx = dir.resolve(model + ".peer.onnx");
         assumeTrue(Files.isRegularFile(onnx), "fixture missing: " + onnx);
-        Npy input = Npy.read(dir.resolve(model + ".input.npy"));
+        FloatTensor input = Npy.read(dir.resolve(model + ".input.npy"));
 
         ModelProto fp32 = ModelProto.parseFrom(Files.readAllBytes(onnx));
         Fp16Lowering.Result lowered = Fp16Lowering.lower(fp32);

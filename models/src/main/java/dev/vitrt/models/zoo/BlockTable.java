@@ -1,5 +1,6 @@
 package dev.vitrt.models.zoo;
 
+import dev.vitrt.runtime.profile.BlockTags;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,9 +11,9 @@ import java.util.Map;
 public final class BlockTable {
     /**
      * The part prefix that matches whatever no other prefix of a block type matches: the part of a block that is one
-     * module, or of a block-level node such as a residual sum (the runtime's folding rule, {@code BlockTags}).
+     * module, or of a block-level node such as a residual sum (the runtime's folding rule, {@link BlockTags}).
      */
-    public static final String REST = "";
+    public static final String REST = BlockTags.REST;
     /** The block type of stems. */
     public static final String STEM = "Stem";
     /** The block type of classifier heads. */
@@ -48,5 +49,10 @@ public final class BlockTable {
 
     public Map<String, Map<String, String>> parts() {
         return parts;
+    }
+
+    /** The table as the runtime reads it back from the metadata. */
+    public BlockTags tags() {
+        return new BlockTags(blocks, parts);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vitrt.models.zoo;
 
+import dev.vitrt.runtime.InputSize;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,6 +1,8 @@
 package dev.vitrt.models.zoo;
 
 import dev.vitrt.models.graph.Graph;
+import dev.vitrt.runtime.InputSize;
+import dev.vitrt.runtime.ModelMetadata;
 import java.util.List;
 
 /**
@@ -24,6 +26,6 @@ public record ExportedModel(ZooEntry entry, Graph graph, long parameters, long m
 
     /** Multiply-adds per image of the graph as written (after the deployment passes). */
     public long deployMacs() {
-        return Long.parseLong(graph.metadata.get(Exporter.DEPLOY_MACS));
+        return ModelMetadata.of(graph.metadata).deployMacs().orElseThrow();
     }
 }

@@ -1,7 +1,5 @@
 package dev.vitrt.models.zoo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitrt.models.deploy.DeploymentPasses;
 import dev.vitrt.models.graph.DType;
 import dev.vitrt.models.graph.Graph;
@@ -9,11 +7,13 @@ import dev.vitrt.models.graph.GraphBuilder;
 import dev.vitrt.models.graph.MacCounter;
 import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.weights.Params;
+import dev.vitrt.runtime.InputSize;
+import dev.vitrt.runtime.ModelMetadata;
+import dev.vitrt.runtime.ModelMetadata.FeatureMap;
+import dev.vitrt.runtime.classify.ClassNames;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -24,11 +24,6 @@ import java.util.TreeMap;
  * metadata.
  */
 public final class Exporter {
-    /** Multiply-adds per image of the graph as written, after the deployment passes ({@code vitrt.macs} is before). */
-    public static final String DEPLOY_MACS = "vitrt.deploy_macs";
-    /** A feature export's outputs: name, level, timm module, channels and stride of each, as a JSON array. */
-    public static final String FEATURES = "vitrt.features";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int IMAGENET_CLASSES = 1000;
 
     private Exporter() {
@@ -87,7 +82,7 @@ public final class Exporter {
         Tensor input = g.input("input", DType.FLOAT, batch, 3, size.height(), size.width());
         ModelContext ctx = new ModelContext(g, params, blocks, classes);
         List<String> notes = new ArrayList<>();
-        List<Map<String, Object>> features = null;
+        List<FeatureMap> features = null;
         if (o.isFeatures()) {
             features = buildFeatures(e, def, ctx, input, o, size);
             String unused = unusedKeys(params);
@@ -107,48 +102,31 @@ public final class Exporter {
         }
         long deployMacs = MacCounter.macsPerImage(graph);
         Preprocessing pre = e.preprocessing();
-        graph.metadata.put("vitrt.model", e.name());
-        graph.metadata.put("vitrt.family", e.family());
-        if (size.isSquare()) {
-            graph.metadata.put("vitrt.input_size", Integer.toString(size.height()));
-        }
-        graph.metadata.put("vitrt.input_height", Integer.toString(size.height()));
-        graph.metadata.put("vitrt.input_width", Integer.toString(size.width()));
+        ModelMetadata md = ModelMetadata.empty().withModel(e.name(), e.family()).withInputSize(size);
         if (features == null) {
-            graph.metadata.put("vitrt.num_classes", Integer.toString(classes));
-            if (classes == IMAGENET_CLASSES) {
-                graph.metadata.put("vitrt.class_names", "imagenet-1k"); // every 1000-class head of the zoo's tags
-            }
+            // every 1000-class head of the zoo's tags is ImageNet-1k's
+            md = md.withClasses(classes, classes == IMAGENET_CLASSES ? ClassNames.IMAGENET_1K : null);
         }
         if (e.tag() != null) {
-            graph.metadata.put("vitrt.pretrained_tag", e.fullName());
+            md = md.withPretrainedTag(e.fullName());
         }
-        graph.metadata.put("vitrt.mean", csv(pre.mean()));
-        graph.metadata.put("vitrt.std", csv(pre.std()));
-        graph.metadata.put("vitrt.crop_pct", Double.toString(pre.cropPct()));
-        graph.metadata.put("vitrt.interpolation", pre.interpolation());
-        graph.metadata.put("vitrt.params", Long.toString(params.parameterCount()));
-        graph.metadata.put("vitrt.macs", Long.toString(macs));
-        graph.metadata.put(DEPLOY_MACS, Long.toString(deployMacs));
-        try {
-            graph.metadata.put("vitrt.blocks", JSON.writeValueAsString(blocks.blocks()));
-            graph.metadata.put("vitrt.parts", JSON.writeValueAsString(blocks.parts()));
-            if (features != null) {
-                graph.metadata.put(FEATURES, JSON.writeValueAsString(features));
-            }
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException(ex);
+        md = md.withPreprocessing(pre.mean(), pre.std(), pre.cropPct(), pre.interpolation())
+                .withCounts(params.parameterCount(), macs, deployMacs)
+                .withBlockTags(blocks.tags());
+        if (features != null) {
+            md = md.withFeatures(features);
         }
+        graph.metadata.putAll(md.asMap());
         return new ExportedModel(e, graph, params.parameterCount(), macs, size, features == null ? classes : 0, w,
                 headReset && features == null, List.copyOf(notes));
     }
 
     /** Builds the requested feature levels as outputs {@code features.0}, ...; returns their metadata entries. */
-    private static List<Map<String, Object>> buildFeatures(ZooEntry e, ModelDefinition def, ModelContext ctx,
+    private static List<FeatureMap> buildFeatures(ZooEntry e, ModelDefinition def, ModelContext ctx,
                                                            Tensor input, ExportOptions o, InputSize size) {
         FeatureLevels levels = FeatureLevels.of(e, def, o.features(), size);
         List<Tensor> maps = ((Backbone) def).features(ctx, input, levels.deepest());
-        List<Map<String, Object>> features = new ArrayList<>();
+        List<FeatureMap> features = new ArrayList<>();
         for (int k = 0; k < levels.selected().size(); k++) {
             int level = levels.selected().get(k);
             FeatureInfo f = levels.info().get(level);
@@ -157,13 +135,7 @@ public final class Exporter {
                 throw new IllegalStateException(e.name() + " level " + level + " has " + out.dim(1) + " channels, "
                         + "feature_info says " + f.channels());
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", out.name());
-            m.put("index", level);
-            m.put("module", f.module());
-            m.put("channels", f.channels());
-            m.put("stride", f.reduction());
-            features.add(m);
+            features.add(new FeatureMap(out.name(), level, f.module(), f.channels(), f.reduction()));
         }
         return features;
     }
@@ -213,16 +185,5 @@ public final class Exporter {
                     + "mobilevitv2 and resnet families can)");
         }
         return size;
-    }
-
-    private static String csv(float[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (float f : v) {
-            if (sb.length() > 0) {
-                sb.append(',');
-            }
-            sb.append(String.format(Locale.ROOT, "%s", f));
-        }
-        return sb.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.vitrt.models.zoo;
 
+import dev.vitrt.runtime.InputSize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;

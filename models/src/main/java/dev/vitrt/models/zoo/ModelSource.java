@@ -1,6 +1,7 @@
 package dev.vitrt.models.zoo;
 
 import dev.vitrt.models.onnx.OnnxWriter;
+import dev.vitrt.runtime.InputSize;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

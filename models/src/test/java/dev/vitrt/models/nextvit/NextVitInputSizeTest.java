@@ -8,6 +8,7 @@ import dev.vitrt.models.weights.StateDict;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.runtime.io.Npy;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -34,8 +35,8 @@ class NextVitInputSizeTest {
 
     @Test
     void referenceReproducesTimmAt224() throws Exception {
-        var input = TestSupport.readNpy(TestSupport.fixture("nextvit_small.input.npy"));
-        var logits = TestSupport.readNpy(TestSupport.fixture("nextvit_small.logits.npy"));
+        var input = Npy.read(TestSupport.fixture("nextvit_small.input.npy"));
+        var logits = Npy.read(TestSupport.fixture("nextvit_small.logits.npy"));
         int per = 3 * 224 * 224;
         double[] ref = new NextVitReference(stateDict, NextVit.SMALL).forward(Arrays.copyOf(input.data(), per), 224);
         double err = relativeError(ref, Arrays.copyOf(logits.data(), 1000));

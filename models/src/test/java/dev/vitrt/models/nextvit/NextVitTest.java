@@ -7,6 +7,7 @@ import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.runtime.io.Npy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,8 +29,8 @@ class NextVitTest {
     @Test
     void reproducesTimmLogitsAt224() throws Exception {
         var weights = TestSupport.fixture("nextvit_small.safetensors");
-        var input = TestSupport.readNpy(TestSupport.fixture("nextvit_small.input.npy"));
-        var logits = TestSupport.readNpy(TestSupport.fixture("nextvit_small.logits.npy"));
+        var input = Npy.read(TestSupport.fixture("nextvit_small.input.npy"));
+        var logits = Npy.read(TestSupport.fixture("nextvit_small.logits.npy"));
         ExportedModel m = Exporter.export("nextvit_small", ExportOptions.defaults().withWeights(weights));
         float[] ours = TestSupport.run(OnnxWriter.toBytes(m.graph()), input.data(), input.shape());
         double err = TestSupport.relativeError(ours, logits.data());

@@ -4,11 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,29 +20,6 @@ final class TestSupport {
         String dir = System.getProperty("vitrt.fixtures");
         Assumptions.assumeTrue(dir != null && Files.isRegularFile(Path.of(dir, name)), "fixture " + name + " not found");
         return Path.of(dir, name);
-    }
-
-    /** A float32 little-endian C-order .npy array. */
-    record Npy(long[] shape, float[] data) {
-    }
-
-    static Npy readNpy(Path file) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        int major = b.get(6);
-        b.position(8);
-        int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort()) : b.getInt();
-        byte[] hb = new byte[headerLen];
-        b.get(hb);
-        String header = new String(hb, StandardCharsets.ISO_8859_1);
-        if (!header.contains("'<f4'") || header.contains("'fortran_order': True")) {
-            throw new IOException(file + ": not a float32 C-order array: " + header);
-        }
-        String dims = header.substring(header.indexOf("'shape': (") + 10, header.indexOf(')', header.indexOf("'shape'")));
-        long[] shape = java.util.Arrays.stream(dims.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .mapToLong(Long::parseLong).toArray();
-        float[] data = new float[(int) java.util.Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
-        b.asFloatBuffer().get(data);
-        return new Npy(shape, data);
     }
 
     /** Runs a model (its first input and output) once in ONNX Runtime on the CPU with all optimizations. */

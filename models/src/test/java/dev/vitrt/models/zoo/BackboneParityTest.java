@@ -10,6 +10,7 @@ import dev.vitrt.models.OrtTestSupport;
 import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.reference.HashedWeights;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.InputSize;
 import dev.vitrt.runtime.io.Npy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ class BackboneParityTest {
 
         assertEquals(entry.get("params").asLong(), m.parameters(), "parameters of timm's features_only model");
         JsonNode info = entry.get("feature_info");
-        JsonNode meta = JSON.readTree(m.graph().metadata.get(Exporter.FEATURES));
+        JsonNode meta = JSON.readTree(m.graph().metadata.get("vitrt.features"));
         assertEquals(info.size(), m.graph().outputs.size());
         for (int k = 0; k < info.size(); k++) {
             assertEquals("features." + k, m.graph().outputs.get(k).name());

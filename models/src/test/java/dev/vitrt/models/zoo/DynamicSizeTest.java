@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnx.proto.OnnxMl;
 import dev.vitrt.models.OrtTestSupport;
 import dev.vitrt.models.onnx.OnnxWriter;
+import dev.vitrt.runtime.InputSize;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

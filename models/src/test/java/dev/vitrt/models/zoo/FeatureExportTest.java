@@ -9,6 +9,7 @@ import dev.vitrt.models.OrtTestSupport;
 import dev.vitrt.models.graph.Graph;
 import dev.vitrt.models.graph.GraphIndex;
 import dev.vitrt.models.graph.Node;
+import dev.vitrt.runtime.InputSize;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,8 +58,8 @@ class FeatureExportTest {
         assertTrue(g.nodes.stream().noneMatch(n -> n.name().startsWith("stages.2") || n.name().startsWith("head")));
         assertEquals(List.of("ignored checkpoint keys the feature graph does not use: head.* (2), stages.2.* (52), "
                 + "stages.3.* (76), stages.4.* (64)"), m.notes());
-        assertTrue(g.metadata.get(Exporter.FEATURES).contains("\"module\":\"stages.1\",\"channels\":64,\"stride\":4"),
-                g.metadata.get(Exporter.FEATURES));
+        assertTrue(g.metadata.get("vitrt.features").contains("\"module\":\"stages.1\",\"channels\":64,\"stride\":4"),
+                g.metadata.get("vitrt.features"));
         assertFalse(g.metadata.containsKey("vitrt.num_classes"));
         assertFalse(g.metadata.containsKey("vitrt.input_size"), "not square: no single side to give");
         assertEquals("96", g.metadata.get("vitrt.input_width"));

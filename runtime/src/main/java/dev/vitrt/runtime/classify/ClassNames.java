@@ -2,6 +2,7 @@ package dev.vitrt.runtime.classify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vitrt.runtime.ModelMetadata;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +23,8 @@ import java.util.Optional;
  * from its {@code imagenet_synset_to_lemma.txt}); {@link #read(Path)} takes one name per line for a custom head.
  */
 public final class ClassNames {
-    /** Graph metadata naming a model's label set: {@code imagenet-1k}, or a JSON array of names in index order. */
-    public static final String METADATA_KEY = "vitrt.class_names";
-    private static final String IMAGENET_1K = "imagenet-1k";
+    /** The label set's name in a model's metadata ({@link ModelMetadata#classNames()}) for ImageNet-1k. */
+    public static final String IMAGENET_1K = "imagenet-1k";
     private static final String IMAGENET_RESOURCE = "imagenet-1k.tsv";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOG = System.getLogger(ClassNames.class.getName());
@@ -97,8 +97,8 @@ public final class ClassNames {
      * output (the label set of every 1000-class checkpoint VitRT knows), else none.
      */
     public static Optional<ClassNames> forModel(Map<String, String> metadata, long classes) {
-        String declared = metadata.get(METADATA_KEY);
-        if (declared != null && !declared.isBlank()) {
+        String declared = ModelMetadata.of(metadata).classNames().orElse(null);
+        if (declared != null) {
             if (declared.strip().equals(IMAGENET_1K)) {
                 return classes == 1000 ? Optional.of(imageNet1k()) : Optional.empty();
             }
@@ -110,10 +110,10 @@ public final class ClassNames {
                 if (names.size() == classes) {
                     return Optional.of(of(names));
                 }
-                LOG.log(System.Logger.Level.WARNING, METADATA_KEY + " names " + names.size() + " classes, the model has "
+                LOG.log(System.Logger.Level.WARNING, "the metadata's class names name " + names.size() + " classes, the model has "
                         + classes + "; names ignored");
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, METADATA_KEY + " is neither imagenet-1k nor a JSON array; ignored");
+                LOG.log(System.Logger.Level.WARNING, "the metadata's class names are neither imagenet-1k nor a JSON array; ignored");
             }
             return Optional.empty();
         }

@@ -113,11 +113,6 @@ public final class ImageClassifier implements AutoCloseable {
                 names = ClassNames.forModel(backend.metadata(), out[1]).orElse(null);
             }
             ImagePreprocessor preprocessor = ImagePreprocessor.forModel(backend.metadata(), input, null);
-            if (in[2] > 0 && in[3] > 0 && (in[2] != preprocessor.config().inputSize()
-                    || in[3] != preprocessor.config().inputSize())) {
-                throw new IllegalArgumentException(model + ": its metadata's input size "
-                        + preprocessor.config().inputSize() + " does not fit its input " + FloatTensor.shapeString(in));
-            }
             return new ImageClassifier(InferenceSession.open(backend, options.batching()), preprocessor, names);
         } catch (RuntimeException e) {
             backend.close();

@@ -73,42 +73,4 @@ public record OutputComparison(double maxAbsDiff, double meanAbsDiff, double rel
         }
         return best;
     }
-
-    /** Indices of the {@code k} largest values of row {@code row} of an [N, C] tensor, largest first. */
-    public static int[] topK(FloatTensor t, int row, int k) {
-        int c = (int) t.dim(t.rank() - 1);
-        int off = row * c;
-        float[] v = t.data();
-        Integer[] idx = new Integer[c];
-        for (int i = 0; i < c; i++) {
-            idx[i] = i;
-        }
-        Arrays.sort(idx, (p, q) -> Float.compare(v[off + q], v[off + p]));
-        int n = Math.min(k, c);
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = idx[i];
-        }
-        return out;
-    }
-
-    /** Softmax of row {@code row} of an [N, C] tensor. */
-    public static double[] softmax(FloatTensor t, int row) {
-        int c = (int) t.dim(t.rank() - 1);
-        int off = row * c;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < c; i++) {
-            max = Math.max(max, t.data()[off + i]);
-        }
-        double[] p = new double[c];
-        double sum = 0;
-        for (int i = 0; i < c; i++) {
-            p[i] = Math.exp(t.data()[off + i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < c; i++) {
-            p[i] /= sum;
-        }
-        return p;
-    }
 }

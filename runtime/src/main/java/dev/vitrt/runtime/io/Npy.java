@@ -1,8 +1,10 @@
 package dev.vitrt.runtime.io;
 
 import dev.vitrt.runtime.FloatTensor;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +18,13 @@ import java.util.regex.Pattern;
 
 /**
  * NumPy {@code .npy} files of float32 in C order, the exchange format with Python tools (numpy's format spec,
- * versions 1.0 to 3.0). Anything else (another dtype, Fortran order, a corrupt header, a truncated body) is refused
+ * versions 1.0 to 3.0), read from files or streams: VitRT's one .npy reader. Anything else (another dtype, Fortran order, a corrupt header, a truncated body) is refused
  * with one line that names the file and what is wrong.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    /** numpy writes headers of a few hundred bytes; anything near this is not an .npy file. */
+    private static final int MAX_HEADER = 1 << 20;
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -39,43 +43,115 @@ public final class Npy {
 
     /** Reads a float32, C-order array. */
     public static FloatTensor read(Path file) throws IOException {
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readAllBytes();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return read(in, file.toString());
         }
-        Header h = parseHeader(file, bytes);
-        String order = h.descr.substring(0, 1);
-        String kind = h.descr.substring(1);
-        if (!kind.equals("f4")) {
-            String name = DTYPE_NAMES.getOrDefault(kind, h.descr);
-            throw new IOException(file + ": dtype " + name + " ('" + h.descr + "') is not supported; expected float32"
-                    + " (in numpy: x.astype(np.float32))");
-        }
-        if (h.fortranOrder) {
-            throw new IOException(file + ": Fortran-ordered array; expected C order (in numpy: np.ascontiguousarray(x))");
-        }
-        long count = FloatTensor.elementCount(h.shape);
-        long body = bytes.length - (long) h.dataOffset;
-        if (body != count * 4) {
-            throw new IOException(file + ": " + (body < count * 4 ? "truncated" : "corrupt") + " .npy: shape "
-                    + FloatTensor.shapeString(h.shape) + " needs " + count * 4 + " data bytes, file has " + body);
-        }
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new IOException(file + ": array of " + count + " values is too large");
-        }
-        float[] data = new float[(int) count];
-        ByteOrder bo = order.equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-        ByteBuffer.wrap(bytes, h.dataOffset, (int) body).order(bo).asFloatBuffer().get(data);
-        return new FloatTensor(h.shape, data);
+    }
+
+    /**
+     * Reads a float32, C-order array from a stream that holds exactly one .npy file (an HTTP body, a zip entry);
+     * {@code source} names it in messages.
+     */
+    public static FloatTensor read(InputStream in, String source) throws IOException {
+        return readData(in, readHeader(in, source), source);
     }
 
     /** Reads only the header of an .npy file (to check dtype and shape before loading). */
     public static Header readHeader(Path file) throws IOException {
-        byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(1 << 16);
+            return readHeader(in, file.toString());
         }
-        return parseHeader(file, head);
+    }
+
+    /**
+     * Reads the header from the start of a stream, leaving the stream at the first data byte: a caller can check the
+     * shape (and what the data will cost) before {@link #readData} allocates it.
+     */
+    public static Header readHeader(InputStream in, String source) throws IOException {
+        byte[] lead = in.readNBytes(10);
+        if (lead.length < 10) {
+            throw new IOException(source + ": not an .npy file (too short)");
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (lead[i] != MAGIC[i]) {
+                throw new IOException(source + ": not an .npy file (bad magic bytes)");
+            }
+        }
+        int major = lead[6] & 0xFF;
+        long headerLen;
+        int start;
+        if (major == 1) {
+            headerLen = ByteBuffer.wrap(lead, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xFFFF;
+            start = 10;
+        } else if (major == 2 || major == 3) {
+            byte[] more = in.readNBytes(2);
+            if (more.length < 2) {
+                throw new IOException(source + ": corrupt .npy header (too short)");
+            }
+            headerLen = ByteBuffer.wrap(new byte[] {lead[8], lead[9], more[0], more[1]})
+                    .order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+            start = 12;
+        } else {
+            throw new IOException(source + ": unsupported .npy format version " + major + "." + (lead[7] & 0xFF));
+        }
+        if (headerLen > MAX_HEADER) {
+            throw new IOException(source + ": corrupt .npy header (declares " + headerLen + " bytes)");
+        }
+        byte[] dict = in.readNBytes((int) headerLen);
+        if (dict.length < headerLen) {
+            throw new IOException(source + ": corrupt .npy header (declares " + headerLen + " bytes, file is shorter)");
+        }
+        String text = new String(dict, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1).trim();
+        return parseHeader(source, text, (int) (start + headerLen));
+    }
+
+    /**
+     * Reads the data {@code h} declares from a stream positioned after the header, as float32 in C order (other
+     * dtypes, Fortran order, and a body shorter or longer than the shape needs are refused).
+     */
+    public static FloatTensor readData(InputStream in, Header h, String source) throws IOException {
+        String order = h.descr.substring(0, 1);
+        String kind = h.descr.substring(1);
+        if (!kind.equals("f4")) {
+            String name = DTYPE_NAMES.getOrDefault(kind, h.descr);
+            throw new IOException(source + ": dtype " + name + " ('" + h.descr + "') is not supported; expected"
+                    + " float32 (in numpy: x.astype(np.float32))");
+        }
+        if (h.fortranOrder) {
+            throw new IOException(source + ": Fortran-ordered array; expected C order (in numpy: "
+                    + "np.ascontiguousarray(x))");
+        }
+        long count;
+        try {
+            count = FloatTensor.elementCount(h.shape);
+        } catch (ArithmeticException e) {
+            count = Long.MAX_VALUE / 4;
+        }
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IOException(source + ": array of " + count + " values is too large");
+        }
+        float[] data = new float[(int) count];
+        ByteOrder bo = order.equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        byte[] chunk = new byte[1 << 16];
+        long body = 0;
+        int filled = 0;
+        int n;
+        while (filled < count && (n = in.readNBytes(chunk, 0, (int) Math.min(chunk.length, (count - filled) * 4L)))
+                > 0) {
+            body += n;
+            int whole = n / 4 * 4;
+            ByteBuffer.wrap(chunk, 0, whole).order(bo).asFloatBuffer().get(data, filled, whole / 4);
+            filled += whole / 4;
+            if (whole < n) { // only at the end of a truncated stream: readNBytes fills the chunk otherwise
+                break;
+            }
+        }
+        body += in.transferTo(OutputStream.nullOutputStream());
+        if (body != count * 4) {
+            throw new IOException(source + ": " + (body < count * 4 ? "truncated" : "corrupt") + " .npy: shape "
+                    + FloatTensor.shapeString(h.shape) + " needs " + count * 4 + " data bytes, file has " + body);
+        }
+        return new FloatTensor(h.shape, data);
     }
 
     /** Writes a float32, C-order, version 1.0 array, atomically. */
@@ -118,36 +194,7 @@ public final class Npy {
         return b.array();
     }
 
-    private static Header parseHeader(Path file, byte[] bytes) throws IOException {
-        if (bytes.length < 10) {
-            throw new IOException(file + ": not an .npy file (too short)");
-        }
-        for (int i = 0; i < MAGIC.length; i++) {
-            if (bytes[i] != MAGIC[i]) {
-                throw new IOException(file + ": not an .npy file (bad magic bytes)");
-            }
-        }
-        int major = bytes[6] & 0xFF;
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLen;
-        int start;
-        if (major == 1) {
-            headerLen = b.getShort(8) & 0xFFFF;
-            start = 10;
-        } else if (major == 2 || major == 3) {
-            if (bytes.length < 12) {
-                throw new IOException(file + ": corrupt .npy header (too short)");
-            }
-            headerLen = b.getInt(8) & 0xFFFFFFFFL;
-            start = 12;
-        } else {
-            throw new IOException(file + ": unsupported .npy format version " + major + "." + (bytes[7] & 0xFF));
-        }
-        if (start + headerLen > bytes.length) {
-            throw new IOException(file + ": corrupt .npy header (declares " + headerLen + " bytes, file is shorter)");
-        }
-        String text = new String(bytes, start, (int) headerLen,
-                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1).trim();
+    private static Header parseHeader(String file, String text, int dataOffset) throws IOException {
         if (!text.startsWith("{") || !text.endsWith("}")) {
             throw new IOException(file + ": corrupt .npy header (not a dictionary): " + abbreviate(text));
         }
@@ -165,10 +212,10 @@ public final class Npy {
         if (descr.charAt(0) == '=' || descr.charAt(0) == '|') {
             descr = "<" + descr.substring(1);
         }
-        return new Header(descr, f.group(1).equals("True"), parseShape(file, s.group(1)), (int) (start + headerLen));
+        return new Header(descr, f.group(1).equals("True"), parseShape(file, s.group(1)), dataOffset);
     }
 
-    private static long[] parseShape(Path file, String dims) throws IOException {
+    private static long[] parseShape(String file, String dims) throws IOException {
         List<Long> out = new ArrayList<>();
         for (String part : dims.split(",")) {
             String p = part.trim();

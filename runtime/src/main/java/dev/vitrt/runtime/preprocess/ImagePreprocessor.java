@@ -1,6 +1,8 @@
 package dev.vitrt.runtime.preprocess;
 
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.InputSize;
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.TensorSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ public final class ImagePreprocessor {
     public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
     public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
     public static final double DEFAULT_CROP_PCT = 0.875;
-    public static final int DEFAULT_INPUT_SIZE = 224;
+    public static final int DEFAULT_INPUT_SIZE = ModelMetadata.DEFAULT_INPUT_SIZE;
 
     /**
      * How to preprocess.
@@ -63,38 +65,39 @@ public final class ImagePreprocessor {
     }
 
     /**
-     * The transform a model's metadata describes ({@code vitrt.input_size}, {@code vitrt.crop_pct}, {@code vitrt.mean},
-     * {@code vitrt.std}, {@code vitrt.interpolation}); absent keys take timm's defaults (224, 0.875, ImageNet mean and
-     * std, bicubic). {@code inputSizeOverride} (may be null) wins over the metadata.
+     * The transform a model's metadata describes ({@link ModelMetadata}: input size, crop_pct, mean, std,
+     * interpolation; absent keys take timm's defaults: 224, 0.875, ImageNet mean and std, bicubic), for a model whose
+     * input is not known: the side is {@code inputSize} when given, else the metadata's, else 224.
      */
-    public static ImagePreprocessor forModel(Map<String, String> metadata, Integer inputSizeOverride) {
-        int size = inputSizeOverride != null ? inputSizeOverride
-                : (int) number(metadata, "vitrt.input_size", DEFAULT_INPUT_SIZE);
-        double crop = number(metadata, "vitrt.crop_pct", DEFAULT_CROP_PCT);
-        float[] mean = triple(metadata, "vitrt.mean", IMAGENET_MEAN);
-        float[] std = triple(metadata, "vitrt.std", IMAGENET_STD);
-        String interp = metadata.getOrDefault("vitrt.interpolation", "bicubic");
-        Resampler.Filter f;
-        try {
-            f = Resampler.Filter.parse(interp);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("metadata vitrt.interpolation: " + e.getMessage());
-        }
-        return new ImagePreprocessor(new Config(size, crop, mean, std, f));
+    public static ImagePreprocessor forModel(Map<String, String> metadata, Integer inputSize) {
+        return forModel(metadata, (long[]) null, inputSize);
     }
 
     /**
-     * The transform for a model input: {@code inputSizeOverride} when given, else the metadata's
-     * {@code vitrt.input_size}, else the input's own fixed square side (a graph without VitRT metadata), else 224.
+     * The transform for a model input, its side by {@link ModelMetadata#inputSize(long[], InputSize)}'s rule:
+     * {@code inputSize} when given (it must fit a fixed side), else the input's fixed side, else the metadata's, else
+     * 224.
+     *
+     * @throws IllegalArgumentException when the size is not square (timm's transform crops a square) or does not fit
      */
-    public static ImagePreprocessor forModel(Map<String, String> metadata, TensorSpec input, Integer inputSizeOverride) {
-        Integer size = inputSizeOverride;
-        long[] shape = input.shape();
-        if (size == null && !metadata.containsKey("vitrt.input_size") && shape.length == 4 && shape[3] > 0
-                && shape[2] == shape[3]) {
-            size = (int) shape[3];
+    public static ImagePreprocessor forModel(Map<String, String> metadata, TensorSpec input, Integer inputSize) {
+        return forModel(metadata, input.shape(), inputSize);
+    }
+
+    private static ImagePreprocessor forModel(Map<String, String> metadata, long[] shape, Integer inputSize) {
+        ModelMetadata md = ModelMetadata.of(metadata);
+        InputSize size = md.inputSize(shape, inputSize == null ? null : InputSize.square(inputSize));
+        if (!size.isSquare()) {
+            throw new IllegalArgumentException("image preprocessing center-crops a square, but the model takes "
+                    + size.height() + "x" + size.width() + " images");
         }
-        return forModel(metadata, size);
+        Resampler.Filter f;
+        try {
+            f = Resampler.Filter.parse(md.interpolation());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("metadata vitrt.interpolation: " + e.getMessage());
+        }
+        return new ImagePreprocessor(new Config(size.height(), md.cropPct(), md.mean(), md.std(), f));
     }
 
     public Config config() {
@@ -213,38 +216,6 @@ public final class ImagePreprocessor {
                 dst[off + i] = (px[i * 3 + c] / 255.0f - m) / sd;
             }
         }
-    }
-
-    private static double number(Map<String, String> md, String key, double dflt) {
-        String v = md.get(key);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("metadata " + key + " is not a number: '" + v + "'");
-        }
-    }
-
-    private static float[] triple(Map<String, String> md, String key, float[] dflt) {
-        String v = md.get(key);
-        if (v == null || v.isBlank()) {
-            return dflt.clone();
-        }
-        String[] parts = v.replace("[", "").replace("]", "").replace("(", "").replace(")", "").split(",");
-        if (parts.length != 3) {
-            throw new IllegalArgumentException("metadata " + key + " needs 3 comma-separated values, got '" + v + "'");
-        }
-        float[] out = new float[3];
-        for (int i = 0; i < 3; i++) {
-            try {
-                out[i] = Float.parseFloat(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("metadata " + key + " is not numbers: '" + v + "'");
-            }
-        }
-        return out;
     }
 
     @Override

@@ -1,27 +1,21 @@
 package dev.vitrt.runtime.profile;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vitrt.runtime.ModelMetadata;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A model's block tags from its graph metadata: {@code vitrt.blocks} maps each block path to its type
- * ({@code "stages.2.blocks.4": "NTB"}), {@code vitrt.parts} maps each block type's relative module prefixes to part
- * names ({@code "NTB": {"e_mhsa": "E-MHSA"}}). A layer name belongs to the block whose path is the longest prefix of
+ * A model's block tags, from its graph metadata ({@link ModelMetadata#blockTags()}): {@code vitrt.blocks} maps each
+ * block path to its type ({@code "stages.2.blocks.4": "NTB"}), {@code vitrt.parts} maps each block type's relative
+ * module prefixes to part names ({@code "NTB": {"e_mhsa": "E-MHSA"}}). A layer name belongs to the block whose path is the longest prefix of
  * the name followed by {@code /} or {@code .}; inside it, the longest matching part prefix (same rule on the relative
  * path) names the part, and the empty prefix {@code ""}, where a type declares it, names the part of the rest of the
  * block (what no other prefix matches: a block that is one module, a residual sum at block level).
  */
 public final class BlockTags {
-    public static final String BLOCKS_KEY = "vitrt.blocks";
-    public static final String PARTS_KEY = "vitrt.parts";
     /** The part prefix that matches whatever no other prefix of the block's type matches. */
     public static final String REST = "";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> blocks;
     private final Map<String, Map<String, String>> parts;
@@ -43,58 +37,12 @@ public final class BlockTags {
     }
 
     /**
-     * Reads the tags from model metadata; absent keys mean no tags.
+     * Reads the tags from model metadata ({@link ModelMetadata#blockTags()}); absent keys mean no tags.
      *
      * @throws IllegalArgumentException naming the key if its value is not the expected JSON
      */
     public static BlockTags fromMetadata(Map<String, String> metadata) {
-        Map<String, String> blocks = new LinkedHashMap<>();
-        Map<String, Map<String, String>> parts = new LinkedHashMap<>();
-        String b = metadata.get(BLOCKS_KEY);
-        if (b != null) {
-            for (Map.Entry<String, JsonNode> e : fields(object(BLOCKS_KEY, b))) {
-                if (!e.getValue().isTextual()) {
-                    throw new IllegalArgumentException("metadata " + BLOCKS_KEY + ": block '" + e.getKey()
-                            + "' must map to a type name");
-                }
-                blocks.put(e.getKey(), e.getValue().asText());
-            }
-        }
-        String p = metadata.get(PARTS_KEY);
-        if (p != null) {
-            for (Map.Entry<String, JsonNode> e : fields(object(PARTS_KEY, p))) {
-                if (!e.getValue().isObject()) {
-                    throw new IllegalArgumentException("metadata " + PARTS_KEY + ": block type '" + e.getKey()
-                            + "' must map to an object {prefix: part}");
-                }
-                Map<String, String> m = new LinkedHashMap<>();
-                for (Map.Entry<String, JsonNode> f : fields(e.getValue())) {
-                    m.put(f.getKey(), f.getValue().asText());
-                }
-                parts.put(e.getKey(), m);
-            }
-        }
-        return new BlockTags(blocks, parts);
-    }
-
-    private static JsonNode object(String key, String text) {
-        try {
-            JsonNode n = JSON.readTree(text);
-            if (n == null || !n.isObject()) {
-                throw new IllegalArgumentException("metadata " + key + " is not a JSON object");
-            }
-            return n;
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("metadata " + key + " is not valid JSON: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
-        }
-    }
-
-    private static Iterable<Map.Entry<String, JsonNode>> fields(JsonNode n) {
-        return () -> {
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            return it;
-        };
+        return ModelMetadata.of(metadata).blockTags();
     }
 
     /** Block path -> type, in model order. */

@@ -1,5 +1,6 @@
 package dev.vitrt.runtime.report;
 
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.bench.LatencyStats;
 import dev.vitrt.runtime.profile.BlockProfile;
 import dev.vitrt.runtime.profile.LayerTimings;
@@ -48,8 +49,8 @@ public record ProfileReport(String model, String backend, String device, String 
      * ran, {@code fp16} when float16 tensors fed layers, else {@code fp32}.
      */
     public static String precisionOf(Map<String, String> metadata, LayerTimings layers) {
-        String p = metadata.get("vitrt.precision");
-        if (p != null && !p.isBlank()) {
+        String p = ModelMetadata.of(metadata).precision().orElse(null);
+        if (p != null) {
             return p;
         }
         if (layers == null) {

@@ -18,6 +18,7 @@ import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.profile.LayerProfiling;
 import dev.vitrt.runtime.profile.LayerTimings;
@@ -175,8 +176,8 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
 
     @Override
     public Map<String, String> metadata() {
-        Map<String, String> m = new LinkedHashMap<>(manifest.metadata());
-        m.put("vitrt.precision", manifest.precision());
+        Map<String, String> m = new LinkedHashMap<>(
+                ModelMetadata.of(manifest.metadata()).withPrecision(manifest.precision()).asMap());
         m.put("tensorrt.version", manifest.tensorRtVersion());
         return m;
     }

@@ -3,6 +3,7 @@ package dev.vitrt.runtime.validate;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.classify.Classification;
@@ -102,14 +103,10 @@ public final class Scorer {
                 data.size(), unreadable, data.otherFiles(), null, options.batch(), options.workers(), rows, tp);
     }
 
-    /** The model's {@code vitrt.model} metadata, else its file name. */
+    /** The model's name in its metadata, else its file name. */
     static String modelName(Backend b) {
-        String m = b.metadata().get("vitrt.model");
-        if (m != null && !m.isBlank()) {
-            return m;
-        }
         Path p = b.modelPath().getFileName();
-        return p == null ? b.modelPath().toString() : p.toString();
+        return ModelMetadata.of(b.metadata()).modelName(p == null ? b.modelPath().toString() : p.toString());
     }
 
     /** Running counts for one model. */

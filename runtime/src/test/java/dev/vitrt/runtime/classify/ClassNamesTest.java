@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.ModelMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,11 +37,11 @@ class ClassNamesTest {
     void aModelsNamesComeFromItsMetadataElseImageNetForAThousandClasses() {
         assertEquals(1000, ClassNames.forModel(java.util.Map.of(), 1000).orElseThrow().size());
         assertEquals(Optional.empty(), ClassNames.forModel(java.util.Map.of(), 10));
-        ClassNames pets = ClassNames.forModel(java.util.Map.of(ClassNames.METADATA_KEY, "[\"cat\", \"dog\"]"), 2)
+        ClassNames pets = ClassNames.forModel(ModelMetadata.empty().withClasses(2, "[\"cat\", \"dog\"]").asMap(), 2)
                 .orElseThrow();
         assertEquals("dog", pets.name(1));
-        assertEquals(Optional.empty(), ClassNames.forModel(java.util.Map.of(ClassNames.METADATA_KEY, "[\"cat\"]"), 2));
-        assertEquals("tench", ClassNames.forModel(java.util.Map.of(ClassNames.METADATA_KEY, "imagenet-1k"), 1000)
+        assertEquals(Optional.empty(), ClassNames.forModel(ModelMetadata.empty().withClasses(2, "[\"cat\"]").asMap(), 2));
+        assertEquals("tench", ClassNames.forModel(ModelMetadata.empty().withClasses(1000, "imagenet-1k").asMap(), 1000)
                 .orElseThrow().name(0).split(",")[0]);
     }
 

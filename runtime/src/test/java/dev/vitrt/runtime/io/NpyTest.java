@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vitrt.runtime.FloatTensor;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +84,27 @@ class NpyTest {
         Path empty = dir.resolve("e.npy");
         Files.write(empty, new byte[0]);
         assertTrue(assertThrows(IOException.class, () -> Npy.read(empty)).getMessage().contains("too short"));
+    }
+
+    @Test
+    void readsFromAStreamHeaderFirst() throws IOException {
+        Path f = dir.resolve("s.npy");
+        FloatTensor t = new FloatTensor(new long[] {2, 2}, new float[] {1, 2, 3, 4});
+        Npy.write(f, t);
+        byte[] bytes = Files.readAllBytes(f);
+        assertEquals(t, Npy.read(new ByteArrayInputStream(bytes), "body"));
+        // the header alone first, so a caller can check the shape before the data is allocated
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+        Npy.Header h = Npy.readHeader(in, "body");
+        assertArrayEquals(new long[] {2, 2}, h.shape());
+        assertEquals(bytes.length - 16, h.dataOffset());
+        assertEquals(t, Npy.readData(in, h, "body"));
+        byte[] longer = Arrays.copyOf(bytes, bytes.length + 3);
+        assertEquals("body: corrupt .npy: shape (2, 2) needs 16 data bytes, file has 19",
+                assertThrows(IOException.class, () -> Npy.read(new ByteArrayInputStream(longer), "body")).getMessage());
+        byte[] shorter = Arrays.copyOf(bytes, bytes.length - 3);
+        assertEquals("body: truncated .npy: shape (2, 2) needs 16 data bytes, file has 13",
+                assertThrows(IOException.class, () -> Npy.read(new ByteArrayInputStream(shorter), "body")).getMessage());
     }
 
     @Test

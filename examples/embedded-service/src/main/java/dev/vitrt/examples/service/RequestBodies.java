@@ -1,19 +1,17 @@
 package dev.vitrt.examples.service;
 
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.io.Npy;
 import dev.vitrt.runtime.preprocess.ImagePreprocessor;
 import dev.vitrt.runtime.preprocess.RgbImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -41,10 +39,6 @@ final class RequestBodies {
             share.take(bytes, what, deadlineNanos);
         }
     }
-
-    private static final Pattern NPY_DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern NPY_FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern NPY_SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     private RequestBodies() {
     }
@@ -146,51 +140,17 @@ final class RequestBodies {
         return new FloatTensor(withBatch(1, item), data);
     }
 
+    /** An .npy body: the header is read and checked (shape, batch, memory) before the data is allocated. */
     private static FloatTensor npy(byte[] body, ServedModel model, Allowance allowance)
             throws HttpError, InterruptedException {
-        ByteBuffer b = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
-        if (body.length < 10 || (body[0] & 0xff) != 0x93 || !new String(body, 1, 5, StandardCharsets.ISO_8859_1)
-                .equals("NUMPY")) {
-            throw new HttpError(400, "body is not a .npy file (no \\x93NUMPY magic)");
-        }
-        int major = body[6];
-        int headerLen;
-        int start;
-        if (major == 1) {
-            headerLen = b.getShort(8) & 0xffff;
-            start = 10;
-        } else if (major == 2 || major == 3) {
-            if (body.length < 12) {
-                throw new HttpError(400, ".npy body is truncated");
-            }
-            headerLen = b.getInt(8);
-            start = 12;
-        } else {
-            throw new HttpError(400, ".npy format version " + major + " is not supported");
-        }
-        if (headerLen < 0 || start + headerLen > body.length) {
-            throw new HttpError(400, ".npy header is truncated");
-        }
-        String header = new String(body, start, headerLen, StandardCharsets.ISO_8859_1);
-        Matcher d = NPY_DESCR.matcher(header);
-        Matcher f = NPY_FORTRAN.matcher(header);
-        Matcher s = NPY_SHAPE.matcher(header);
-        if (!d.find() || !f.find() || !s.find()) {
-            throw new HttpError(400, ".npy header is malformed: " + header.strip());
-        }
-        if (!d.group(1).equals("<f4")) {
-            throw new HttpError(400, ".npy dtype is '" + d.group(1) + "'; send float32 little-endian ('<f4')");
-        }
-        if (f.group(1).equals("True")) {
-            throw new HttpError(400, ".npy array is in Fortran order; send a C-contiguous array");
-        }
-        long[] shape;
+        ByteArrayInputStream in = new ByteArrayInputStream(body);
+        Npy.Header h;
         try {
-            shape = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(x -> !x.isEmpty())
-                    .mapToLong(Long::parseLong).toArray();
-        } catch (NumberFormatException e) {
-            throw new HttpError(400, ".npy shape is malformed: (" + s.group(1) + ")");
+            h = Npy.readHeader(in, "body");
+        } catch (IOException e) {
+            throw new HttpError(400, e.getMessage());
         }
+        long[] shape = h.shape();
         long[] item = model.itemShape();
         long[] full;
         if (shape.length == item.length) {
@@ -216,16 +176,12 @@ final class RequestBodies {
         } catch (ArithmeticException e) {
             throw new HttpError(400, ".npy shape " + FloatTensor.shapeString(full) + " is impossibly large");
         }
-        int dataStart = start + headerLen;
-        if (body.length - dataStart != count * 4) {
-            throw new HttpError(400, ".npy data has " + (body.length - dataStart) + " bytes; shape "
-                    + FloatTensor.shapeString(full) + " needs " + count * 4);
-        }
         allowance.take(count * 4, "the input tensor");
-        float[] data = new float[(int) count];
-        b.position(dataStart);
-        b.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
-        return new FloatTensor(full, data);
+        try {
+            return new FloatTensor(full, Npy.readData(in, h, "body").data());
+        } catch (IOException e) {
+            throw new HttpError(400, e.getMessage());
+        }
     }
 
     private static long[] withBatch(long n, long[] item) {

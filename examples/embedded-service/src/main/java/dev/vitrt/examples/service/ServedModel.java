@@ -107,13 +107,12 @@ final class ServedModel implements AutoCloseable {
         return ClassNames.forModel(backend.metadata(), classes).orElse(null);
     }
 
-    /** timm's eval transform from the metadata; the input's own H, W where the metadata names no input size. */
+    /** timm's eval transform from the metadata, at the input's own fixed side. */
     private static ImagePreprocessor preprocessorFor(Backend backend, long[] item) {
         if (item.length != 3 || item[0] != 3 || item[1] < 1 || item[1] != item[2]) {
             return null; // not a square RGB image model: tensors only
         }
-        boolean sized = backend.metadata().containsKey("vitrt.input_size");
-        return ImagePreprocessor.forModel(backend.metadata(), sized ? null : (int) item[1]);
+        return ImagePreprocessor.forModel(backend.metadata(), backend.singleInput(), null);
     }
 
     /** Item shape (input shape without the batch dimension). */

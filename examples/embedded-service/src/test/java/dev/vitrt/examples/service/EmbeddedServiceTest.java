@@ -142,7 +142,7 @@ class EmbeddedServiceTest {
                         400, "takes 12288"),
                 new Bad("POST", "/v1/models/tiny:predict", "application/x-npy", npy(random(10, 4), 10), 400,
                         "does not fit model 'tiny'"),
-                new Bad("POST", "/v1/models/tiny:predict", "application/x-npy", ok, 400, "not a .npy file"),
+                new Bad("POST", "/v1/models/tiny:predict", "application/x-npy", ok, 400, "not an .npy file"),
                 new Bad("POST", "/v1/models/resnet:predict", "application/octet-stream", ok, 404,
                         "unknown model 'resnet'"),
                 new Bad("POST", "/v1/models/tiny:predict?top_k=0", "application/octet-stream", ok, 400, "top_k"),

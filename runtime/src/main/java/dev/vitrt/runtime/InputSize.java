@@ -1,4 +1,4 @@
-package dev.vitrt.models.zoo;
+package dev.vitrt.runtime;
 
 import java.util.Locale;
 
