@@ -105,7 +105,8 @@ public final class Bench {
                         try {
                             EngineBuilder.build(onnx, new BuildOptions(Precision.parse(precision),
                                     new PlanManifest.BatchRange(r.batch(), r.batch(), r.batch()), null, 4096, 3, null,
-                                    "none", false), file, display.logStream());
+                                    "none", false), file, (severity, text) -> display.log("[TensorRT] " + severity
+                                    + ": " + text));
                         } catch (TensorRtUnavailableException e) {
                             throw new BackendException("TensorRT backend unavailable: " + e.getMessage(), e);
                         }

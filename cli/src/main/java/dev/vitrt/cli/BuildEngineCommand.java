@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
                         + " normalisations and softmax kept in float32; int8 takes the Q/DQ graph made by `vitrt"
                         + " calibrate` (an ONNX Runtime layout is converted to TensorRT's: int8 zero point 0, float"
                         + " biases), or calibrates the float graph first with --calib-data.",
-                "Needs an NVIDIA GPU and TensorRT 10 natives (build with -Ptensorrt, or a system TensorRT 10.x)."})
+                "Needs an NVIDIA GPU and TensorRT 11 natives (build with -Ptensorrt, or a system TensorRT 11.2+); see"
+                        + " `vitrt doctor`."})
 public final class BuildEngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx",
@@ -112,7 +113,7 @@ public final class BuildEngineCommand implements Callable<Integer> {
         for (String note : p.graph().notes()) {
             System.err.println(note);
         }
-        EngineBuilder.Built built = EngineBuilder.build(p.graph(), p.source(), options, out, System.err);
+        EngineBuilder.Built built = EngineBuildProgress.build(p.graph(), p.source(), options, out);
         PlanManifest m = built.manifest();
         System.out.printf("wrote %s (%.1f MB) and %s: %s %s, batch %s, TensorRT %s on %s (sm %s), built in %.1f s%n",
                 output, Files.size(out) / 1e6, PlanManifest.pathFor(output), m.model(), m.precision(), m.batch(),

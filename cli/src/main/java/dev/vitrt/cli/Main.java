@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
                 BuildEngineCommand.class,
                 TritonExportCommand.class,
                 ReproduceCommand.class,
+                DoctorCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class,
         })
@@ -88,6 +89,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        CliLogging.install(java.util.Arrays.asList(args).contains("--verbose"));
         Interrupts.install();
         System.exit(commandLine().execute(args));
     }

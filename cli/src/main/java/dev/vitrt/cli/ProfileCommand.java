@@ -5,7 +5,6 @@ import dev.vitrt.models.zoo.ModelSource;
 
 import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.engine.trt.BuildOptions;
-import dev.vitrt.engine.trt.EngineBuilder;
 import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.runtime.Backend;
@@ -42,7 +41,7 @@ import picocli.CommandLine.Parameters;
                         + " the graph's vitrt.blocks tags. Time no block claims is shown as 'other'.",
                 "A .plan file (from `vitrt build-engine`) runs on TensorRT; with --backend tensorrt a zoo model or"
                         + " .onnx file is built into a temporary engine first. TensorRT needs an NVIDIA GPU and the"
-                        + " TensorRT 10 natives (-Ptensorrt build, or a system TensorRT 10.x)."})
+                        + " TensorRT 11 natives (-Ptensorrt build, or a system TensorRT 11.2+); see `vitrt doctor`."})
 final class ProfileCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx|FILE.plan",
@@ -66,6 +65,11 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--layers",
             description = "TensorRT: also print the engine's layers as TensorRT's IEngineInspector describes them.")
     boolean layers;
+
+    @Option(names = "--cuda-graph", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "TensorRT: replay the timed runs' enqueue as a CUDA graph, as trtexec does by default"
+                    + " (default: on; --no-cuda-graph enqueues each run).")
+    boolean cudaGraph;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", converter = Bounds.Batch.class,
             description = "Images per run (default: ${DEFAULT-VALUE}).")
@@ -148,7 +152,7 @@ final class ProfileCommand implements Callable<Integer> {
         if (choice.kind() == BackendKind.ONNXRUNTIME) {
             System.err.println("vitrt profile: loading the graph into ONNX Runtime (graph optimizations)");
         }
-        try (Backend b = Backends.open(file, choice, runtime.options())) {
+        try (Backend b = Backends.open(file, choice, runtime.options().withCudaGraph(cudaGraph))) {
             if (layers && b instanceof TensorRtBackend trt) {
                 List<String> info = trt.engineLayers(false);
                 System.out.printf(Locale.ROOT, "engine layers (TensorRT IEngineInspector, %d):%n", info.size());
@@ -172,7 +176,7 @@ final class ProfileCommand implements Callable<Integer> {
             ProfileReport report = new ProfileReport(modelName(b, model), b.name(), b.device(),
                     ProfileReport.precisionOf(b.metadata(), r.layers()), actualBatch, actualSize, r.latency(),
                     r.blocks(), r.layerScale(), r.layers() == null ? Double.NaN : r.layers().profilerCostMs(),
-                    actualHeight);
+                    actualHeight, r.gpu());
             System.out.print(ProfileReports.console(report));
             if (json != null) {
                 ProfileReports.writeJson(json, report);
@@ -204,7 +208,7 @@ final class ProfileCommand implements Callable<Integer> {
         }
         Path dir = TemporaryFiles.createDirectory("vitrt-profile-"); // removed when the command ends, or on Ctrl-C
         Path plan = dir.resolve(graph.info().model() + "-" + p.label() + ".plan");
-        EngineBuilder.build(graph, onnx, o, plan, System.err);
+        EngineBuildProgress.build(graph, onnx, o, plan);
         return plan;
     }
 

@@ -24,5 +24,6 @@ class HelpTest {
         CliRun r = CliRun.of("--version");
         assertEquals(0, r.exit());
         assertTrue(r.out().startsWith("vitrt "), r.out());
+        assertTrue(r.out().contains("ONNX Runtime 1.") && r.out().contains("TensorRT 11."), r.out());
     }
 }

@@ -68,6 +68,22 @@ class TensorRtCommandsTest {
         assumeFalse(TensorRtAvailability.check().available(), "TensorRT is available here");
     }
 
+    /**
+     * The line says why TensorRT cannot run, as availability does: without the natives, the missing library and how to
+     * get it; with them (and no GPU, or an empty libcuda.so.1), that there is no CUDA device.
+     */
+    private static void assertSaysWhyNot(String line, String command) {
+        TensorRtAvailability.Status s = TensorRtAvailability.check();
+        assertTrue(line.startsWith("vitrt " + command + ": error: TensorRT cannot run here: "), line);
+        assertTrue(line.contains(s.reason().substring("TensorRT cannot run here: ".length())), line);
+        if (s.tensorRtVersion() == null) {
+            assertTrue(line.matches(".*: missing .*lib[a-zA-Z_]+\\.so\\.[0-9]+.*"), "names the library: " + line);
+            assertTrue(line.contains("TensorRT 11") || line.contains("NVIDIA driver"), "says how to get it: " + line);
+        } else {
+            assertTrue(line.contains("no CUDA device") && line.contains("NVIDIA GPU"), line);
+        }
+    }
+
     /** One error line, exit 1, no stack trace; returns the line. */
     private static String oneLineError(CliRun r) {
         assertEquals(1, r.exit(), r.out() + r.err());
@@ -90,8 +106,7 @@ class TensorRtCommandsTest {
         // a zoo name that does not exist: TensorRT is checked before the model is resolved or calibrated
         String line = oneLineError(CliRun.of("build-engine", "no_such_model", "--precision", "int8",
                 "--calib-data", "synthetic", "--samples", "8", "-o", out.resolve("m.plan").toString()));
-        assertTrue(line.startsWith("vitrt build-engine: error: TensorRT cannot run here: missing"), line);
-        assertTrue(line.contains("-Ptensorrt") && line.contains("TensorRT 10"), line);
+        assertSaysWhyNot(line, "build-engine");
         assertEquals(0, filesIn(out), "no plan, manifest or temporary file");
     }
 
@@ -156,8 +171,7 @@ class TensorRtCommandsTest {
         Path json = dir.resolve("never.json");
         String line = oneLineError(CliRun.of("profile", plan.toString(), "--layers", "--json",
                 json.toString()));
-        assertTrue(line.startsWith("vitrt profile: error: TensorRT cannot run here: missing"), line);
-        assertTrue(line.contains("-Ptensorrt"), line);
+        assertSaysWhyNot(line, "profile");
         assertFalse(Files.exists(json));
 
         line = oneLineError(CliRun.of("profile", plan.toString(), "--backend", "onnxruntime"));
@@ -174,8 +188,7 @@ class TensorRtCommandsTest {
         // a real zoo name: were TensorRT checked after the export, the export would run (and leave temp files)
         String line = oneLineError(CliRun.of("profile", "mobilevitv2_050", "--backend", "tensorrt",
                 "--precision", "fp16"));
-        assertTrue(line.startsWith("vitrt profile: error: TensorRT cannot run here: missing"), line);
-        assertTrue(line.contains("-Ptensorrt"), line);
+        assertSaysWhyNot(line, "profile");
         line = oneLineError(CliRun.of("profile", tiny.toString(), "--backend", "tensorrt"));
         assertTrue(line.startsWith("vitrt profile: error: TensorRT cannot run here"), line);
         assertEquals(before, countProfileTemps(tmp), "no temporary engine folder made");

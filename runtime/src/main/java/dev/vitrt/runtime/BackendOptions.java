@@ -7,8 +7,10 @@ package dev.vitrt.runtime;
  * @param intraOpThreads threads inside one operator (ONNX Runtime's intra-op pool); 0 = default
  * @param interOpThreads threads running independent operators in parallel; 0 or 1 = sequential execution
  * @param deviceId       GPU ordinal for GPU backends
+ * @param cudaGraph      GPU backends: replay the enqueue of prepared runs (the benchmark's loop) as a CUDA graph, as
+ *                       trtexec does by default; plain runs are never captured
  */
-public record BackendOptions(int intraOpThreads, int interOpThreads, int deviceId) {
+public record BackendOptions(int intraOpThreads, int interOpThreads, int deviceId, boolean cudaGraph) {
 
     public BackendOptions {
         if (intraOpThreads < 0 || interOpThreads < 0 || deviceId < 0) {
@@ -18,18 +20,22 @@ public record BackendOptions(int intraOpThreads, int interOpThreads, int deviceI
 
     /** Backend defaults. */
     public static BackendOptions defaults() {
-        return new BackendOptions(0, 0, 0);
+        return new BackendOptions(0, 0, 0, false);
     }
 
     public BackendOptions withIntraOpThreads(int n) {
-        return new BackendOptions(n, interOpThreads, deviceId);
+        return new BackendOptions(n, interOpThreads, deviceId, cudaGraph);
     }
 
     public BackendOptions withInterOpThreads(int n) {
-        return new BackendOptions(intraOpThreads, n, deviceId);
+        return new BackendOptions(intraOpThreads, n, deviceId, cudaGraph);
     }
 
     public BackendOptions withDeviceId(int id) {
-        return new BackendOptions(intraOpThreads, interOpThreads, id);
+        return new BackendOptions(intraOpThreads, interOpThreads, id, cudaGraph);
+    }
+
+    public BackendOptions withCudaGraph(boolean on) {
+        return new BackendOptions(intraOpThreads, interOpThreads, deviceId, on);
     }
 }

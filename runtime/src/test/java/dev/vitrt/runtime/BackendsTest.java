@@ -13,7 +13,7 @@ class BackendsTest {
         return Optional.of(new TensorRtSupport() {
             @Override
             public Availability availability(Path model) {
-                return available ? Availability.yes("TensorRT 10.15 on GPU 0") : Availability.no("no CUDA device");
+                return available ? Availability.yes("TensorRT 11.2 on GPU 0") : Availability.no("no CUDA device");
             }
 
             @Override
@@ -35,7 +35,7 @@ class BackendsTest {
     @Test
     void autoPrefersTensorRtWhenItCanRun() throws Exception {
         Path m = Path.of("m.onnx");
-        assertEquals(new Backends.Choice(BackendKind.TENSORRT, "auto: TensorRT 10.15 on GPU 0"),
+        assertEquals(new Backends.Choice(BackendKind.TENSORRT, "auto: TensorRT 11.2 on GPU 0"),
                 Backends.choose(BackendKind.AUTO, m, trt(true)));
         assertEquals(new Backends.Choice(BackendKind.ONNXRUNTIME, "auto: TensorRT unavailable (no CUDA device)"),
                 Backends.choose(BackendKind.AUTO, m, trt(false)));

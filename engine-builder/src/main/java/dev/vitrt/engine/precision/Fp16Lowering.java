@@ -33,8 +33,15 @@ import java.util.TreeMap;
  *       squares overflow 65504 and lose digits when a mean is subtracted in half precision;</li>
  *   <li>exponentials ({@code Softmax}, {@code LogSoftmax}, {@code Exp}, {@code Log}): {@code exp(x)} overflows half
  *       precision for x &gt; 11;</li>
- *   <li>{@code CumSum}, {@code Range} (accumulate), and Q/DQ ops (their scales are float32 by definition).</li>
+ *   <li>{@code CumSum}, {@code Range} (accumulate), {@code DynamicQuantizeLinear} (float32 only).</li>
  * </ul>
+ * <p>An INT8 (Q/DQ) graph is lowered the same way around its quantized layers, which must stay fusible for TensorRT
+ * (a {@code DequantizeLinear} feeding its Conv/MatMul/Gemm/Add directly, no Cast between them): from opset 19, where
+ * {@code QuantizeLinear}/{@code DequantizeLinear} take float16 scales, their scales become float16 and the quantized
+ * layers run in float16 like the rest; before opset 19 (scales are float32 there), and for a scale too small for
+ * float16's normal range, the Q/DQ pair and the ops that consume the dequantized tensor stay float32, with a Cast to
+ * float16 after them. Either way every tensor outside the quantized layers is float16, which a strongly typed network
+ * would otherwise keep in float32.
  * Besides these, the arithmetic of a decomposed normalisation's statistics stays in float32: a {@code Div} by a
  * float32 result ({@code (x-mean)/std}), a {@code Sub} of a float32 {@code ReduceMean} ({@code x-mean}), a {@code Mul}
  * squaring a float32 tensor, and an {@code Add/Sub} whose non-constant inputs all come from float32 ops
@@ -55,8 +62,12 @@ public final class Fp16Lowering {
             "ReduceMean", "ReduceSum", "ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp",
             "ReduceProd", "Pow", "Sqrt", "Reciprocal",
             "Softmax", "LogSoftmax", "Exp", "Log",
-            "CumSum", "Range",
-            "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear");
+            "CumSum", "Range", "DynamicQuantizeLinear");
+
+    /** The first opset whose QuantizeLinear and DequantizeLinear accept float16 scales. */
+    public static final int FLOAT16_SCALES_OPSET = 19;
+    /** Smallest normal float16 value (2^-14): a smaller scale would lose its precision or vanish in float16. */
+    private static final float FLOAT16_MIN_NORMAL = 6.1035156e-5f;
 
     private static final int F32 = DataType.FLOAT_VALUE;
     private static final int F16 = DataType.FLOAT16_VALUE;
@@ -88,16 +99,20 @@ public final class Fp16Lowering {
      * @param float32Nodes       nodes kept in float32, by op type
      * @param weightsClamped     weight values beyond +-65504, clamped
      * @param weightsFlushed     non-zero weight values that round to zero in float16
+     * @param qdqNodes           QuantizeLinear/DequantizeLinear nodes in the graph
+     * @param qdqFloat16         of those, how many run with float16 scales
      */
     public record Report(int initializersToFp16, int initializersFp32, int castsInserted, int castsRemoved,
-                         Map<String, Integer> float32Nodes, long weightsClamped, long weightsFlushed) {
+                         Map<String, Integer> float32Nodes, long weightsClamped, long weightsFlushed, int qdqNodes,
+                         int qdqFloat16) {
         /** One line for logs. */
         public String summary() {
             int kept = float32Nodes.values().stream().mapToInt(Integer::intValue).sum();
             return String.format("fp16: %d weights to float16, %d kept float32, %d casts inserted, %d removed, "
-                            + "%d nodes kept float32 %s, %d weight values clamped, %d flushed to zero",
+                            + "%d nodes kept float32 %s, %d weight values clamped, %d flushed to zero%s",
                     initializersToFp16, initializersFp32, castsInserted, castsRemoved, kept, float32Nodes,
-                    weightsClamped, weightsFlushed);
+                    weightsClamped, weightsFlushed, qdqNodes == 0 ? ""
+                            : String.format("; %d of %d Q/DQ nodes with float16 scales", qdqFloat16, qdqNodes));
         }
     }
 
@@ -150,11 +165,15 @@ public final class Fp16Lowering {
         private int keptFp32;
         private long clamped;
         private long flushed;
+        private int qdqNodes;
+        private int qdqFloat16;
+        private final boolean float16Scales;
 
         Run(ModelProto model, Options options) {
             this.model = model;
             this.options = options;
             this.graph = model.getGraph();
+            this.float16Scales = defaultOpset(model) >= FLOAT16_SCALES_OPSET;
         }
 
         Result run() {
@@ -174,7 +193,7 @@ public final class Fp16Lowering {
                 decide(n);
             }
             return new Result(rebuild(), new Report(toFp16, keptFp32, castsInserted, castsRemoved,
-                    float32Nodes, clamped, flushed));
+                    float32Nodes, clamped, flushed, qdqNodes, qdqFloat16));
         }
 
         /** Gathers nodes, turns float Constant nodes into constants, refuses what cannot be lowered. */
@@ -274,16 +293,55 @@ public final class Fp16Lowering {
                     floatData = true;
                 }
             }
+            if (defaultDomain && isQdq(op)) {
+                qdqNodes++;
+                if (float16Scales && scaleFitsFloat16(n)) {
+                    qdqFloat16++;
+                    return Mode.FP16;
+                }
+                return Mode.FP32;
+            }
             if (!floatData) {
                 return Mode.PASS;
             }
             if (defaultDomain && options.float32Ops().contains(op)) {
                 return Mode.FP32;
             }
+            if (consumesFloat32Dequantize(n)) {
+                return Mode.FP32; // no Cast between a DequantizeLinear and the layer it quantizes
+            }
             if (defaultDomain && keepsNormalisation(n)) {
                 return Mode.FP32;
             }
             return Mode.FP16;
+        }
+
+        /** Whether an input comes straight from a DequantizeLinear kept in float32. */
+        private boolean consumesFloat32Dequantize(NodeProto n) {
+            for (String in : n.getInputList()) {
+                String r = resolve(in);
+                if (!in.isEmpty() && "DequantizeLinear".equals(producerOp.get(r)) && producerMode.get(r) == Mode.FP32) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether every value of a Q/DQ node's scale is a normal float16 number (or the scale is not a constant). */
+        private boolean scaleFitsFloat16(NodeProto n) {
+            if (n.getInputCount() < 2) {
+                return false;
+            }
+            TensorProto scale = constants.get(resolve(n.getInput(1)));
+            if (scale == null) {
+                return false;
+            }
+            for (float v : OnnxTensors.floats(scale)) {
+                if (!(Math.abs(v) >= FLOAT16_MIN_NORMAL && Math.abs(v) <= Float16.MAX_VALUE)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Add/Sub/Mul/Div that belong to a normalisation's statistics computed in float32 (see the class comment). */
@@ -480,7 +538,8 @@ public final class Fp16Lowering {
                 g.addOutput(withType(v, v.getName(), t));
             }
             ModelProto.Builder m = model.toBuilder().setGraph(g);
-            return OnnxModels.withMetadata(m, OnnxModels.metadata(model).withPrecision("fp16")).build();
+            String precision = qdqNodes > 0 ? "int8" : "fp16";
+            return OnnxModels.withMetadata(m, OnnxModels.metadata(model).withPrecision(precision)).build();
         }
 
         private void emitCasts(String tensor, Map<String, Set<Integer>> castWants, Map<String, String> castName,
@@ -585,6 +644,20 @@ public final class Fp16Lowering {
             }
             return b.build();
         }
+    }
+
+    private static boolean isQdq(String op) {
+        return op.equals("QuantizeLinear") || op.equals("DequantizeLinear");
+    }
+
+    /** The model's opset of the default ONNX domain (0 when it declares none). */
+    static int defaultOpset(ModelProto m) {
+        for (ai.onnx.proto.OnnxMl.OperatorSetIdProto o : m.getOpsetImportList()) {
+            if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+                return (int) o.getVersion();
+            }
+        }
+        return 0;
     }
 
     static boolean isFloat16Or32(int t) {

@@ -6,11 +6,13 @@ import static org.bytedeco.tensorrt.global.nvonnxparser.createParser;
 import dev.vitrt.runtime.io.AtomicFiles;
 import dev.vitrt.runtime.tensorrt.PlanManifest;
 import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
+import dev.vitrt.runtime.tensorrt.TensorRtException;
 import dev.vitrt.runtime.tensorrt.TensorRtUnavailableException;
-import dev.vitrt.runtime.tensorrt.TrtLogger;
+import dev.vitrt.runtime.tensorrt.TrtLog;
+import dev.vitrt.runtime.tensorrt.TrtObjects;
+import dev.vitrt.runtime.tensorrt.TrtObjects.Kind;
 import dev.vitrt.runtime.tensorrt.TrtTypes;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -21,11 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.tensorrt.global.nvinfer.HardwareCompatibilityLevel;
-import org.bytedeco.tensorrt.global.nvinfer.MemoryPoolType;
 import org.bytedeco.tensorrt.global.nvinfer.NetworkDefinitionCreationFlag;
 import org.bytedeco.tensorrt.global.nvinfer.OptProfileSelector;
-import org.bytedeco.tensorrt.global.nvinfer.ProfilingVerbosity;
 import org.bytedeco.tensorrt.nvinfer.IBuilder;
 import org.bytedeco.tensorrt.nvinfer.IBuilderConfig;
 import org.bytedeco.tensorrt.nvinfer.IHostMemory;
@@ -38,11 +37,15 @@ import org.bytedeco.tensorrt.nvonnxparser.IParserError;
 
 /**
  * Builds a TensorRT plan from an ONNX graph through the JavaCPP presets: a strongly typed network (precision comes
- * from the graph), the ONNX parser, a builder config (workspace, optimization level, timing cache, hardware
- * compatibility, detailed profiling verbosity so that layer names survive), one optimization profile over the batch
- * range. Writes {@code FILE.plan} and {@code FILE.plan.json} atomically; a failed build leaves neither.
+ * from the graph), the ONNX parser, a builder config ({@link BuilderSettings}: workspace, optimization level, TF32
+ * off, detailed profiling verbosity so that layer names survive, hardware compatibility; a timing cache), one
+ * optimization profile over the batch range. Writes {@code FILE.plan} and {@code FILE.plan.json} atomically; a failed
+ * build leaves neither. Every TensorRT object the build makes is destroyed when it ends (parser, network, config,
+ * timing cache, builder), through the process-wide logger ({@link TrtLog}).
  */
 public final class EngineBuilder {
+    private static final System.Logger LOG = System.getLogger("dev.vitrt.engine");
+
     /**
      * A finished build.
      *
@@ -60,15 +63,15 @@ public final class EngineBuilder {
     /**
      * Builds {@code onnx} into {@code plan}.
      *
-     * @param progress where the progress line goes (stderr), or null for none
+     * @param listener receives TensorRT's messages during the build (progress)
      * @throws TensorRtUnavailableException before any work when TensorRT cannot run here
      * @throws IOException on unreadable input, a TensorRT parse or build failure, or an unwritable output
      */
-    public static Built build(Path onnx, BuildOptions options, Path plan, PrintStream progress)
+    public static Built build(Path onnx, BuildOptions options, Path plan, BuildListener listener)
             throws IOException, TensorRtUnavailableException {
         TensorRtAvailability.Status trt = TensorRtAvailability.require();
         PreparedGraph graph = PreparedGraph.prepare(onnx, options);
-        return buildPrepared(onnx, graph, options, plan, progress, trt);
+        return buildPrepared(onnx, graph, options, plan, listener, trt);
     }
 
     /**
@@ -79,54 +82,50 @@ public final class EngineBuilder {
      * @throws TensorRtUnavailableException when TensorRT cannot run here
      * @throws IOException on a TensorRT parse or build failure, or an unwritable output
      */
-    public static Built build(PreparedGraph graph, Path source, BuildOptions options, Path plan, PrintStream progress)
+    public static Built build(PreparedGraph graph, Path source, BuildOptions options, Path plan, BuildListener listener)
             throws IOException, TensorRtUnavailableException {
         TensorRtAvailability.Status trt = TensorRtAvailability.require();
-        return buildPrepared(source, graph, options, plan, progress, trt);
+        return buildPrepared(source, graph, options, plan, listener, trt);
     }
 
-    private static Built buildPrepared(Path onnx, PreparedGraph graph, BuildOptions o, Path plan, PrintStream progress,
-                                       TensorRtAvailability.Status trt) throws IOException {
-        TrtLogger logger = new TrtLogger(o.verbose());
-        IBuilder builder = createInferBuilder(logger);
-        if (builder == null || builder.isNull()) {
-            throw new IOException("TensorRT could not create a builder: " + orNone(logger.lastError()));
-        }
-        int flags = 1 << NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value;
-        INetworkDefinition network = builder.createNetworkV2(flags);
-        IParser parser = createParser(network, logger);
-        IBuilderConfig config = builder.createBuilderConfig();
-        try {
+    private static Built buildPrepared(Path onnx, PreparedGraph graph, BuildOptions o, Path plan,
+                                       BuildListener listener, TensorRtAvailability.Status trt) throws IOException {
+        BuildListener l = listener == null ? BuildListener.NONE : listener;
+        try (TrtObjects objects = new TrtObjects();
+             TrtLog.Operation log = TrtLog.begin((severity, text) -> {
+                 if (o.verbose() || !severity.equals("verbose")) {
+                     l.message(severity, text);
+                 }
+             })) {
+            IBuilder builder = objects.own(Kind.BUILDER, createInferBuilder(TrtLog.logger()), "a builder",
+                    log.lastErrorOrNone());
+            int flags = 1 << NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value;
+            INetworkDefinition network = objects.own(Kind.NETWORK, builder.createNetworkV2(flags),
+                    "a strongly typed network", log.lastErrorOrNone());
+            IParser parser = objects.own(Kind.PARSER, createParser(network, TrtLog.logger()), "an ONNX parser",
+                    log.lastErrorOrNone());
+            IBuilderConfig config = objects.own(Kind.BUILDER_CONFIG, builder.createBuilderConfig(),
+                    "a builder config", log.lastErrorOrNone());
             parse(onnx, parser, graph.bytes());
-            configure(config, o, logger);
-            IOptimizationProfile profile = builder.createOptimizationProfile();
-            for (Map.Entry<String, long[][]> e : graph.profile().entrySet()) {
-                long[][] s = e.getValue();
-                if (!profile.setDimensions(e.getKey(), OptProfileSelector.kMIN, TrtTypes.dims(s[0]))
-                        || !profile.setDimensions(e.getKey(), OptProfileSelector.kOPT, TrtTypes.dims(s[1]))
-                        || !profile.setDimensions(e.getKey(), OptProfileSelector.kMAX, TrtTypes.dims(s[2]))) {
-                    throw new IOException("TensorRT rejected the optimization profile for input '" + e.getKey() + "' ("
-                            + String.join("; ", graph.describeProfile()) + "): " + orNone(logger.lastError()));
-                }
-            }
-            config.addOptimizationProfile(profile);
+            BuilderSettings.of(o).applyTo(config);
+            useTimingCache(config, o.timingCache(), objects, log);
+            addProfile(builder, config, graph, log);
 
             long t0 = System.nanoTime();
-            IHostMemory serialized;
-            String label = "building " + graph.info().model() + " " + o.precision().label();
-            try (BuildProgress bar = progress == null ? null : new BuildProgress(progress, label)) {
-                if (bar != null) {
-                    logger.onInfo(bar::phase);
+            IHostMemory plan0;
+            try (MonitoredBuild monitored = MonitoredBuild.start(config, l)) {
+                plan0 = builder.buildSerializedNetwork(network, config);
+                if (monitored.cancelled() && (plan0 == null || plan0.isNull())) {
+                    throw new TensorRtException("the build of " + onnx + " was cancelled");
                 }
-                serialized = builder.buildSerializedNetwork(network, config);
-            } finally {
-                logger.onInfo(null);
             }
+            IHostMemory serialized = objects.own(Kind.HOST_MEMORY, plan0, "a plan from " + onnx,
+                    log.lastErrorOrNone());
             double seconds = (System.nanoTime() - t0) / 1e9;
-            if (serialized == null || serialized.isNull() || serialized.size() == 0) {
-                throw new IOException("TensorRT failed to build " + onnx + ": " + orNone(logger.lastError()));
+            if (serialized.size() == 0) {
+                throw new TensorRtException("TensorRT built an empty plan from " + onnx + ": " + log.lastErrorOrNone());
             }
-            saveTimingCache(config, o.timingCache());
+            saveTimingCache(config, o.timingCache(), objects, log);
 
             PlanManifest manifest = new PlanManifest(PlanManifest.FORMAT, graph.info().model(), o.precision().label(),
                     tensors(network, true), tensors(network, false), o.batch(), trt.tensorRtVersion(), trt.gpuName(),
@@ -140,11 +139,28 @@ public final class EngineBuilder {
                 throw e;
             }
             return new Built(plan, manifest, seconds, graph.notes());
-        } finally {
-            config.close();
-            parser.close();
-            network.close();
-            builder.close();
+        }
+    }
+
+    /** One optimization profile over the prepared shapes; TensorRT's refusal (-1) is an error, not ignored. */
+    private static void addProfile(IBuilder builder, IBuilderConfig config, PreparedGraph graph, TrtLog.Operation log)
+            throws IOException {
+        IOptimizationProfile profile = builder.createOptimizationProfile(); // owned by the builder
+        if (profile == null || profile.isNull()) {
+            throw new TensorRtException("TensorRT could not create an optimization profile: " + log.lastErrorOrNone());
+        }
+        for (Map.Entry<String, long[][]> e : graph.profile().entrySet()) {
+            long[][] s = e.getValue();
+            if (!profile.setDimensions(e.getKey(), OptProfileSelector.kMIN, TrtTypes.dims(s[0]))
+                    || !profile.setDimensions(e.getKey(), OptProfileSelector.kOPT, TrtTypes.dims(s[1]))
+                    || !profile.setDimensions(e.getKey(), OptProfileSelector.kMAX, TrtTypes.dims(s[2]))) {
+                throw new TensorRtException("TensorRT rejected the optimization profile for input '" + e.getKey()
+                        + "' (" + String.join("; ", graph.describeProfile()) + "): " + log.lastErrorOrNone());
+            }
+        }
+        if (config.addOptimizationProfile(profile) < 0) {
+            throw new TensorRtException("TensorRT rejected the optimization profile ("
+                    + String.join("; ", graph.describeProfile()) + "): " + log.lastErrorOrNone());
         }
     }
 
@@ -161,11 +177,11 @@ public final class EngineBuilder {
             errors.add(parserError(e.nodeName(), e.nodeOperator(), e.node(), e.desc()));
         }
         for (String e : errors) {
-            System.err.println("TensorRT ONNX parser: " + e);
+            LOG.log(System.Logger.Level.ERROR, "TensorRT's ONNX parser: " + e);
         }
-        throw new IOException("TensorRT's ONNX parser rejected " + onnx + ": "
+        throw new TensorRtException("TensorRT's ONNX parser rejected " + onnx + ": "
                 + (errors.isEmpty() ? "no error reported" : errors.get(0))
-                + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more, listed above)" : ""));
+                + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more, logged)" : ""));
     }
 
     /** One parser error as {@code node 'NAME' (OP): DESCRIPTION}. */
@@ -176,49 +192,41 @@ public final class EngineBuilder {
         return "node " + node + (op != null && !op.isEmpty() ? " (" + op + ")" : "") + ": " + d;
     }
 
-    private static void configure(IBuilderConfig config, BuildOptions o, TrtLogger logger) throws IOException {
-        config.setMemoryPoolLimit(MemoryPoolType.kWORKSPACE, o.workspaceMiB() << 20);
-        config.setBuilderOptimizationLevel(o.optimizationLevel());
-        config.setProfilingVerbosity(ProfilingVerbosity.kDETAILED);
-        config.setHardwareCompatibilityLevel(hardwareLevel(o.hardwareCompatibility()));
-        if (o.timingCache() != null) {
-            byte[] cache = Files.isRegularFile(o.timingCache()) ? Files.readAllBytes(o.timingCache()) : new byte[0];
-            ITimingCache tc;
-            if (cache.length > 0) {
-                try (BytePointer p = new BytePointer(cache)) {
-                    tc = config.createTimingCache(p, cache.length);
-                }
-            } else {
-                tc = config.createTimingCache(null, 0);
-            }
-            if (tc == null || tc.isNull() || !config.setTimingCache(tc, false)) {
-                throw new IOException("TensorRT could not use the timing cache " + o.timingCache() + " ("
-                        + orNone(logger.lastError()) + "); delete it to start a new one");
-            }
-        }
-    }
-
-    static HardwareCompatibilityLevel hardwareLevel(String s) {
-        switch (s) {
-            case "ampere+":
-                return HardwareCompatibilityLevel.kAMPERE_PLUS;
-            case "same-cc":
-                return HardwareCompatibilityLevel.kSAME_COMPUTE_CAPABILITY;
-            default:
-                return HardwareCompatibilityLevel.kNONE;
-        }
-    }
-
-    private static void saveTimingCache(IBuilderConfig config, Path file) throws IOException {
+    /** Reads the timing cache file (a new cache when absent or empty) and hands it to the config. */
+    private static void useTimingCache(IBuilderConfig config, Path file, TrtObjects objects, TrtLog.Operation log)
+            throws IOException {
         if (file == null) {
             return;
         }
-        ITimingCache tc = config.getTimingCache();
+        byte[] cache = Files.isRegularFile(file) ? Files.readAllBytes(file) : new byte[0];
+        ITimingCache tc;
+        try (BytePointer p = new BytePointer(cache)) {
+            tc = config.createTimingCache(cache.length > 0 ? p : null, cache.length);
+        }
+        try {
+            objects.own(Kind.TIMING_CACHE, tc, "a timing cache", log.lastErrorOrNone());
+        } catch (TensorRtException e) {
+            throw new TensorRtException("TensorRT could not use the timing cache " + file + " ("
+                    + log.lastErrorOrNone() + "); delete it to start a new one");
+        }
+        if (!config.setTimingCache(tc, false)) {
+            throw new TensorRtException("TensorRT could not use the timing cache " + file + " ("
+                    + log.lastErrorOrNone() + "); delete it to start a new one");
+        }
+    }
+
+    private static void saveTimingCache(IBuilderConfig config, Path file, TrtObjects objects, TrtLog.Operation log)
+            throws IOException {
+        if (file == null) {
+            return;
+        }
+        ITimingCache tc = config.getTimingCache(); // the one handed to the config, owned already
         if (tc == null || tc.isNull()) {
             return;
         }
-        IHostMemory mem = tc.serialize();
-        if (mem != null && !mem.isNull() && mem.size() > 0) {
+        IHostMemory mem = objects.own(Kind.HOST_MEMORY, tc.serialize(), "a serialized timing cache",
+                log.lastErrorOrNone());
+        if (mem.size() > 0) {
             AtomicFiles.writeVia(file, tmp -> copyOut(mem, tmp));
         }
     }
@@ -244,9 +252,5 @@ public final class EngineBuilder {
             out.add(new PlanManifest.Tensor(t.getName(), TrtTypes.name(t.getType()), TrtTypes.dims(t.getDimensions())));
         }
         return out;
-    }
-
-    private static String orNone(String s) {
-        return s == null ? "no error reported" : s;
     }
 }

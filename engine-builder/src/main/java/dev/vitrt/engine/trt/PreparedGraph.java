@@ -20,8 +20,9 @@ import java.util.Map;
 /**
  * The ONNX bytes TensorRT will parse, with precision applied, and the optimization profile's shapes for each input.
  * FP16 is lowered here; INT8 takes a Q/DQ graph (converted from the ONNX Runtime layout when {@code vitrt calibrate}
- * made it for ONNX Runtime) or calibrates a float graph on {@code --calib-data}. All of it runs on the CPU, without
- * TensorRT, so that it can be tested anywhere and finishes before a build is attempted.
+ * made it for ONNX Runtime) or calibrates a float graph on {@code --calib-data}, then lowers everything outside the
+ * quantized layers to FP16 ({@link Fp16Lowering}, keeping Q/DQ fusible). All of it runs on the CPU, without TensorRT,
+ * so that it can be tested anywhere and finishes before a build is attempted.
  *
  * @param bytes   the serialized graph
  * @param sha256  its SHA-256
@@ -78,8 +79,11 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
                 } else {
                     q = TensorRtQdq.fromQdqGraph(model, onnx.toString());
                 }
-                model = q.model();
                 notes.add(q.note());
+                // the layers outside the quantized ones would run in float32 in a strongly typed network
+                Fp16Lowering.Result rest = Fp16Lowering.lower(q.model());
+                model = rest.model();
+                notes.add(rest.report().summary());
                 break;
             }
             default:

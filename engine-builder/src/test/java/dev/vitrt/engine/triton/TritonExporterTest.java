@@ -111,7 +111,7 @@ class TritonExporterTest {
                 List.of(t("input", "TYPE_FP16", 3, 256, 256)), List.of(t("logits", "TYPE_FP16", 1000)),
                 List.of(8L, 32L), 500L, 3, "KIND_GPU"));
         String text = Files.readString(repo.resolve("mobilevitv2_050/config.pbtxt"));
-        assertTrue(text.contains("TensorRT 10.15.1"), text);
+        assertTrue(text.contains("TensorRT 11.2.1"), text);
     }
 
     @Test
@@ -427,7 +427,7 @@ class TritonExporterTest {
     private static PlanManifest manifest(long[] in, long[] out, PlanManifest.BatchRange batch, String dtype) {
         return new PlanManifest(PlanManifest.FORMAT, "mobilevitv2_050", dtype.equals("float16") ? "fp16" : "fp32",
                 List.of(new PlanManifest.Tensor("input", dtype, in)), List.of(new PlanManifest.Tensor("logits", dtype, out)),
-                batch, "10.15.1", "NVIDIA H200", "9.0", "none", "ab".repeat(32), "mvit.onnx",
+                batch, "11.2.1", "NVIDIA H200", "9.0", "none", "ab".repeat(32), "mvit.onnx",
                 Map.of("vitrt.model", "mobilevitv2_050"), "2025-01-01T00:00:00Z");
     }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Builds TensorRT engines from the timm reference graphs and runs them against ONNX Runtime's FP32 logits of the same
- * graph. Runs only where a CUDA device and TensorRT 10 natives are present; elsewhere it is skipped and says why.
+ * graph. Runs only where a CUDA device and TensorRT 11 natives are present; elsewhere it is skipped and says why.
  * INT8 needs a Q/DQ graph from calibration: pass one with {@code -Dvitrt.qdq.onnx=FILE} (and its model name with
  * {@code -Dvitrt.qdq.model=NAME}).
  */
@@ -67,7 +67,7 @@ class TensorRtGpuTest {
         Path plan = dir.resolve(model + "." + precision + ".plan");
         BuildOptions options = new BuildOptions(Precision.parse(precision), new BatchRange(1, batch, batch), null,
                 4096, 3, dir.resolve("timing.cache"), "none", false);
-        EngineBuilder.Built built = EngineBuilder.build(onnx, options, plan, System.err);
+        EngineBuilder.Built built = EngineBuilder.build(onnx, options, plan, BuildListener.NONE);
         PlanManifest m = PlanManifest.readFor(plan);
         assertEquals(precision, m.precision());
         assertEquals(TensorRtAvailability.check().tensorRtVersion(), m.tensorRtVersion());

@@ -54,7 +54,7 @@ class TensorRtProfilingGpuTest {
         Path onnx = export("nextvit_small", dir);
         Path plan = dir.resolve("nextvit_small.fp16.plan");
         BuildOptions o = new BuildOptions(Precision.FP16, new BatchRange(1, 1, 1), null, 4096, 3, null, "none", false);
-        EngineBuilder.build(onnx, o, plan, System.err);
+        EngineBuilder.build(onnx, o, plan, BuildListener.NONE);
         try (TensorRtBackend trt = TensorRtBackend.open(plan, BackendOptions.defaults())) {
             assertTrue(trt.profilesLayers(), trt.layerProfilingUnavailable());
             FloatTensor x = FloatTensor.zeros(1, 3, 224, 224);
@@ -86,7 +86,7 @@ class TensorRtProfilingGpuTest {
         PreparedGraph g = PreparedGraph.prepare(onnx, o,
                 new Int8Calibration("synthetic", 64, 8, CalibrationMethod.MSE, 99.99, 0), Progress.NONE);
         Path plan = dir.resolve("int8.plan");
-        EngineBuilder.build(g, onnx, o, plan, System.err);
+        EngineBuilder.build(g, onnx, o, plan, BuildListener.NONE);
         float[] ref;
         try (OnnxRuntimeBackend ort = OnnxRuntimeBackend.open(onnx, BackendOptions.defaults())) {
             ref = ort.run(input).data();

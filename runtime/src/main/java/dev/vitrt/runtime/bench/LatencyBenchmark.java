@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Measures end-to-end latency the way trtexec does: warm-up runs (not recorded), then timed runs, each timed alone
- * with {@link System#nanoTime()} around one synchronous run on inputs bound once.
+ * with {@link System#nanoTime()} around one synchronous run on inputs bound once. On a GPU that is the host latency
+ * (copies in, enqueue, copies out, synchronize); a {@link GpuTimed} run also gives each run's GPU compute time.
  */
 public final class LatencyBenchmark {
 
@@ -43,16 +44,37 @@ public final class LatencyBenchmark {
     private LatencyBenchmark() {
     }
 
+    /**
+     * Host latency and, on a GPU backend, GPU compute time of the same runs.
+     *
+     * @param host the wall time of each run (for a GPU: copies in, enqueue, copies out, synchronize)
+     * @param gpu  GPU compute times, or null for a backend that does not measure them
+     */
+    public record Timings(LatencyStats host, GpuTiming gpu) {
+    }
+
     /** Runs the benchmark; {@code batch} is the number of images one run processes (for throughput). */
     public static LatencyStats run(Backend backend, Map<String, FloatTensor> inputs, int batch, Config config,
             Progress progress) throws BackendException {
+        return timed(backend, inputs, batch, config, progress).host();
+    }
+
+    /** Runs the benchmark and returns host latency and, where the backend measures it, GPU compute time. */
+    public static Timings timed(Backend backend, Map<String, FloatTensor> inputs, int batch, Config config,
+            Progress progress) throws BackendException {
         try (Backend.PreparedRun run = backend.prepare(inputs)) {
-            return run(run, batch, config, progress);
+            return timed(run, batch, config, progress);
         }
     }
 
     /** Runs the benchmark on inputs already bound. */
     public static LatencyStats run(Backend.PreparedRun run, int batch, Config config, Progress progress)
+            throws BackendException {
+        return timed(run, batch, config, progress).host();
+    }
+
+    /** Runs the benchmark on inputs already bound, with GPU compute times where the run measures them. */
+    public static Timings timed(Backend.PreparedRun run, int batch, Config config, Progress progress)
             throws BackendException {
         for (int i = 0; i < config.warmup(); i++) {
             run.runDiscardingOutputs();
@@ -61,12 +83,16 @@ public final class LatencyBenchmark {
         int cap = config.iterations() > 0 ? config.iterations() : Integer.MAX_VALUE;
         long budgetNs = config.timeBudget() == null ? Long.MAX_VALUE : config.timeBudget().toNanos();
         double[] ms = new double[Math.min(cap, 1 << 16)];
+        GpuTiming.Recorder gpu = GpuTiming.recorder(run, ms.length);
         int n = 0;
         long start = System.nanoTime();
         while (n < cap) {
             long t0 = System.nanoTime();
             run.runDiscardingOutputs();
             long t1 = System.nanoTime();
+            if (gpu != null) {
+                gpu.record();
+            }
             if (n == ms.length) {
                 ms = Arrays.copyOf(ms, ms.length * 2);
             }
@@ -81,6 +107,6 @@ public final class LatencyBenchmark {
                 progress.update("latency", n, cap);
             }
         }
-        return LatencyStats.of(Arrays.copyOf(ms, n), batch);
+        return new Timings(LatencyStats.of(Arrays.copyOf(ms, n), batch), gpu == null ? null : gpu.finish(batch));
     }
 }

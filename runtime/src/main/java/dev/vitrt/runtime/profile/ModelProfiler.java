@@ -4,6 +4,8 @@ import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.Progress;
+import dev.vitrt.runtime.bench.GpuTimed;
+import dev.vitrt.runtime.bench.GpuTiming;
 import dev.vitrt.runtime.bench.LatencyStats;
 import java.util.Map;
 
@@ -52,8 +54,10 @@ public final class ModelProfiler {
      * @param blocks  the layers folded into blocks (scaled to the plain runs), or null with {@code layers}
      * @param layerScale factor applied to profiled layer times: 1 for times net of the profiler's cost, else plain
      *                   mean latency / profiled mean run time (NaN without layers)
+     * @param gpu     GPU compute times of the plain runs, or null for a backend that does not measure them
      */
-    public record Result(LatencyStats latency, LayerTimings layers, BlockProfile blocks, double layerScale) {
+    public record Result(LatencyStats latency, LayerTimings layers, BlockProfile blocks, double layerScale,
+                         GpuTiming gpu) {
         /** Sum of block times as a percentage of the end-to-end mean latency (NaN without layers). */
         public double blockSumPercent() {
             return blocks == null ? Double.NaN : 100.0 * blocks.totalMs() / latency.mean();
@@ -84,6 +88,7 @@ public final class ModelProfiler {
         long total = (long) (config.warmup() + config.iterations()) * (layers ? 2 : 1);
         long done = 0;
         double[] ms = new double[config.iterations()];
+        double[] gpuMs = new double[config.iterations()];
         if (layers) {
             progress.update("opening a profiled session", 0, total); // a second session: graph optimizations again
         }
@@ -102,6 +107,7 @@ public final class ModelProfiler {
                 long t0 = System.nanoTime();
                 plain.runDiscardingOutputs();
                 ms[i] = (System.nanoTime() - t0) / 1e6;
+                gpuMs[i] = plain instanceof GpuTimed g ? g.lastGpuComputeMs() : Double.NaN;
                 progress.update("profile", ++done, total);
                 if (profiled != null) {
                     profiled.run();
@@ -109,19 +115,21 @@ public final class ModelProfiler {
                 }
             }
             LatencyStats latency = LatencyStats.of(ms, batch);
+            GpuTiming gpu = plain instanceof GpuTimed g
+                    ? new GpuTiming(LatencyStats.of(gpuMs, batch), g.cudaGraph(), g.cudaGraphNote()) : null;
             if (profiled == null) {
-                return new Result(latency, null, null, Double.NaN);
+                return new Result(latency, null, null, Double.NaN, gpu);
             }
             progress.update("reading the profile", done, total);
             LayerTimings t = profiled.finish(config.iterations());
             if (t.net()) {
-                return new Result(latency, t, new BlockFolder(tags).fold(t.layers()), 1.0);
+                return new Result(latency, t, new BlockFolder(tags).fold(t.layers()), 1.0, gpu);
             }
             double profiledMs = Double.isNaN(t.profiledRunMs()) || t.profiledRunMs() <= 0 ? profiledWall(ms, config)
                     : t.profiledRunMs();
             double scale = latency.mean() / profiledMs;
             LayerTimings scaled = t.scaled(scale);
-            return new Result(latency, scaled, new BlockFolder(tags).fold(scaled.layers()), scale);
+            return new Result(latency, scaled, new BlockFolder(tags).fold(scaled.layers()), scale, gpu);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vitrt.runtime.report;
 
 import dev.vitrt.runtime.ModelMetadata;
+import dev.vitrt.runtime.bench.GpuTiming;
 import dev.vitrt.runtime.bench.LatencyStats;
 import dev.vitrt.runtime.profile.BlockProfile;
 import dev.vitrt.runtime.profile.LayerTimings;
@@ -22,16 +23,26 @@ import java.util.Set;
  * @param profilerCostMs the profiler's per-layer cost taken out of the layer times (NaN when not measured, and the
  *                   layer times were scaled instead)
  * @param inputHeight image height in pixels (a backbone's input need not be square)
+ * @param gpu        on a GPU: the GPU compute time of the same plain runs (CUDA events around the enqueue) and whether
+ *                   they replayed a CUDA graph; null on a CPU backend
  */
 public record ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
                             LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs,
-                            int inputHeight) {
+                            int inputHeight, GpuTiming gpu) {
 
-    /** A report on a square input. */
+    /** A report on a square input, without GPU compute times (a CPU backend). */
     public ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
                          LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs) {
         this(model, backend, device, precision, batch, inputSize, latency, blocks, layerScale, profilerCostMs,
-                inputSize);
+                inputSize, null);
+    }
+
+    /** A report without GPU compute times (a CPU backend). */
+    public ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
+                         LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs,
+                         int inputHeight) {
+        this(model, backend, device, precision, batch, inputSize, latency, blocks, layerScale, profilerCostMs,
+                inputHeight, null);
     }
 
     /** The runtime's own time per run outside layers: end-to-end mean minus the blocks' sum (NaN without blocks). */

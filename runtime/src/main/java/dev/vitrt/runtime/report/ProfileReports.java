@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vitrt.runtime.bench.GpuTiming;
 import dev.vitrt.runtime.bench.LatencyStats;
 import dev.vitrt.runtime.io.AtomicFiles;
 import dev.vitrt.runtime.profile.BlockProfile;
@@ -77,7 +78,21 @@ public final class ProfileReports {
         sb.append(String.format(Locale.ROOT,
                 "latency (ms, %d runs): mean %.3f  p50 %.3f  p90 %.3f  p99 %.3f  min %.3f  max %.3f%n", l.runs(),
                 l.mean(), l.p50(), l.p90(), l.p99(), l.min(), l.max()));
-        sb.append(String.format(Locale.ROOT, "throughput: %.1f images/s%n", l.throughputIps()));
+        GpuTiming g = r.gpu();
+        if (g != null) {
+            LatencyStats c = g.compute();
+            sb.append("  (host latency: copies to the GPU, enqueue, copies back, synchronize)\n");
+            sb.append(String.format(Locale.ROOT,
+                    "GPU compute (ms, %s): mean %.3f  p50 %.3f  p90 %.3f  p99 %.3f  min %.3f  max %.3f%n",
+                    g.cudaGraph() ? "CUDA graph" : "enqueueV3", c.mean(), c.p50(), c.p90(), c.p99(), c.min(),
+                    c.max()));
+            sb.append("  (CUDA events around the enqueue on the run's stream, as trtexec's GPU Compute Time)\n");
+            if (g.note() != null) {
+                sb.append("  no CUDA graph: ").append(g.note()).append('\n');
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "throughput: %.1f images/s%s%n", l.throughputIps(), g == null ? ""
+                : String.format(Locale.ROOT, " (GPU compute alone: %.1f images/s)", g.compute().throughputIps())));
         return sb.toString();
     }
 
@@ -90,14 +105,15 @@ public final class ProfileReports {
         o.put("batch", r.batch());
         o.put("input_size", r.inputSize());
         LatencyStats l = r.latency();
-        ObjectNode lat = o.putObject("latency_ms");
-        lat.put("mean", round(l.mean()));
-        lat.put("p50", round(l.p50()));
-        lat.put("p90", round(l.p90()));
-        lat.put("p99", round(l.p99()));
-        lat.put("min", round(l.min()));
-        lat.put("max", round(l.max()));
+        putStats(o.putObject("latency_ms"), l);
         o.put("throughput_ips", round(l.throughputIps()));
+        if (r.gpu() != null) {
+            putStats(o.putObject("gpu_compute_ms"), r.gpu().compute());
+            o.put("cuda_graph", r.gpu().cudaGraph());
+            if (r.gpu().note() != null) {
+                o.put("cuda_graph_note", r.gpu().note());
+            }
+        }
         ArrayNode blocks = o.putArray("blocks");
         ArrayNode parts = o.putArray("parts");
         if (r.blocks() != null) {
@@ -122,6 +138,15 @@ public final class ProfileReports {
         }
     }
 
+    private static void putStats(ObjectNode o, LatencyStats s) {
+        o.put("mean", round(s.mean()));
+        o.put("p50", round(s.p50()));
+        o.put("p90", round(s.p90()));
+        o.put("p99", round(s.p99()));
+        o.put("min", round(s.min()));
+        o.put("max", round(s.max()));
+    }
+
     /** CSV: one row per block type, part and latency statistic ({@code kind,name,part,count,ms,ms_per_block,share}). */
     public static String csv(ProfileReport r) {
         StringBuilder sb = new StringBuilder("kind,name,part,count,ms,ms_per_block,share\n");
@@ -137,13 +162,20 @@ public final class ProfileReports {
             }
         }
         LatencyStats l = r.latency();
-        for (String[] kv : List.of(new String[] {"mean", fmt(l.mean())}, new String[] {"p50", fmt(l.p50())},
-                new String[] {"p90", fmt(l.p90())}, new String[] {"p99", fmt(l.p99())},
-                new String[] {"min", fmt(l.min())}, new String[] {"max", fmt(l.max())})) {
-            sb.append("latency,").append(kv[0]).append(",,,").append(kv[1]).append(",,\n");
+        csvStats(sb, "latency", l);
+        if (r.gpu() != null) {
+            csvStats(sb, "gpu_compute", r.gpu().compute());
         }
         sb.append("throughput_ips,").append(fmt(l.throughputIps())).append(",,,,,\n");
         return sb.toString();
+    }
+
+    private static void csvStats(StringBuilder sb, String kind, LatencyStats s) {
+        for (String[] kv : List.of(new String[] {"mean", fmt(s.mean())}, new String[] {"p50", fmt(s.p50())},
+                new String[] {"p90", fmt(s.p90())}, new String[] {"p99", fmt(s.p99())},
+                new String[] {"min", fmt(s.min())}, new String[] {"max", fmt(s.max())})) {
+            sb.append(kind).append(',').append(kv[0]).append(",,,").append(kv[1]).append(",,\n");
+        }
     }
 
     /** One self-contained HTML page (no scripts, no external files) with an inline SVG bar chart of block shares. */
@@ -194,8 +226,19 @@ public final class ProfileReports {
         for (double v : new double[] {l.mean(), l.p50(), l.p90(), l.p99(), l.min(), l.max()}) {
             sb.append("</td><td>").append(fmt3(v));
         }
-        sb.append("</td><td>").append(String.format(Locale.ROOT, "%.1f", l.throughputIps()))
-                .append("</td></tr>\n</table>\n<p class=\"note\">latency in milliseconds</p>\n</body></html>\n");
+        sb.append("</td><td>").append(String.format(Locale.ROOT, "%.1f", l.throughputIps())).append("</td></tr>\n");
+        if (r.gpu() != null) {
+            LatencyStats c = r.gpu().compute();
+            sb.append("<tr><td>GPU compute").append(r.gpu().cudaGraph() ? " (CUDA graph)" : "");
+            for (double v : new double[] {c.mean(), c.p50(), c.p90(), c.p99(), c.min(), c.max()}) {
+                sb.append("</td><td>").append(fmt3(v));
+            }
+            sb.append("</td><td>").append(String.format(Locale.ROOT, "%.1f", c.throughputIps())).append("</td></tr>\n");
+        }
+        sb.append("</table>\n<p class=\"note\">latency in milliseconds").append(r.gpu() == null ? ""
+                        : "; the first row is host latency (copies in, enqueue, copies out, synchronize), GPU compute"
+                        + " is timed by CUDA events around the enqueue")
+                .append("</p>\n</body></html>\n");
         return sb.toString();
     }
 

@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param inputs            network inputs, dynamic dimensions -1
  * @param outputs           network outputs, dynamic dimensions -1
  * @param batch             the optimization profile's batch range
- * @param tensorRtVersion   TensorRT version that built the plan, e.g. {@code 10.15.1}
+ * @param tensorRtVersion   TensorRT version that built the plan, e.g. {@code 11.2.1}
  * @param gpuName           the GPU it was built on
  * @param computeCapability its compute capability, e.g. {@code 9.0}
  * @param hardwareCompatibility TensorRT hardware compatibility level ({@code none}, {@code ampere+},

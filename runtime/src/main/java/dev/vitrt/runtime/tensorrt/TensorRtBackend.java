@@ -1,18 +1,6 @@
 package dev.vitrt.runtime.tensorrt;
 
-import static org.bytedeco.cuda.global.cudart.cudaFree;
-import static org.bytedeco.cuda.global.cudart.cudaFreeHost;
-import static org.bytedeco.cuda.global.cudart.cudaGetErrorString;
-import static org.bytedeco.cuda.global.cudart.cudaMalloc;
-import static org.bytedeco.cuda.global.cudart.cudaMallocHost;
-import static org.bytedeco.cuda.global.cudart.cudaMemcpyAsync;
-import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToHost;
-import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
-import static org.bytedeco.cuda.global.cudart.cudaSetDevice;
-import static org.bytedeco.cuda.global.cudart.cudaStreamCreate;
-import static org.bytedeco.cuda.global.cudart.cudaStreamDestroy;
-import static org.bytedeco.cuda.global.cudart.cudaStreamSynchronize;
-import static org.bytedeco.cuda.global.cudart.cudaSuccess;
+import static dev.vitrt.runtime.tensorrt.Cuda.check;
 
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendException;
@@ -22,61 +10,69 @@ import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.profile.LayerProfiling;
 import dev.vitrt.runtime.profile.LayerTimings;
+import dev.vitrt.runtime.tensorrt.TrtObjects.Kind;
 import dev.vitrt.runtime.tensorrt.nat.LayerTimes;
+import dev.vitrt.runtime.tensorrt.nat.NativeTensorRt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.cudart.cudaDeviceProp;
+import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.global.nvinfer.LayerInformationFormat;
 import org.bytedeco.tensorrt.global.nvinfer.OptProfileSelector;
 import org.bytedeco.tensorrt.global.nvinfer.TensorIOMode;
 import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
 import org.bytedeco.tensorrt.nvinfer.IEngineInspector;
-import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 import org.bytedeco.tensorrt.nvinfer.IProfiler;
 import org.bytedeco.tensorrt.nvinfer.IRuntime;
 
 /**
  * Runs a TensorRT plan: checks its manifest against this TensorRT and GPU, deserializes it, and runs it with one
- * execution context per concurrent caller (each with its own CUDA stream, device buffers and pinned host buffers,
- * sized for the profile's largest batch), through {@code enqueueV3}.
+ * execution context per concurrent caller ({@link TrtContext}: its own CUDA stream, device buffers and pinned host
+ * buffers, sized for the profile's largest batch), through {@code enqueueV3}.
+ *
+ * <p>Every run makes the backend's GPU current on its thread first (a pooled context may have been made on another
+ * thread). Runs and {@link #close()} exclude each other: close waits for runs in flight, then destroys the contexts,
+ * the engine and the runtime through their destructors, so their GPU memory is returned.
  *
  * <p>Plans keep float32 inputs and outputs by default (FP16 lowering casts at the edges); others are refused.
  */
 public final class TensorRtBackend implements Backend, LayerProfiling {
     private final Path plan;
     private final PlanManifest manifest;
-    private final TrtLogger logger;
-    private final IRuntime runtime;
+    private final TrtObjects objects;
     private final ICudaEngine engine;
     private final int device;
+    private final String deviceName;
+    private final boolean cudaGraph;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
     private final Map<String, long[]> maxShapes = new LinkedHashMap<>();
-    private final ConcurrentLinkedDeque<Context> idle = new ConcurrentLinkedDeque<>();
-    private final List<Context> all = new ArrayList<>();
-    private final String deviceName;
-    private volatile boolean closed;
+    private final RunGate gate;
+    /** Contexts not in use; guarded by {@link #objects}. */
+    private final Deque<TrtContext> idle = new ArrayDeque<>();
+    /** Every live context; guarded by {@link #objects}. */
+    private final List<TrtContext> all = new ArrayList<>();
 
-    private TensorRtBackend(Path plan, PlanManifest manifest, TrtLogger logger, IRuntime runtime, ICudaEngine engine,
-                            int device, String deviceName) throws BackendException {
+    private TensorRtBackend(Path plan, PlanManifest manifest, TrtObjects objects, ICudaEngine engine, int device,
+                            String deviceName, boolean cudaGraph) throws BackendException {
         this.plan = plan;
         this.manifest = manifest;
-        this.logger = logger;
-        this.runtime = runtime;
+        this.objects = objects;
         this.engine = engine;
         this.device = device;
         this.deviceName = deviceName;
+        this.cudaGraph = cudaGraph;
+        this.gate = new RunGate(device, Cuda::setDevice, "TensorRT backend for " + plan);
         List<TensorSpec> in = new ArrayList<>();
         List<TensorSpec> out = new ArrayList<>();
         for (int i = 0; i < engine.getNbIOTensors(); i++) {
@@ -88,8 +84,7 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
             }
             long[] shape = TrtTypes.dims(engine.getTensorShape(name));
             boolean isInput = engine.getTensorIOMode(name).value == TensorIOMode.kINPUT.value;
-            TensorSpec spec = new TensorSpec(name, "float", shape, null);
-            (isInput ? in : out).add(spec);
+            (isInput ? in : out).add(new TensorSpec(name, "float", shape, null));
             if (isInput) {
                 maxShapes.put(name, TrtTypes.dims(engine.getProfileShape(name, 0, OptProfileSelector.kMAX)));
             }
@@ -115,15 +110,16 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         } catch (IOException e) {
             throw new BackendException(e.getMessage(), e);
         }
-        check(cudaSetDevice(options.deviceId()), "cudaSetDevice(" + options.deviceId() + ")");
+        int device = options.deviceId();
+        Cuda.setDevice(device);
         String gpu = s.gpuName();
         String cc = s.computeCapability();
-        if (options.deviceId() != 0) {
-            org.bytedeco.cuda.cudart.cudaDeviceProp p = new org.bytedeco.cuda.cudart.cudaDeviceProp();
-            check(org.bytedeco.cuda.global.cudart.cudaGetDeviceProperties(p, options.deviceId()),
-                    "cudaGetDeviceProperties");
-            gpu = p.name().getString().trim();
-            cc = p.major() + "." + p.minor();
+        if (device != 0) {
+            try (cudaDeviceProp p = new cudaDeviceProp()) {
+                check(cudart.cudaGetDeviceProperties(p, device), "cudaGetDeviceProperties(" + device + ")");
+                gpu = p.name().getString().trim();
+                cc = p.major() + "." + p.minor();
+            }
         }
         String why = manifest.incompatibility(s.tensorRtVersion(), gpu, cc);
         if (why != null) {
@@ -135,17 +131,36 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         } catch (IOException e) {
             throw new BackendException("cannot read plan " + plan + ": " + e.getMessage(), e);
         }
-        TrtLogger logger = new TrtLogger(false);
-        IRuntime runtime = nvinfer.createInferRuntime(logger);
-        ICudaEngine engine;
-        try (BytePointer data = new BytePointer(bytes)) {
-            engine = runtime.deserializeCudaEngine(data, bytes.length);
+        TrtObjects objects = new TrtObjects();
+        try (TrtLog.Operation log = TrtLog.begin(null)) {
+            IRuntime created = nvinfer.createInferRuntime(TrtLog.logger());
+            checkCreated(created, "a runtime", log); // before owning: an invalid pointer must never be destroyed
+            IRuntime runtime = objects.own(Kind.RUNTIME, created, "a runtime", log.lastErrorOrNone());
+            ICudaEngine engine;
+            try (BytePointer data = new BytePointer(bytes)) {
+                engine = runtime.deserializeCudaEngine(data, bytes.length);
+            }
+            objects.own(Kind.ENGINE, engine, "an engine from " + plan + " (deserializeCudaEngine)",
+                    log.lastErrorOrNone());
+            return new TensorRtBackend(plan, manifest, objects, engine, device, gpu, options.cudaGraph());
+        } catch (TensorRtException e) {
+            objects.close();
+            throw new BackendException(e.getMessage(), e);
+        } catch (BackendException | RuntimeException e) {
+            objects.close();
+            throw e;
         }
-        if (engine == null || engine.isNull()) {
-            throw new BackendException(plan + ": TensorRT could not deserialize the plan ("
-                    + (logger.lastError() == null ? "no error reported" : logger.lastError()) + ")");
+    }
+
+    /**
+     * {@code createInferRuntime} returns a non-null pointer that is no object when CUDA fails (it reports the failure
+     * to the logger), so success is: not null, outside the zero page, and no error reported during the call.
+     */
+    static void checkCreated(org.bytedeco.javacpp.Pointer p, String what, TrtLog.Operation log)
+            throws TensorRtException {
+        if (p == null || p.isNull() || Long.compareUnsigned(p.address(), 1 << 16) < 0 || log.lastError() != null) {
+            throw new TensorRtException("TensorRT could not create " + what + ": " + log.lastErrorOrNone());
         }
-        return new TensorRtBackend(plan, manifest, logger, runtime, engine, options.deviceId(), gpu);
     }
 
     @Override
@@ -187,24 +202,54 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         return manifest;
     }
 
+    /** The GPU ordinal this backend runs on. */
+    public int deviceId() {
+        return device;
+    }
+
     @Override
     public Map<String, FloatTensor> run(Map<String, FloatTensor> in) throws BackendException {
         checkInputs(in);
-        Context c = idle.pollFirst();
-        if (c == null) {
-            c = newContext();
-        }
-        try {
-            return c.run(in);
-        } finally {
-            idle.addFirst(c);
-        }
+        return whileOpen(() -> {
+            TrtContext c = take();
+            try {
+                return c.run(in);
+            } finally {
+                give(c);
+            }
+        });
     }
 
-    private void checkInputs(Map<String, FloatTensor> in) throws BackendException {
-        if (closed) {
-            throw new BackendException("TensorRT backend for " + plan + " is closed");
-        }
+    /**
+     * Binds inputs once for the benchmark's loop on a context of their own: they are copied into pinned memory once,
+     * and each run copies them to the GPU, enqueues (or replays a CUDA graph of the enqueue, with
+     * {@link BackendOptions#cudaGraph()}), copies the outputs back and synchronizes; its GPU compute time is measured
+     * with CUDA events ({@link dev.vitrt.runtime.bench.GpuTimed}).
+     */
+    @Override
+    public PreparedRun prepare(Map<String, FloatTensor> in) throws BackendException {
+        checkInputs(in);
+        return whileOpen(() -> {
+            TrtContext c = take();
+            try {
+                c.bind(in);
+                if (cudaGraph) {
+                    c.captureGraph();
+                }
+            } catch (BackendException | RuntimeException e) {
+                give(c);
+                throw e;
+            }
+            return new TrtPreparedRun(this, c);
+        });
+    }
+
+    /** Runs {@code task} on an open backend's GPU, excluding {@link #close()} while it runs. */
+    <T> T whileOpen(RunGate.Task<T> task) throws BackendException {
+        return gate.run(task);
+    }
+
+    private void checkInputs(Map<String, FloatTensor> in) {
         for (String k : in.keySet()) {
             if (inputs.stream().noneMatch(s -> s.name().equals(k))) {
                 throw new IllegalArgumentException("unknown input '" + k + "'; the plan's inputs are " + inputs);
@@ -223,11 +268,37 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         }
     }
 
-    private synchronized Context newContext() throws BackendException {
-        check(cudaSetDevice(device), "cudaSetDevice");
-        Context c = new Context();
-        all.add(c);
-        return c;
+    /** A pooled context, or a new one; the caller runs inside the gate ({@link #whileOpen}), on the backend's GPU. */
+    TrtContext take() throws BackendException {
+        synchronized (objects) {
+            TrtContext c = idle.pollFirst();
+            if (c != null) {
+                return c;
+            }
+            try (TrtLog.Operation log = TrtLog.begin(null)) {
+                c = new TrtContext(objects, engine, inputs, outputs, maxShapes, log);
+            }
+            all.add(c);
+            return c;
+        }
+    }
+
+    /** Returns a context to the pool. */
+    void give(TrtContext c) {
+        synchronized (objects) {
+            if (all.contains(c)) {
+                idle.addFirst(c);
+            }
+        }
+    }
+
+    /** Destroys one context now (a profiling context). */
+    private void discard(TrtContext c) {
+        synchronized (objects) {
+            if (all.remove(c)) {
+                c.free(objects);
+            }
+        }
     }
 
     /**
@@ -235,35 +306,43 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
      * tactic, input/output formats. {@code json} picks TensorRT's JSON format over its one-line format.
      */
     public List<String> engineLayers(boolean json) throws BackendException {
-        Context c = idle.pollFirst();
-        if (c == null) {
-            c = newContext();
-        }
-        try {
-            IEngineInspector inspector = engine.createEngineInspector();
-            inspector.setExecutionContext(c.ctx);
-            LayerInformationFormat f = json ? LayerInformationFormat.kJSON : LayerInformationFormat.kONELINE;
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < engine.getNbLayers(); i++) {
-                out.add(inspector.getLayerInformation(i, f));
+        return whileOpen(() -> {
+            TrtContext c = take();
+            try (TrtLog.Operation log = TrtLog.begin(null)) {
+                IEngineInspector inspector;
+                synchronized (objects) {
+                    inspector = objects.own(Kind.ENGINE_INSPECTOR, engine.createEngineInspector(),
+                            "an engine inspector", log.lastErrorOrNone());
+                }
+                try {
+                    inspector.setExecutionContext(c.context());
+                    LayerInformationFormat f = json ? LayerInformationFormat.kJSON : LayerInformationFormat.kONELINE;
+                    List<String> out = new ArrayList<>();
+                    for (int i = 0; i < engine.getNbLayers(); i++) {
+                        out.add(inspector.getLayerInformation(i, f));
+                    }
+                    return out;
+                } finally {
+                    synchronized (objects) {
+                        objects.destroy(inspector);
+                    }
+                }
+            } catch (TensorRtException e) {
+                throw new BackendException(e.getMessage(), e);
+            } finally {
+                give(c);
             }
-            inspector.close();
-            return out;
-        } finally {
-            idle.addFirst(c);
-        }
+        });
     }
 
     /**
-     * Per-layer times need TensorRT to call an {@code IProfiler}; the JavaCPP presets do not let Java implement one
-     * (not virtualized), so a small native collector ({@link LayerTimes}, built with the runtime) takes TensorRT's
-     * reports. Null when it is there, else why not.
+     * Per-layer times need TensorRT to call an {@code IProfiler}; the JavaCPP presets do not let Java implement one,
+     * so VitRT's native helper ({@link LayerTimes}) takes TensorRT's reports. Null when it is there, else why not.
      */
     @Override
     public String layerProfilingUnavailable() {
-        String why = LayerTimes.load();
-        return why == null ? null : "per-layer TensorRT times are not available: " + why
-                + " (it is built where g++ is found; end-to-end latency and `--layers` work)";
+        String why = NativeTensorRt.load();
+        return why == null ? null : "per-layer TensorRT times are not available: " + why;
     }
 
     /**
@@ -271,16 +350,31 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
      * as the context's profiler, each run is enqueued, synchronized, then reported ({@code reportToProfiler}).
      */
     @Override
-    public ProfiledRuns startProfiling(Map<String, FloatTensor> inputs) throws BackendException {
+    public ProfiledRuns startProfiling(Map<String, FloatTensor> in) throws BackendException {
         String why = layerProfilingUnavailable();
         if (why != null) {
             throw new BackendException(why);
         }
-        checkInputs(inputs);
-        Context c = newContext();
+        checkInputs(in);
         LayerTimes times = new LayerTimes();
-        c.ctx.setEnqueueEmitsProfile(false);
-        c.ctx.setProfiler(new IProfiler(times.asProfiler()));
+        TrtContext c;
+        try {
+            c = whileOpen(() -> {
+                TrtContext n;
+                synchronized (objects) {
+                    try (TrtLog.Operation log = TrtLog.begin(null)) {
+                        n = new TrtContext(objects, engine, inputs, outputs, maxShapes, log);
+                    }
+                    all.add(n);
+                }
+                n.context().setEnqueueEmitsProfile(false);
+                n.context().setProfiler(new IProfiler(times.asProfiler()));
+                return n;
+            });
+        } catch (BackendException | RuntimeException e) {
+            times.close();
+            throw e;
+        }
         Set<String> types = switch (manifest.precision()) {
             case "fp16" -> Set.of("float16");
             case "int8" -> Set.of("int8");
@@ -288,25 +382,31 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         };
         LayerTimeAccumulator acc = new LayerTimeAccumulator();
         return new ProfiledRuns() {
-            private boolean closed;
+            private boolean done;
 
             @Override
             public void run() throws BackendException {
-                times.clear();
-                long t0 = System.nanoTime();
-                c.run(inputs);
-                if (!c.ctx.reportToProfiler()) {
-                    throw new BackendException("TensorRT could not report layer times: " + logger.lastError());
-                }
-                double wall = (System.nanoTime() - t0) / 1e6;
-                int n = times.size();
-                List<String> names = new ArrayList<>(n);
-                float[] ms = new float[n];
-                for (int i = 0; i < n; i++) {
-                    names.add(times.name(i).getString());
-                    ms[i] = times.ms(i);
-                }
-                acc.addRun(names, ms, wall);
+                whileOpen(() -> {
+                    times.clear();
+                    long t0 = System.nanoTime();
+                    try (TrtLog.Operation log = TrtLog.begin(null)) {
+                        c.run(in);
+                        if (!c.context().reportToProfiler()) {
+                            throw new BackendException("TensorRT could not report layer times: "
+                                    + log.lastErrorOrNone());
+                        }
+                    }
+                    double wall = (System.nanoTime() - t0) / 1e6;
+                    int n = times.size();
+                    List<String> names = new ArrayList<>(n);
+                    float[] ms = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        names.add(times.name(i).getString());
+                        ms[i] = times.ms(i);
+                    }
+                    acc.addRun(names, ms, wall);
+                    return null;
+                });
             }
 
             @Override
@@ -316,129 +416,37 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
 
             @Override
             public void close() {
-                if (closed) {
+                if (done) {
                     return;
                 }
-                closed = true;
-                synchronized (TensorRtBackend.this) {
-                    if (all.remove(c)) { // else the backend was closed, and the context with it
-                        c.ctx.setProfiler(null);
-                        c.close();
-                    }
+                done = true;
+                try { // unless the backend's close destroyed the context already
+                    gate.releaseUnlessClosed(() -> {
+                        c.context().setProfiler(null);
+                        discard(c);
+                    });
+                } finally {
+                    times.close();
                 }
-                times.close();
             }
         };
     }
 
+    /**
+     * Waits for runs in flight, then frees every context's buffers and destroys the contexts, the engine and the
+     * runtime, in that order; idempotent.
+     */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        for (Context c : all) {
-            c.close();
-        }
-        all.clear();
-        idle.clear();
-        engine.close();
-        runtime.close();
-        logger.close();
-    }
-
-    static void check(int err, String what) throws BackendException {
-        if (err != cudaSuccess) {
-            throw new BackendException("CUDA error in " + what + ": " + cudaGetErrorString(err).getString());
-        }
-    }
-
-    /** One caller's execution context, stream and buffers. */
-    private final class Context {
-        final IExecutionContext ctx;
-        final CUstream_st stream = new CUstream_st();
-        final Map<String, Pointer> deviceBuf = new LinkedHashMap<>();
-        final Map<String, FloatPointer> hostBuf = new LinkedHashMap<>();
-
-        Context() throws BackendException {
-            ctx = engine.createExecutionContext();
-            if (ctx == null || ctx.isNull()) {
-                throw new BackendException("TensorRT could not create an execution context: " + logger.lastError());
+    public void close() {
+        gate.close(() -> {
+            synchronized (objects) {
+                for (TrtContext c : all) {
+                    c.free(objects);
+                }
+                all.clear();
+                idle.clear();
+                objects.close();
             }
-            check(cudaStreamCreate(stream), "cudaStreamCreate");
-            // size every buffer for the largest batch of the profile
-            for (TensorSpec s : inputs) {
-                setShape(s.name(), maxShapes.get(s.name()));
-            }
-            for (TensorSpec s : inputs) {
-                allocate(s.name(), count(maxShapes.get(s.name())));
-            }
-            for (TensorSpec s : outputs) {
-                allocate(s.name(), count(TrtTypes.dims(ctx.getTensorShape(s.name()))));
-            }
-        }
-
-        private void setShape(String name, long[] shape) throws BackendException {
-            if (!ctx.setInputShape(name, TrtTypes.dims(shape))) {
-                throw new BackendException("TensorRT refused shape " + FloatTensor.shapeString(shape) + " for input '"
-                        + name + "': " + logger.lastError());
-            }
-        }
-
-        private void allocate(String name, long elements) throws BackendException {
-            Pointer d = new Pointer();
-            check(cudaMalloc(d, elements * 4), "cudaMalloc for '" + name + "'");
-            deviceBuf.put(name, d);
-            Pointer h = new Pointer();
-            check(cudaMallocHost(h, elements * 4), "cudaMallocHost for '" + name + "'");
-            hostBuf.put(name, new FloatPointer(h).capacity(elements));
-            if (!ctx.setTensorAddress(name, d)) {
-                throw new BackendException("TensorRT refused the buffer of '" + name + "'");
-            }
-        }
-
-        Map<String, FloatTensor> run(Map<String, FloatTensor> in) throws BackendException {
-            for (TensorSpec s : inputs) {
-                FloatTensor t = in.get(s.name());
-                setShape(s.name(), t.shape());
-                FloatPointer h = hostBuf.get(s.name());
-                h.position(0).put(t.data(), 0, t.data().length);
-                check(cudaMemcpyAsync(deviceBuf.get(s.name()), h, 4L * t.data().length, cudaMemcpyHostToDevice,
-                        stream), "copy of '" + s.name() + "' to the GPU");
-            }
-            if (!ctx.enqueueV3(stream)) {
-                throw new BackendException("TensorRT enqueueV3 failed: " + logger.lastError());
-            }
-            Map<String, long[]> shapes = new LinkedHashMap<>();
-            for (TensorSpec s : outputs) {
-                long[] shape = TrtTypes.dims(ctx.getTensorShape(s.name()));
-                shapes.put(s.name(), shape);
-                check(cudaMemcpyAsync(hostBuf.get(s.name()), deviceBuf.get(s.name()), 4L * count(shape),
-                        cudaMemcpyDeviceToHost, stream), "copy of '" + s.name() + "' from the GPU");
-            }
-            check(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
-            Map<String, FloatTensor> out = new LinkedHashMap<>();
-            for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-                float[] data = new float[Math.toIntExact(count(e.getValue()))];
-                hostBuf.get(e.getKey()).position(0).get(data);
-                out.put(e.getKey(), new FloatTensor(e.getValue(), data));
-            }
-            return out;
-        }
-
-        void close() {
-            deviceBuf.values().forEach(p -> cudaFree(p));
-            hostBuf.values().forEach(p -> cudaFreeHost(p.position(0)));
-            cudaStreamDestroy(stream);
-            ctx.close();
-        }
-    }
-
-    private static long count(long[] shape) {
-        long n = 1;
-        for (long d : shape) {
-            n *= Math.max(d, 0);
-        }
-        return n;
+        });
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vitrt.runtime.bench.GpuTiming;
 import dev.vitrt.runtime.bench.LatencyStats;
 import dev.vitrt.runtime.profile.BlockProfile;
 import dev.vitrt.runtime.profile.LayerTime;
@@ -47,6 +48,28 @@ class ProfileReportsTest {
         assertEquals(Set.of("type", "count", "ms", "share"), names(j.get("blocks").get(0)));
         assertEquals(Set.of("block", "part", "ms"), names(j.get("parts").get(0)));
         assertEquals("other", j.get("blocks").get(2).get("type").asText());
+    }
+
+    @Test
+    void gpuComputeTimeIsReportedBesideHostLatency() throws Exception {
+        ProfileReport cpu = report();
+        ProfileReport r = new ProfileReport(cpu.model(), "tensorrt", "NVIDIA H200", "fp16", 2, 224, cpu.latency(),
+                cpu.blocks(), cpu.layerScale(), Double.NaN, 224,
+                new GpuTiming(LatencyStats.of(new double[] {4.0, 5.0}, 2), true, null));
+        String c = ProfileReports.console(r);
+        assertTrue(c.contains("GPU compute (ms, CUDA graph): mean 4.500"), c);
+        assertTrue(c.contains("host latency: copies to the GPU, enqueue, copies back, synchronize"), c);
+        assertTrue(c.contains("(GPU compute alone: 444.4 images/s)"), c);
+        JsonNode j = new ObjectMapper().readTree(ProfileReports.json(r));
+        assertEquals(4.5, j.get("gpu_compute_ms").get("mean").asDouble(), 1e-9);
+        assertTrue(j.get("cuda_graph").asBoolean());
+        assertTrue(ProfileReports.csv(r).contains("gpu_compute,mean,,,4.500000,,\n"), ProfileReports.csv(r));
+        assertTrue(ProfileReports.html(r).contains("GPU compute (CUDA graph)"));
+
+        GpuTiming noGraph = new GpuTiming(LatencyStats.of(new double[] {4.0}, 2), false, "cudaGraphInstantiate failed");
+        String c2 = ProfileReports.console(new ProfileReport(cpu.model(), "tensorrt", "GPU", "fp16", 2, 224,
+                cpu.latency(), null, Double.NaN, Double.NaN, 224, noGraph));
+        assertTrue(c2.contains("GPU compute (ms, enqueueV3)") && c2.contains("no CUDA graph: cudaGraphInstantiate"), c2);
     }
 
     @Test

@@ -18,7 +18,7 @@ class PlanManifestTest {
         return new PlanManifest(PlanManifest.FORMAT, "nextvit_small", "fp16",
                 List.of(new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, 224, 224})),
                 List.of(new PlanManifest.Tensor("logits", "float32", new long[] {-1, 1000})),
-                new PlanManifest.BatchRange(1, 8, 32), "10.15.1", "NVIDIA H100 80GB HBM3", "9.0", hw,
+                new PlanManifest.BatchRange(1, 8, 32), "11.2.1", "NVIDIA H100 80GB HBM3", "9.0", hw,
                 "ab".repeat(32), "/tmp/nextvit_small.onnx",
                 Map.of("vitrt.blocks", "{\"stem\":\"Stem\"}", "vitrt.model", "nextvit_small"), "2025-01-01T00:00:00Z");
     }
@@ -29,7 +29,7 @@ class PlanManifestTest {
         PlanManifest m = sample("none");
         m.writeFor(plan);
         assertEquals(dir.resolve("m.plan.json"), PlanManifest.pathFor(plan));
-        assertTrue(Files.readString(dir.resolve("m.plan.json")).contains("\"tensorrt_version\" : \"10.15.1\""));
+        assertTrue(Files.readString(dir.resolve("m.plan.json")).contains("\"tensorrt_version\" : \"11.2.1\""));
         assertEquals(m, PlanManifest.readFor(plan));
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left");
@@ -52,13 +52,13 @@ class PlanManifestTest {
     @Test
     void checksTensorRtVersionAndGpu() {
         PlanManifest m = sample("none");
-        assertNull(m.incompatibility("10.15.1", "NVIDIA H100 PCIe", "9.0"));
-        assertTrue(m.incompatibility("10.14.0", "NVIDIA H100 PCIe", "9.0").contains("TensorRT 10.15.1"));
-        String gpu = m.incompatibility("10.15.1", "NVIDIA L4", "8.9");
+        assertNull(m.incompatibility("11.2.1", "NVIDIA H100 PCIe", "9.0"));
+        assertTrue(m.incompatibility("11.1.0", "NVIDIA H100 PCIe", "9.0").contains("TensorRT 11.2.1"));
+        String gpu = m.incompatibility("11.2.1", "NVIDIA L4", "8.9");
         assertTrue(gpu.contains("compute capability 9.0") && gpu.contains("NVIDIA L4"), gpu);
         PlanManifest hw = sample("ampere+");
-        assertNull(hw.incompatibility("10.15.1", "NVIDIA L4", "8.9"));
-        assertTrue(hw.incompatibility("10.15.1", "Tesla T4", "7.5").contains("Ampere"));
+        assertNull(hw.incompatibility("11.2.1", "NVIDIA L4", "8.9"));
+        assertTrue(hw.incompatibility("11.2.1", "Tesla T4", "7.5").contains("Ampere"));
     }
 
     @Test

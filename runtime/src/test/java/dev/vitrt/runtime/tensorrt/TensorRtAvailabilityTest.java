@@ -1,7 +1,7 @@
 package dev.vitrt.runtime.tensorrt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,10 +17,10 @@ class TensorRtAvailabilityTest {
         if (s.available()) {
             assertTrue(s.reason().contains(s.tensorRtVersion()) && s.reason().contains(s.gpuName()), s.reason());
         } else {
-            assertTrue(s.reason().contains("missing") || s.reason().contains("no CUDA device")
-                    || s.reason().contains("needs TensorRT 10"), s.reason());
-            if (s.reason().contains("missing")) {
-                assertTrue(s.reason().contains("-Ptensorrt"), "says how to get the natives: " + s.reason());
+            assertTrue(s.reason().startsWith("TensorRT cannot run here: "), s.reason());
+            if (s.missing() != null) {
+                assertTrue(s.reason().contains(s.missing()), "names the library: " + s.reason());
+                assertTrue(s.reason().contains("(loader: "), "carries the loader's own message: " + s.reason());
             }
             TensorRtUnavailableException e = assertThrows(TensorRtUnavailableException.class,
                     TensorRtAvailability::require);
@@ -34,11 +34,23 @@ class TensorRtAvailabilityTest {
     }
 
     @Test
-    void withoutNativesNothingIsClaimed() {
+    void withoutTensorRtNoVersionIsClaimed() {
         TensorRtAvailability.Status s = TensorRtAvailability.check();
-        if (!s.available() && s.reason().contains("libnvinfer")) {
-            assertFalse(s.reason().contains("TensorRT 10.15 on"));
-            assertEquals(null, s.tensorRtVersion());
+        if (s.missing() != null) {
+            assertNull(s.tensorRtVersion());
         }
+    }
+
+    @Test
+    void acceptsTheCompiledMinorOrNewerWithinTheMajor() {
+        int compiled = 110201; // NV_TENSORRT_VERSION of 11.2.1
+        assertNull(TensorRtAvailability.versionProblem(compiled, 11, 2));
+        assertNull(TensorRtAvailability.versionProblem(compiled, 11, 5));
+        assertEquals("TensorRT 11.1 found, but these presets need TensorRT 11.2 or newer",
+                TensorRtAvailability.versionProblem(compiled, 11, 1));
+        assertEquals("TensorRT 10.15 found, but these presets need TensorRT 11.x",
+                TensorRtAvailability.versionProblem(compiled, 10, 15));
+        assertEquals("TensorRT 12.0 found, but these presets need TensorRT 11.x",
+                TensorRtAvailability.versionProblem(compiled, 12, 0));
     }
 }

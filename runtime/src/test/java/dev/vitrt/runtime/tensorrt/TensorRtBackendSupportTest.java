@@ -31,12 +31,14 @@ class TensorRtBackendSupportTest {
         PlanManifestTest.sample("none").writeFor(plan);
         TensorRtBackendSupport trt = new TensorRtBackendSupport();
         assertFalse(trt.availability(plan).available());
-        assertTrue(trt.availability(plan).reason().contains("-Ptensorrt"), trt.availability(plan).reason());
+        String why = trt.availability(plan).reason();
+        assertTrue(why.contains("-Ptensorrt") || why.contains("no CUDA device"), "says what to do: " + why);
 
         BackendException e = assertThrows(BackendException.class,
                 () -> TensorRtBackend.open(plan, BackendOptions.defaults()));
         assertEquals(1, e.getMessage().lines().count());
-        assertTrue(e.getMessage().contains("libnvinfer"), e.getMessage());
+        assertTrue(e.getMessage().matches(".*lib[a-zA-Z_]+\\.so\\.[0-9]+.*|.*no CUDA device.*"),
+                "names the missing library or device: " + e.getMessage());
 
         e = assertThrows(BackendException.class, () -> Backends.choose(BackendKind.TENSORRT, plan));
         assertTrue(e.getMessage().contains("TensorRT cannot run here"), e.getMessage());

@@ -1,24 +1,28 @@
 package dev.vitrt.runtime.tensorrt.nat;
 
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Namespace;
 import org.bytedeco.javacpp.annotation.Platform;
 
 /**
- * A native TensorRT profiler that records each layer time TensorRT reports ({@code vitrt_layer_times.h}); Java reads
- * the records after the runs. It exists because the JavaCPP presets do not let Java implement {@code IProfiler}.
- * Its JNI library is built by JavaCPP's Builder with the system C++ compiler (see runtime/pom.xml); where it was not
- * built, {@link #load()} says why.
+ * A native TensorRT profiler that records each layer time TensorRT reports ({@code vitrt_tensorrt.h}: an ABI twin of
+ * TensorRT 11's {@code IProfiler}); Java reads the records after the runs. It exists because the JavaCPP presets do
+ * not let Java implement {@code IProfiler}. Part of the {@link NativeTensorRt} library.
  */
-@Platform(include = "vitrt_layer_times.h", compiler = "cpp11")
+@Platform(include = "vitrt_tensorrt.h", compiler = "cpp11", library = NativeTensorRt.LIBRARY)
 @Namespace("vitrt")
 public class LayerTimes extends Pointer {
-    private static final String LOAD_ERROR = tryLoad();
+    static {
+        NativeTensorRt.load();
+    }
 
-    /** A new, empty collector (native memory; {@link #close()} frees it). */
+    /**
+     * A new, empty collector (native memory; {@link #close()} frees it).
+     *
+     * @throws UnsatisfiedLinkError when the native library is not in this build ({@link NativeTensorRt#load()})
+     */
     public LayerTimes() {
         allocate();
     }
@@ -46,19 +50,5 @@ public class LayerTimes extends Pointer {
      * Reports a layer time to {@code profiler} the way TensorRT does (a virtual call through the {@code IProfiler}
      * pointer); for tests that have no TensorRT.
      */
-    public static native void reportThroughInterface(Pointer profiler, String layerName, float ms);
-
-    /** Null when the native library loaded, else why not (one line). */
-    public static String load() {
-        return LOAD_ERROR;
-    }
-
-    private static String tryLoad() {
-        try {
-            Loader.load();
-            return null;
-        } catch (Throwable t) {
-            return "the native layer-time collector (jniLayerTimes) is not in this build: " + t;
-        }
-    }
+    public static native void reportThroughInterface(@Cast("void*") Pointer profiler, String layerName, float ms);
 }

@@ -1,14 +1,21 @@
-package dev.vitrt.engine.trt;
+package dev.vitrt.cli;
 
+import dev.vitrt.engine.trt.BuildListener;
+import dev.vitrt.engine.trt.BuildOptions;
+import dev.vitrt.engine.trt.EngineBuilder;
+import dev.vitrt.engine.trt.PreparedGraph;
+import dev.vitrt.runtime.tensorrt.TensorRtUnavailableException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The engine build's progress line on stderr: a moving bar, the elapsed time and TensorRT's latest build phase (from
- * its info log). It is indeterminate because the JavaCPP TensorRT presets (1.5.13) do not virtualize
- * {@code IProgressMonitor}, so TensorRT cannot call a Java progress monitor; the logger is the callback they do allow.
+ * The engine build's progress line on stderr: a moving bar, the elapsed time and the build's phases in progress
+ * (TensorRT's progress monitor, {@link BuildListener#progress}; its latest info message where the monitor says
+ * nothing). With {@code --trt-verbose} TensorRT's info and verbose lines are printed as they come.
  */
-final class BuildProgress implements AutoCloseable {
+final class EngineBuildProgress implements BuildListener, AutoCloseable {
     private static final int WIDTH = 24;
     private final PrintStream out;
     private final String label;
@@ -16,21 +23,52 @@ final class BuildProgress implements AutoCloseable {
     private final Thread ticker;
     private final boolean terminal = System.console() != null;
     private volatile String phase = "starting";
+    private volatile boolean monitored;
     private volatile boolean done;
     private String printedPhase;
 
-    BuildProgress(PrintStream out, String label) {
+    private final boolean verbose;
+
+    EngineBuildProgress(PrintStream out, String label, boolean verbose) {
         this.out = out;
         this.label = label;
+        this.verbose = verbose;
         this.ticker = new Thread(this::tick, "vitrt-build-progress");
         this.ticker.setDaemon(true);
         this.ticker.start();
     }
 
-    /** A TensorRT info message: becomes the shown phase. */
-    void phase(String message) {
-        String m = message.replaceAll("\\s+", " ").trim();
-        phase = m.length() > 60 ? m.substring(0, 57) + "..." : m;
+    /** Builds a prepared graph with this progress line on stderr. */
+    static EngineBuilder.Built build(PreparedGraph graph, Path source, BuildOptions o, Path plan)
+            throws IOException, TensorRtUnavailableException {
+        String label = "building " + graph.info().model() + " " + o.precision().label();
+        try (EngineBuildProgress progress = new EngineBuildProgress(System.err, label, o.verbose())) {
+            return EngineBuilder.build(graph, source, o, plan, progress);
+        }
+    }
+
+    /** A TensorRT info message becomes the shown phase; with verbose, info and verbose lines are printed. */
+    @Override
+    public void message(String severity, String text) {
+        if (verbose && (severity.equals("info") || severity.equals("verbose"))) {
+            synchronized (this) {
+                out.println((terminal ? "\r\033[K" : "") + "[TensorRT] " + text);
+            }
+        }
+        if (severity.equals("info") && !monitored) {
+            show(text);
+        }
+    }
+
+    @Override
+    public void progress(String phases) {
+        monitored = true;
+        show(phases);
+    }
+
+    private void show(String text) {
+        String m = text.replaceAll("\\s+", " ").trim();
+        phase = m.length() > 72 ? "..." + m.substring(m.length() - 69) : m;
     }
 
     private void tick() {
