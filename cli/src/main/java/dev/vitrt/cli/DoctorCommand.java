@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code vitrt doctor}: what VitRT finds on this machine, all at once. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Report what VitRT finds here: Java, ONNX Runtime, the CPU, TensorRT (the version that loaded, or",
-                "the library that is missing and how to get it), the CUDA driver and GPUs. Always exits 0."})
+        description = "Report what VitRT finds here: Java, ONNX Runtime, the CPU, TensorRT (the version that loaded, or"
+                + " the library that is missing and how to get it), the CUDA driver and GPUs. Always exits 0.")
 final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the report as JSON.")

@@ -61,8 +61,8 @@ final class ProfileCommand implements Callable<Integer> {
     boolean layers;
 
     @Option(names = "--cuda-graph", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = {"TensorRT: replay the timed runs' enqueue as a CUDA graph, as trtexec does by default",
-                    "(default: on; --no-cuda-graph enqueues each run)."})
+            description = "TensorRT: replay the timed runs' enqueue as a CUDA graph, as trtexec does by default"
+                    + " (default: on; --no-cuda-graph enqueues each run).")
     boolean cudaGraph;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", converter = Bounds.Batch.class,
