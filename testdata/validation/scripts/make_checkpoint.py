@@ -60,6 +60,8 @@ def main():
     p.add_argument("--calib", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--dtype", default="F16", choices=["F16", "F32"])
+    p.add_argument("--bn-scale", type=float, default=1.0,
+                   help="multiply every BatchNorm weight by this after re-estimating the statistics")
     a = p.parse_args()
     torch.manual_seed(a.seed)
     model = timm.create_model(a.model, pretrained=False)
@@ -76,6 +78,11 @@ def main():
         for b in torch.split(x, 16):
             model(b)
     model.eval()
+    if a.bn_scale != 1.0:
+        with torch.no_grad():
+            for mod in model.modules():
+                if isinstance(mod, torch.nn.modules.batchnorm._BatchNorm):
+                    mod.weight.mul_(a.bn_scale)
     # 3. classifier bias and scale from the data
     fc = model.get_classifier()
     with torch.no_grad():

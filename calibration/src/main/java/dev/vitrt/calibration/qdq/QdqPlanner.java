@@ -29,6 +29,10 @@ import java.util.Set;
  *   <li>({@link QdqTarget#ORT}) the gate of a SiLU, {@code x * Sigmoid(x)}, is quantized when x and the product are:
  *   ONNX Runtime then runs the whole SiLU as QLinearSigmoid and QLinearMul on int8 values, instead of dequantizing x
  *   (twice: once per reader), computing in float and quantizing again.</li>
+ *   <li>({@link QdqTarget#ORT}) a Conv reading the image (a graph input of at most 3 channels) stays float: quantizing
+ *   the image costs ONNX Runtime a QuantizeLinear over it and a transpose of a 3-channel int8 tensor to NHWC, the two
+ *   costliest nodes of an INT8 MobileViTv2-0.5, more than the int8 convolution saves (3-4% of the whole graph's CPU
+ *   time measured side by side, {@code bench/run GraphPairBench}), and the image keeps its full precision.</li>
  * </ol>
  * Every consumer of a quantized value reads the dequantized one, except softmax, normalizations and reductions
  * (which keep the float value: nothing is quantized inside them) and excluded nodes.
@@ -59,6 +63,7 @@ public final class QdqPlanner {
     private final Map<String, Integer> producer = new HashMap<>();
     private final Map<String, List<Integer>> consumers = new HashMap<>();
     private final Set<String> graphOutputs = new HashSet<>();
+    private final Set<String> graphInputs = new HashSet<>();
 
     private QdqPlanner(ModelProto model, QdqOptions options) {
         this.g = model.getGraph();
@@ -78,6 +83,8 @@ public final class QdqPlanner {
             }
         }
         g.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
+        g.getInputList().forEach(v -> graphInputs.add(v.getName()));
+        graphInputs.removeAll(inits.keySet());
     }
 
     /** Ops that only a quantized graph holds. */
@@ -117,7 +124,7 @@ public final class QdqPlanner {
         List<QdqPlan.BiasUse> biases = new ArrayList<>();
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
-            if (!WEIGHTED.contains(n.getOpType()) || excluded(n)) {
+            if (!WEIGHTED.contains(n.getOpType()) || excluded(n) || readsImage(n)) {
                 continue;
             }
             List<String> in = n.getInputList();
@@ -172,7 +179,7 @@ public final class QdqPlanner {
         }
         if (options.target() == QdqTarget.ORT) {
             for (NodeProto n : g.getNodeList()) {
-                if (n.getOpType().equals("Conv") && !excluded(n) && n.getOutputCount() == 1) {
+                if (n.getOpType().equals("Conv") && !excluded(n) && !readsImage(n) && n.getOutputCount() == 1) {
                     String out = reluAfter(n.getOutput(0));
                     if (!graphOutputs.contains(out) && !reachesFloatOnlyOrExcluded(out, new HashSet<>())) {
                         quantized.add(out);
@@ -209,6 +216,16 @@ public final class QdqPlanner {
             }
         }
         return new QdqPlan(activations, weights, biases, options.target(), nonNegative);
+    }
+
+    /** ({@link QdqTarget#ORT}) True for a Conv reading a graph input of at most 3 channels: the image. */
+    private boolean readsImage(NodeProto n) {
+        if (options.target() != QdqTarget.ORT || !n.getOpType().equals("Conv") || n.getInputCount() < 2
+                || !graphInputs.contains(n.getInput(0))) {
+            return false;
+        }
+        TensorProto w = inits.get(constantSource(n.getInput(1)));
+        return w != null && w.getDimsCount() == 4 && w.getDims(1) * OnnxTensors.intAttr(n, "group", 1) <= 3;
     }
 
     /** The output of the Relu that alone reads {@code tensor}, or {@code tensor} itself. */

@@ -10,7 +10,7 @@ import java.util.Locale;
  *   <li>{@link #TENSORRT}: biases stay float32 (TensorRT's parser only dequantizes activation types).</li>
  *   <li>{@link #ORT}: as ONNX Runtime's CPU fusions require: Conv/Gemm biases quantized to int32 (scale = input
  *   scale x weight scale) behind a DequantizeLinear, and a Q/DQ pair on Conv outputs, so that
- *   {@code DQ -> Conv -> Q} becomes a QLinearConv. {@link BiasFolding} turns such a graph into the TensorRT layout.</li>
+ *   {@code DQ -> Conv -> Q} becomes a QLinearConv. {@link TensorRtLayout} turns such a graph into the TensorRT layout.</li>
  * </ul>
  */
 public enum QdqTarget {

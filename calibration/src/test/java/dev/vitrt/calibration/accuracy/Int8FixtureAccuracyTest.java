@@ -1,5 +1,7 @@
 package dev.vitrt.calibration.accuracy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -41,17 +43,22 @@ class Int8FixtureAccuracyTest {
         assumeTrue(Files.isRegularFile(weights), "fixture missing: " + weights);
         ExportedModel em = Exporter.export("mobilevitv2_050", ExportOptions.defaults().withWeights(weights));
         ModelProto fp32 = ModelProto.parseFrom(OnnxWriter.toBytes(em.graph()));
-        int samples = 24;
+        // 48 calibration inputs: with 24, the held-out minimum sat within 0.001 of the bound for any layout (MSE
+        // scales from so few Gaussian inputs vary more than the layouts differ)
+        int samples = 48;
         int heldOut = 8;
         CalibrationData data = new SyntheticData(0, samples + heldOut, new long[] {3, em.inputSize(), em.inputSize()});
         Calibration.Quantized q = Calibration.quantize(fp32, data, samples, 8, CalibrationMethod.MSE, 99.99,
                 QdqOptions.defaults(), BackendOptions.defaults(), Progress.NONE);
-        // ORT layout: every SiLU gate is quantized, and the attention's value ReLUs are on the unsigned grid
+        // ORT layout: every SiLU gate after the stem is quantized, the attention's value ReLUs are on the unsigned
+        // grid, and the stem convolution reads the image in float
         for (NodeProto n : fp32.getGraph().getNodeList()) {
             if (n.getOpType().equals("Sigmoid")) {
-                assertTrue(q.plan().activations().containsKey(n.getOutput(0)), n.getName());
+                assertEquals(!n.getName().startsWith("stem."), q.plan().activations().containsKey(n.getOutput(0)),
+                        n.getName());
             }
         }
+        assertFalse(q.plan().activations().containsKey(fp32.getGraph().getInput(0).getName()), "image quantized");
         assertTrue(q.plan().nonNegative().size() >= 9, "value ReLUs " + q.plan().nonNegative());
         Path f = dir.resolve("fp32.onnx");
         Path i8 = dir.resolve("int8.onnx");

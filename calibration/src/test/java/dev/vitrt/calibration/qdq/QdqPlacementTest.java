@@ -161,6 +161,20 @@ class QdqPlacementTest {
         assertFalse(QdqPlanner.plan(tail, ORT).activationTensors().contains("s"));
     }
 
+    @Test
+    void ortLayoutLeavesTheImageToAFloatStem() {
+        // conv1 reads the 3-channel image: ONNX Runtime would spend more quantizing it (and transposing it to NHWC)
+        // than an int8 stem saves, so the image, conv1's weight and output, and the SiLU stay float there
+        ModelProto m = TinyModel.convSiluConv(3);
+        QdqPlan ort = QdqPlanner.plan(m, ORT);
+        assertEquals(Set.of("y"), ort.activationTensors());
+        assertEquals(List.of("b.conv2.weight"), ort.weights().stream().map(QdqPlan.WeightUse::initializer).toList());
+        assertEquals("input", node(quantize(m, ORT), "b.conv1/Conv").getInput(0));
+        // TensorRT quantizes the image as before; a 4-channel input is not an image
+        assertEquals(Set.of("input", "y"), QdqPlanner.plan(m, TRT).activationTensors());
+        assertTrue(QdqPlanner.plan(TinyModel.convSiluConv(4), ORT).activationTensors().contains("input"));
+    }
+
     static float floatAt(TensorProto t, int i) {
         return t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat(4 * i);
     }
