@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
                         + " normalisations and softmax kept in float32; int8 takes the Q/DQ graph made by `vitrt"
                         + " calibrate` (an ONNX Runtime layout is converted to TensorRT's: int8 zero point 0, float"
                         + " biases), or calibrates the float graph first with --calib-data.",
-                "Needs an NVIDIA GPU and TensorRT 11 natives (build with -Ptensorrt, or a system TensorRT 11.2+); see `vitrt doctor`."})
+                "Needs an NVIDIA GPU and TensorRT 11 natives (build with -Ptensorrt, or a system TensorRT 11.2+); see"
+                        + " `vitrt doctor`."})
 public final class BuildEngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx",

@@ -538,8 +538,8 @@ public final class Fp16Lowering {
                 g.addOutput(withType(v, v.getName(), t));
             }
             ModelProto.Builder m = model.toBuilder().setGraph(g);
-            return OnnxModels.withMetadata(m, OnnxModels.metadata(model).withPrecision(qdqNodes > 0 ? "int8" : "fp16"))
-                    .build();
+            String precision = qdqNodes > 0 ? "int8" : "fp16";
+            return OnnxModels.withMetadata(m, OnnxModels.metadata(model).withPrecision(precision)).build();
         }
 
         private void emitCasts(String tensor, Map<String, Set<Integer>> castWants, Map<String, String> castName,
