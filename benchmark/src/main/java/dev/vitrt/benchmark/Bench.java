@@ -1,9 +1,6 @@
 package dev.vitrt.benchmark;
 
 import dev.vitrt.engine.precision.Fp16Lowering;
-import dev.vitrt.engine.trt.BuildOptions;
-import dev.vitrt.engine.trt.EngineBuilder;
-import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
@@ -14,13 +11,12 @@ import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
+import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.Precision;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.bench.Inputs;
 import dev.vitrt.runtime.profile.ModelProfiler;
-import dev.vitrt.runtime.tensorrt.PlanManifest;
-import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
-import dev.vitrt.runtime.tensorrt.TensorRtUnavailableException;
 import dev.vitrt.runtime.io.TemporaryFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -79,7 +75,7 @@ public final class Bench {
             Zoo.get(r.zooName()); // unknown names fail before any work
         }
         long t0 = System.nanoTime();
-        Backends.Choice choice = choose(s.backend()); // an unavailable TensorRT fails before any export
+        Backends.Choice choice = Backends.choose(s.backend()); // once for the table, before any export
         String precision = resolvePrecision(s.precision(), choice.kind());
         Path dir = TemporaryFiles.createDirectory("vitrt-reproduce-");
         List<Loaded> loaded = new ArrayList<>();
@@ -97,27 +93,16 @@ public final class Bench {
                             + r.batch() + ".onnx");
                     boolean fp16 = precision.equals("fp16");
                     bar.update("write", 1, steps);
-                    Path file;
-                    if (choice.kind() == BackendKind.TENSORRT) {
-                        writeOnnx(m, onnx, false); // the engine builder lowers precision itself
-                        file = dir.resolve(onnx.getFileName() + ".plan");
-                        bar.update("engine", 2, steps);
-                        try {
-                            EngineBuilder.build(onnx, new BuildOptions(Precision.parse(precision),
-                                    new PlanManifest.BatchRange(r.batch(), r.batch(), r.batch()), null, 4096, 3, null,
-                                    "none", false), file, (severity, text) -> display.log("[TensorRT] " + severity
-                                    + ": " + text));
-                        } catch (TensorRtUnavailableException e) {
-                            throw new BackendException("TensorRT backend unavailable: " + e.getMessage(), e);
-                        }
-                    } else {
-                        writeOnnx(m, onnx, fp16);
-                        file = onnx;
-                    }
+                    boolean trt = choice.kind() == BackendKind.TENSORRT;
+                    writeOnnx(m, onnx, fp16 && !trt); // TensorRT lowers precision itself when it builds the engine
                     Counts counts = new Counts(m.parameters(), m.macs());
                     m = null; // the graph's weights are in the file now; let them go
-                    bar.update("load", 2, steps);
-                    Backend b = Backends.open(file, choice, BackendOptions.defaults().withIntraOpThreads(s.threads()));
+                    bar.update(trt ? "engine" : "load", 2, steps); // TensorRT: built once, then the engine cache's
+                    BackendOptions bo = BackendOptions.defaults().withIntraOpThreads(s.threads())
+                            .withPrecision(Precision.parse(precision))
+                            .withBatch(new BatchRange(r.batch(), r.batch(), r.batch()))
+                            .withBuildListener((severity, text) -> display.log("[TensorRT] " + severity + ": " + text));
+                    Backend b = Backends.open(onnx, choice, bo);
                     try {
                         TensorSpec spec = b.singleInput();
                         // the graph is exported at the run's size: its fixed dims give the input's shape
@@ -196,28 +181,6 @@ public final class Bench {
             }
             TemporaryFiles.delete(dir);
         }
-    }
-
-    /**
-     * The backend for the whole table. Unlike {@link Backends#choose} (which opens files as they are, and so keeps
-     * ONNX files on ONNX Runtime), a table builds an engine per model where TensorRT can run: {@code auto} takes
-     * TensorRT when its natives and a GPU are here, an explicit {@code tensorrt} fails with the reason when not.
-     */
-    static Backends.Choice choose(BackendKind asked) throws BackendException {
-        if (asked == BackendKind.ONNXRUNTIME) {
-            return new Backends.Choice(BackendKind.ONNXRUNTIME, "requested");
-        }
-        TensorRtAvailability.Status trt = TensorRtAvailability.check();
-        boolean runtimeHasTrt = Backends.tensorRtSupport().isPresent();
-        if (trt.available() && runtimeHasTrt) {
-            return new Backends.Choice(BackendKind.TENSORRT, (asked == BackendKind.AUTO ? "auto: " : "requested; ")
-                    + trt.reason() + "; an engine is built per model");
-        }
-        String why = !trt.available() ? trt.reason() : "no TensorRT backend on the class path";
-        if (asked == BackendKind.TENSORRT) {
-            throw new BackendException("TensorRT backend unavailable: " + why);
-        }
-        return new Backends.Choice(BackendKind.ONNXRUNTIME, "auto: TensorRT unavailable (" + why + ")");
     }
 
     /** {@code auto}: fp16 on TensorRT (the papers' TensorRT figures are fp16), fp32 on ONNX Runtime. */

@@ -1,10 +1,6 @@
 package dev.vitrt.benchmark;
 
 import dev.vitrt.runtime.Progress;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Hears how a measurement goes: one stage per step of the work (a model prepared, the interleaved rounds, a profiling
@@ -25,23 +21,6 @@ public interface ProgressListener {
 
     /** A line of a tool's own log; dropped unless the listener shows it. */
     default void log(String line) {
-    }
-
-    /** {@link #log} as a stream, for APIs that write their log to one: each line goes to {@link #log}. */
-    default PrintStream logStream() {
-        return new PrintStream(new OutputStream() {
-            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-            @Override
-            public synchronized void write(int b) {
-                if (b == '\n') {
-                    log(line.toString(StandardCharsets.UTF_8));
-                    line.reset();
-                } else {
-                    line.write(b);
-                }
-            }
-        }, true, StandardCharsets.UTF_8);
     }
 
     /** Hears nothing (tests, quiet callers). */

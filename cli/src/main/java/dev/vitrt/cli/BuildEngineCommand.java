@@ -1,18 +1,18 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.calibration.data.CalibrationSources;
 import dev.vitrt.engine.int8.Int8Calibration;
 import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.engine.trt.EngineBuilder;
-import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.engine.trt.SizeRange;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.runtime.InputSize;
 import dev.vitrt.runtime.Progress;
-import dev.vitrt.runtime.tensorrt.PlanManifest;
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
-import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
+import dev.vitrt.tensorrt.PlanManifest;
+import dev.vitrt.tensorrt.TensorRtAvailability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

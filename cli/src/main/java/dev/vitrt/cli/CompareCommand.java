@@ -1,110 +1,162 @@
 package dev.vitrt.cli;
 
-import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
+import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.Precision;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.compare.OutputComparison;
+import dev.vitrt.runtime.io.Npy;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code vitrt compare}: run two models (or one model on two backends) on the same input and compare outputs. */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run two models, or one model on two backends, on the same input and compare their outputs"
-                + " the way Polygraphy compares runners: max abs diff, relative error (max|A-B| / max|A|), cosine"
-                + " similarity and top-1 agreement. A is the reference.",
-                "Exits 1 when --rtol is given and the relative error exceeds it."})
+/** {@code vitrt compare}: two models, one model on two backends, or a model against saved outputs, Polygraphy's way. */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false, exitCodeOnExecutionException = 2,
+        description = {"Run two models (A B), one model on two backends (MODEL --backends onnxruntime,tensorrt), or"
+                + " one model against outputs saved earlier (--load-outputs), on the same input, and check every output"
+                + " element-wise as Polygraphy does: |A-B| <= atol + rtol*|B|, B the reference. Prints per output the"
+                + " max/mean/median absolute and relative error, cosine similarity and top-1 agreement; when it fails,"
+                + " how many elements and the worst one (index, both values).",
+                "A model is a zoo name, an .onnx file or a TensorRT .plan. One model with neither B, --backends X,Y"
+                        + " nor --load-outputs runs once, to save its inputs or outputs."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every output within tolerance (or outputs saved)",
+                "1:outputs differ beyond tolerance, or in shape",
+                "2:usage error, or a model could not be loaded or run (one line on stderr)",
+                "130:interrupted by Ctrl-C (143: by SIGTERM); temporary files are removed"})
 final class CompareCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "A", description = "Reference: a zoo model name or an .onnx file.")
-    String a;
+    @Parameters(arity = "1..2", paramLabel = "A [B]", hideParamSyntax = true,
+            description = "A, then the reference B: zoo names, .onnx or .plan files.")
+    List<String> models;
 
-    @Parameters(index = "1", paramLabel = "B", description = "Compared: a zoo model name or an .onnx file.")
-    String b;
+    @Option(names = "--backends", paramLabel = "KIND[,KIND]", split = ",", hideParamSyntax = true,
+            description = "Backends of A and B (auto, onnxruntime, tensorrt); one for both, or one model on two"
+                    + " (default: auto).")
+    List<String> backends = List.of("auto");
 
-    @Mixin
-    InputSizeOption sizeOption;
+    @Option(names = "--precision", paramLabel = "fp32|fp16|int8",
+            converter = TensorRtConverters.PrecisionConverter.class,
+            description = "Precision of engines TensorRT builds from .onnx models (default: the graph's own).")
+    Precision precision;
+
+    @Option(names = "--atol", paramLabel = "X", defaultValue = "1e-5", converter = Bounds.Tolerance.class,
+            description = "Absolute tolerance (default: ${DEFAULT-VALUE}, Polygraphy's).")
+    double atol;
+
+    @Option(names = "--rtol", paramLabel = "X", defaultValue = "1e-5", converter = Bounds.Tolerance.class,
+            description = "Relative tolerance, times |B| (default: ${DEFAULT-VALUE}, Polygraphy's).")
+    double rtol;
 
     @Mixin
     InputOptions inputs;
-
-    @Option(names = "--backend-a", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
-            description = "Backend for A (default: ${DEFAULT-VALUE}).")
-    String backendA;
-
-    @Option(names = "--backend-b", paramLabel = "auto|onnxruntime|tensorrt", defaultValue = "auto",
-            description = "Backend for B (default: ${DEFAULT-VALUE}).")
-    String backendB;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", converter = Bounds.Batch.class,
             description = "Batch of the random input (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--rtol", paramLabel = "X", converter = Bounds.Tolerance.class,
-            description = "Fail when the relative error exceeds this (a finite number, 0 or more).")
-    Double rtol;
+    @Mixin
+    InputSizeOption sizeOption;
+
+    @Option(names = "--save-inputs", paramLabel = "DIR", description = "Save the input as DIR/NAME.npy (for --input).")
+    Path saveInputs;
+
+    @Option(names = "--save-outputs", paramLabel = "DIR",
+            description = "Save the outputs as DIR/NAME.npy (two runs: DIR/A and DIR/B).")
+    Path saveOutputs;
+
+    @Option(names = "--load-outputs", paramLabel = "DIR", description = "Reference outputs, one NAME.npy per output"
+            + " (e.g. PyTorch's, saved with numpy.save), instead of B.")
+    Path loadOutputs;
+
+    @Spec
+    CommandSpec spec;
+
+    /** One model on one backend: {@code A} or {@code B}. */
+    private record Run(String label, String model, BackendKind kind) {
+    }
 
     @Override
     public Integer call() throws Exception {
-        BackendKind ka = BackendKind.parse(backendA);
-        BackendKind kb = BackendKind.parse(backendB);
-        ExportOptions opts = ModelFiles.at(sizeOption.inputSize, batch);
-        Path fa = ModelFiles.resolve(a, opts);
-        Path fb = ModelFiles.resolve(b, opts);
-        Backends.Choice ca = Backends.choose(ka, fa);
-        Backends.Choice cb = Backends.choose(kb, fb);
-        try (Backend ra = Backends.open(fa, ca, BackendOptions.defaults());
-             Backend rb = Backends.open(fb, cb, BackendOptions.defaults())) {
-            TensorSpec sa = ra.singleInput();
-            TensorSpec sb = rb.singleInput();
-            FloatTensor x = inputs.tensor(sa, batch, () -> sizeOption.side(ra, sa));
-            try {
-                sb.checkShape(x.shape());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("B: " + e.getMessage());
-            }
-            Map<String, FloatTensor> oa = ra.run(Map.of(sa.name(), x));
-            Map<String, FloatTensor> ob = rb.run(Map.of(sb.name(), x));
-            System.out.printf("A: %s on %s (%s)%nB: %s on %s (%s)%ninput %s%n", fa, ra.name(), ca.reason(), fb,
-                    rb.name(), cb.reason(), FloatTensor.shapeString(x.shape()));
-            boolean fail = false;
-            int i = 0;
-            for (Map.Entry<String, FloatTensor> e : oa.entrySet()) {
-                FloatTensor other = ob.containsKey(e.getKey()) ? ob.get(e.getKey())
-                        : (i < ob.size() ? ob.values().stream().skip(i).findFirst().orElseThrow() : null);
-                i++;
-                if (other == null) {
-                    System.out.println("output '" + e.getKey() + "': missing in B");
-                    fail = true;
-                    continue;
+        List<Run> runs = runs();
+        CommandFiles.create().readsModel("A", models.get(0)).reads("--input", inputs.input)
+                .writesInto("--save-inputs", saveInputs).writesInto("--save-outputs", saveOutputs).check();
+        if (saveOutputs != null && loadOutputs != null && CommandFiles.same(saveOutputs, loadOutputs)) {
+            throw new ParameterException(spec.commandLine(), "--save-outputs and --load-outputs name the same folder");
+        }
+        int n = inputs.batch(batch);
+        BackendOptions options = BackendOptions.defaults().withPrecision(precision).withBatch(new BatchRange(n, n, n));
+        List<Map<String, FloatTensor>> outs = new ArrayList<>();
+        Map<String, Path> files = new HashMap<>(); // one export of a zoo model run on two backends
+        FloatTensor x = null;
+        Backends.Choice said = null;
+        for (Run r : runs) {
+            Path file = files.containsKey(r.model()) ? files.get(r.model())
+                    : ModelFiles.resolveOrPlan(r.model(), ModelFiles.at(sizeOption.inputSize, null));
+            files.put(r.model(), file);
+            Backends.Choice choice = Backends.choose(r.kind(), file);
+            try (Backend b = BackendChoice.open(file, choice, options, r.label())) {
+                System.out.printf("%s: %s on %s, %s%s%n", r.label(), r.model(), b.name(), b.device(),
+                        choice.equals(said) ? "" : " (" + choice.reason() + ")"); // a reason said once
+                said = choice;
+                TensorSpec in = b.singleInput();
+                if (x == null) {
+                    x = inputs.tensor(in, batch, () -> sizeOption.side(b, in));
+                    if (saveInputs != null && !(inputs.input != null // never rewrite the input file itself
+                            && CommandFiles.same(Npy.fileFor(saveInputs, in.name()), inputs.input))) {
+                        Npy.writeAll(saveInputs, Map.of(in.name(), x));
+                    }
                 }
-                OutputComparison c = OutputComparison.of(e.getValue(), other);
-                System.out.printf(Locale.ROOT, "output '%s' %s: max abs diff %.6g, mean abs diff %.6g, relative"
-                                + " error %.6g, cosine %.8f%s%n", e.getKey(), FloatTensor.shapeString(other.shape()),
-                        c.maxAbsDiff(), c.meanAbsDiff(), c.relativeError(), c.cosine(),
-                        c.rows() > 0 ? String.format(Locale.ROOT, ", top-1 agreement %.1f%% (%d rows)",
-                                100 * c.top1Agreement(), c.rows()) : "");
-                if (rtol != null && !(c.relativeError() <= rtol)) {
-                    fail = true;
-                }
-            }
-            if (fail && rtol != null) {
-                System.out.printf(Locale.ROOT, "FAILED: relative error above --rtol %g%n", rtol);
-                return 1;
-            }
-            if (rtol != null) {
-                System.out.printf(Locale.ROOT, "PASSED: relative error within --rtol %g%n", rtol);
+                in.checkShape(x.shape());
+                outs.add(b.run(Map.of(in.name(), x)));
             }
         }
-        return 0;
+        System.out.println("input: " + FloatTensor.shapeString(x.shape()) + (inputs.input != null ? " from "
+                + inputs.input : " seeded random (--seed " + inputs.seed + ")"));
+        if (saveOutputs != null) {
+            for (int i = 0; i < outs.size(); i++) {
+                Npy.writeAll(outs.size() == 1 ? saveOutputs : saveOutputs.resolve(runs.get(i).label()), outs.get(i));
+            }
+            System.out.println("outputs saved in " + saveOutputs);
+        }
+        if (loadOutputs != null) {
+            outs.add(Npy.readAll(loadOutputs, List.copyOf(outs.get(0).keySet())));
+        }
+        if (outs.size() < 2) {
+            return 0;
+        }
+        OutputComparison.Outputs c = OutputComparison.ofAll(outs.get(1), outs.get(0),
+                new OutputComparison.Tolerance(atol, rtol));
+        System.out.print(c.describe("A", "B"));
+        return c.passed() ? 0 : 1;
+    }
+
+    /** A and B with their backends, from the models, --backends and --load-outputs; a usage error otherwise. */
+    private List<Run> runs() {
+        List<BackendKind> k = backends.stream().map(BackendKind::parse).toList();
+        boolean two = models.size() == 2 || k.size() == 2;
+        String bad = k.isEmpty() || k.size() > 2 ? "--backends takes one or two backends"
+                : two && loadOutputs != null ? "--load-outputs is the reference: give one model on one backend with it"
+                : !two && loadOutputs == null && saveInputs == null && saveOutputs == null ? "nothing to compare "
+                + models.get(0) + " with: give a second model B, --backends X,Y or --load-outputs DIR" : null;
+        if (bad != null) {
+            throw new ParameterException(spec.commandLine(), bad);
+        }
+        Run a = new Run("A", models.get(0), k.get(0));
+        return two ? List.of(a, new Run("B", models.get(models.size() - 1), k.get(k.size() - 1))) : List.of(a);
     }
 }

@@ -1,10 +1,10 @@
 package dev.vitrt.cli;
 
-import dev.vitrt.engine.trt.BuildListener;
+import dev.vitrt.runtime.BuildListener;
 import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.engine.trt.EngineBuilder;
 import dev.vitrt.engine.trt.PreparedGraph;
-import dev.vitrt.runtime.tensorrt.TensorRtUnavailableException;
+import dev.vitrt.tensorrt.TensorRtUnavailableException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -19,12 +19,13 @@ final class EngineBuildProgress implements BuildListener, AutoCloseable {
     private static final int WIDTH = 24;
     private final PrintStream out;
     private final String label;
-    private final long start = System.nanoTime();
+    private final long startNs = System.nanoTime();
     private final Thread ticker;
     private final boolean terminal = System.console() != null;
     private volatile String phase = "starting";
     private volatile boolean monitored;
     private volatile boolean done;
+    private boolean started;
     private String printedPhase;
 
     private final boolean verbose;
@@ -35,7 +36,19 @@ final class EngineBuildProgress implements BuildListener, AutoCloseable {
         this.verbose = verbose;
         this.ticker = new Thread(this::tick, "vitrt-build-progress");
         this.ticker.setDaemon(true);
-        this.ticker.start();
+    }
+
+    /** A progress line that shows up only if a build happens (an engine taken from the engine cache shows nothing). */
+    static EngineBuildProgress lazy(PrintStream out, String label) {
+        return new EngineBuildProgress(out, label, false);
+    }
+
+    /** Starts the line at the build's first message (TensorRT's messages come from the build's thread). */
+    private synchronized void start() {
+        if (!started && !done) {
+            started = true;
+            ticker.start();
+        }
     }
 
     /** Builds a prepared graph with this progress line on stderr. */
@@ -43,6 +56,7 @@ final class EngineBuildProgress implements BuildListener, AutoCloseable {
             throws IOException, TensorRtUnavailableException {
         String label = "building " + graph.info().model() + " " + o.precision().label();
         try (EngineBuildProgress progress = new EngineBuildProgress(System.err, label, o.verbose())) {
+            progress.start();
             return EngineBuilder.build(graph, source, o, plan, progress);
         }
     }
@@ -50,6 +64,7 @@ final class EngineBuildProgress implements BuildListener, AutoCloseable {
     /** A TensorRT info message becomes the shown phase; with verbose, info and verbose lines are printed. */
     @Override
     public void message(String severity, String text) {
+        start();
         if (verbose && (severity.equals("info") || severity.equals("verbose"))) {
             synchronized (this) {
                 out.println((terminal ? "\r\033[K" : "") + "[TensorRT] " + text);
@@ -62,6 +77,7 @@ final class EngineBuildProgress implements BuildListener, AutoCloseable {
 
     @Override
     public void progress(String phases) {
+        start();
         monitored = true;
         show(phases);
     }
@@ -106,7 +122,7 @@ final class EngineBuildProgress implements BuildListener, AutoCloseable {
     }
 
     private String elapsed() {
-        Duration d = Duration.ofNanos(System.nanoTime() - start);
+        Duration d = Duration.ofNanos(System.nanoTime() - startNs);
         return String.format("%d:%02d", d.toMinutes(), d.toSecondsPart());
     }
 
@@ -117,6 +133,9 @@ final class EngineBuildProgress implements BuildListener, AutoCloseable {
             return;
         }
         done = true;
+        if (!started) {
+            return;
+        }
         ticker.interrupt();
         out.println((terminal ? "\r" : "") + label + " done in " + elapsed() + (terminal ? "\033[K" : ""));
         out.flush();

@@ -11,7 +11,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * Bad input ends in one clear line on stderr and a non-zero exit; the stack trace only with {@code --verbose}.
  * Exit codes: 2 usage errors (bad options, an unknown command or option: the closest name is suggested), 1
- * everything else.
+ * everything else, unless a command declares its own failure code ({@code exitCodeOnExecutionException}: compare
+ * keeps 1 for "outputs differ" and fails with 2).
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     static final int EXIT_FAILURE = 1;
@@ -25,7 +26,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
             ex.printStackTrace(err);
         }
         err.flush();
-        return EXIT_FAILURE;
+        return cmd.getCommandSpec().exitCodeOnExecutionException(); // 1 unless a command says otherwise (compare: 2)
     }
 
     @Override

@@ -2,7 +2,9 @@ package dev.vitrt.cli;
 
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendKind;
+import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
+import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.bench.Inputs;
@@ -28,7 +30,8 @@ import picocli.CommandLine.Parameters;
                 + " classes with their names (ImageNet-1k's for 1000-class models, or --labels)."})
 final class InferCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx", description = "A zoo model name or an .onnx file.")
+    @Parameters(index = "0", paramLabel = "MODEL|FILE.onnx|FILE.plan", description = "A zoo model name, an .onnx file"
+            + " (on TensorRT: built into an engine on first use, cached after) or a TensorRT plan.")
     String model;
 
     static final class Source {
@@ -71,9 +74,11 @@ final class InferCommand implements Callable<Integer> {
         CommandFiles.create().readsModel("MODEL", model).reads("--input", source.input).reads("--image", source.images)
                 .reads("--labels", labels).writes("--output", output).check();
         ClassNames names = labels == null ? null : ClassNames.read(labels);
-        Path file = ModelFiles.resolve(model, ModelFiles.at(sizeOption.inputSize, null));
+        Path file = ModelFiles.resolveOrPlan(model, ModelFiles.at(sizeOption.inputSize, null));
         Backends.Choice choice = Backends.choose(kind, file);
-        try (Backend b = Backends.open(file, choice, runtime.options())) {
+        int n = source.input != null ? InputOptions.batchOf(source.input) : source.images.size();
+        BackendOptions options = runtime.options().withBatch(new BatchRange(n, n, n)); // of an engine built here
+        try (Backend b = BackendChoice.open(file, choice, options, model)) {
             TensorSpec spec = b.singleInput();
             FloatTensor x;
             if (source.input != null) {

@@ -3,6 +3,7 @@ package dev.vitrt.cli;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.bench.Inputs;
+import dev.vitrt.runtime.io.Npy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.IntSupplier;
@@ -24,5 +25,16 @@ final class InputOptions {
      */
     FloatTensor tensor(TensorSpec spec, int batch, IntSupplier size) throws IOException {
         return input != null ? Inputs.fromNpy(input, spec) : Inputs.random(spec, batch, size.getAsInt(), seed);
+    }
+
+    /** The batch the input will have: the .npy file's first dimension, else {@code random}. */
+    int batch(int random) throws IOException {
+        return input == null ? random : batchOf(input);
+    }
+
+    /** The first dimension of an .npy file (1 for a scalar or an empty batch: the run refuses it with its shape). */
+    static int batchOf(Path npy) throws IOException {
+        long[] shape = Npy.readHeader(npy).shape();
+        return shape.length == 0 ? 1 : (int) Math.max(1, Math.min(shape[0], Integer.MAX_VALUE));
     }
 }

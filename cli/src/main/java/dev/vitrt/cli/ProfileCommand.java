@@ -1,26 +1,20 @@
 package dev.vitrt.cli;
 
-import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.models.zoo.ModelSource;
-
-import dev.vitrt.engine.int8.TensorRtQdq;
-import dev.vitrt.engine.trt.BuildOptions;
-import dev.vitrt.engine.trt.Precision;
-import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendKind;
+import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
+import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.ModelMetadata;
+import dev.vitrt.runtime.Precision;
 import dev.vitrt.runtime.TensorSpec;
-import dev.vitrt.runtime.io.TemporaryFiles;
 import dev.vitrt.runtime.profile.LayerProfiling;
 import dev.vitrt.runtime.profile.ModelProfiler;
 import dev.vitrt.runtime.report.ProfileReport;
 import dev.vitrt.runtime.report.ProfileReports;
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
-import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
-import dev.vitrt.runtime.tensorrt.TensorRtBackend;
+import dev.vitrt.tensorrt.TensorRtBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +33,8 @@ import picocli.CommandLine.Parameters;
                 + " part (MHCA, E-MHSA, SeparableAttention, ...).",
                 "Plain runs give the end-to-end latency; interleaved profiled runs give per-layer times, folded by"
                         + " the graph's vitrt.blocks tags. Time no block claims is shown as 'other'.",
-                "A .plan file (from `vitrt build-engine`) runs on TensorRT; with --backend tensorrt a zoo model or"
-                        + " .onnx file is built into a temporary engine first. TensorRT needs an NVIDIA GPU and the"
+                "A .plan file (from `vitrt build-engine`) runs on TensorRT; on TensorRT a zoo model or .onnx file is"
+                        + " built into an engine first, once: the engine cache keeps it (see README). TensorRT needs an NVIDIA GPU and the"
                         + " TensorRT 11 natives (-Ptensorrt build, or a system TensorRT 11.2+); see `vitrt doctor`."})
 final class ProfileCommand implements Callable<Integer> {
 
@@ -98,63 +92,49 @@ final class ProfileCommand implements Callable<Integer> {
         BackendKind kind = runtime.kind();
         CommandFiles.create().readsModel("MODEL", model).reads("--input", inputs.input)
                 .writes("--json", json).writes("--csv", csv).writes("--html", html).check();
-        // decide the backend (TensorRT's availability first: cheap, and it decides everything after it)
         boolean plan = ModelFiles.isPlan(model);
+        if (plan && precision != null) {
+            throw new IllegalArgumentException("--precision applies when profile builds an engine; " + model
+                    + " is built already");
+        }
+        if (plan && !Files.isRegularFile(Path.of(model))) {
+            throw new IOException("no such plan file: " + model);
+        }
         if (!plan) {
             ModelSource.check(model);
         }
-        Backends.Choice choice;
-        if (plan) {
-            if (kind == BackendKind.ONNXRUNTIME) {
-                throw new IllegalArgumentException(model + " is a TensorRT plan; ONNX Runtime runs .onnx files and zoo"
-                        + " models (use --backend tensorrt or auto)");
-            }
-            if (precision != null) {
-                throw new IllegalArgumentException("--precision applies when profile builds an engine; " + model
-                        + " is built already");
-            }
-            if (!Files.isRegularFile(Path.of(model))) {
-                throw new IOException("no such plan file: " + model);
-            }
-            choice = new Backends.Choice(BackendKind.TENSORRT, TensorRtAvailability.require().reason());
-        } else if (kind == BackendKind.TENSORRT) {
-            choice = new Backends.Choice(BackendKind.TENSORRT, "requested; " + TensorRtAvailability.require().reason());
-        } else if (kind == BackendKind.AUTO && TensorRtAvailability.check().available()) {
-            choice = new Backends.Choice(BackendKind.TENSORRT, "auto: " + TensorRtAvailability.check().reason());
-        } else {
-            if (kind == BackendKind.ONNXRUNTIME && precision != null) {
-                throw new IllegalArgumentException("--precision applies to engines built for TensorRT; ONNX Runtime"
-                        + " runs the graph as it is (make an fp16 or int8 graph first)");
-            }
-            choice = new Backends.Choice(BackendKind.ONNXRUNTIME, kind == BackendKind.AUTO
-                    ? "auto: falling back to ONNX Runtime: " + TensorRtAvailability.check().reason()
-                    : "requested");
+        // decided before any export: TensorRT's availability is cheap and decides everything after it
+        Backends.Choice choice = plan || model.endsWith(".onnx") ? Backends.choose(kind, Path.of(model))
+                : Backends.choose(kind);
+        boolean trt = choice.kind() == BackendKind.TENSORRT;
+        if (!trt && precision != null && kind == BackendKind.ONNXRUNTIME) {
+            throw new IllegalArgumentException("--precision applies to engines built for TensorRT; ONNX Runtime"
+                    + " runs the graph as it is (make an fp16 or int8 graph first)");
         }
-        if (layers && choice.kind() != BackendKind.TENSORRT) {
+        if (layers && !trt) {
             throw new IllegalArgumentException("--layers lists a TensorRT engine's layers (IEngineInspector); ONNX"
                     + " Runtime has no engine: use --backend tensorrt or a .plan file");
         }
         System.err.println("vitrt profile: backend " + choice.kind().id() + " (" + choice.reason() + ")");
-        if (choice.kind() == BackendKind.ONNXRUNTIME && precision != null) {
+        if (!trt && precision != null) {
             System.err.println("vitrt profile: --precision ignored: ONNX Runtime runs the graph as it is");
         }
-        Path file;
-        if (plan) {
-            file = Path.of(model);
-        } else if (choice.kind() == BackendKind.TENSORRT) {
-            file = buildTemporaryEngine();
-        } else {
-            if (!model.endsWith(".onnx")) {
-                System.err.println("vitrt profile: exporting " + model);
-            }
-            file = ModelFiles.resolve(model, ModelFiles.at(sizeOption.inputSize, batch));
+        if (!plan && !model.endsWith(".onnx")) {
+            System.err.println("vitrt profile: exporting " + model);
         }
-        if (choice.kind() == BackendKind.ONNXRUNTIME) {
+        // TensorRT builds the graph's engine for this batch (once: the engine cache keeps it)
+        Path file = plan ? Path.of(model) : ModelFiles.resolve(model, ModelFiles.at(sizeOption.inputSize,
+                trt ? null : batch));
+        if (!trt) {
             System.err.println("vitrt profile: loading the graph into ONNX Runtime (graph optimizations)");
         }
-        try (Backend b = Backends.open(file, choice, runtime.options().withCudaGraph(cudaGraph))) {
-            if (layers && b instanceof TensorRtBackend trt) {
-                List<String> info = trt.engineLayers(false);
+        BackendOptions options = runtime.options().withCudaGraph(cudaGraph).withPrecision(precision)
+                .withBatch(new BatchRange(batch, batch, batch));
+        try (EngineBuildProgress building = EngineBuildProgress.lazy(System.err, "vitrt profile: building the engine");
+             Backend b = Backends.open(file, choice, options.withBuildListener(building))) {
+            building.close();
+            if (layers && b instanceof TensorRtBackend engine) {
+                List<String> info = engine.engineLayers(false);
                 System.out.printf(Locale.ROOT, "engine layers (TensorRT IEngineInspector, %d):%n", info.size());
                 for (String line : info) {
                     System.out.println("  " + line.strip());
@@ -189,27 +169,6 @@ final class ProfileCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /**
-     * Builds MODEL into a plan in a temporary folder (deleted on exit) through the engine builder, for the batch and
-     * input size asked for; the caller checked that TensorRT can run.
-     */
-    private Path buildTemporaryEngine() throws Exception {
-        Path onnx = ModelFiles.resolve(model, ModelFiles.at(sizeOption.inputSize, null));
-        Precision p = precision != null ? precision
-                : TensorRtQdq.hasQdq(OnnxModels.read(onnx)) ? Precision.INT8 : Precision.FP32;
-        BuildOptions o = BuildOptions.defaults(p);
-        o = new BuildOptions(p, new BatchRange(batch, batch, batch), sizeOption.inputSize, o.workspaceMiB(),
-                o.optimizationLevel(), null, o.hardwareCompatibility(), false);
-        PreparedGraph graph = PreparedGraph.prepare(onnx, o);
-        for (String note : graph.notes()) {
-            System.err.println("vitrt profile: " + note);
-        }
-        Path dir = TemporaryFiles.createDirectory("vitrt-profile-"); // removed when the command ends, or on Ctrl-C
-        Path plan = dir.resolve(graph.info().model() + "-" + p.label() + ".plan");
-        EngineBuildProgress.build(graph, onnx, o, plan);
-        return plan;
     }
 
     static String modelName(Backend b, String arg) {

@@ -1,8 +1,8 @@
 package dev.vitrt.cli;
 
-import dev.vitrt.engine.trt.Precision;
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.engine.trt.SizeRange;
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
 import picocli.CommandLine;
 
 /** picocli converters of the TensorRT options (precision, batch range, size range): bad values are usage errors. */

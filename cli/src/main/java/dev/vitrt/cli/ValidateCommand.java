@@ -1,8 +1,8 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.runtime.Precision;
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.calibration.data.CalibrationSources;
-import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.validate.Validation;
 import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;

@@ -1,14 +1,14 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.vitrt.engine.trt.BuildOptions;
-import dev.vitrt.engine.trt.Precision;
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
-import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
+import dev.vitrt.tensorrt.TensorRtAvailability;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -47,9 +47,13 @@ class CliConventionsTest {
         for (String name : commands) {
             CliRun r = name.isEmpty() ? CliRun.of("--help") : CliRun.of(name, "--help");
             assertEquals(0, r.exit(), name);
+            // a command with codes of its own (compare: 1 = outputs differ) lists the same codes, in its words
+            Map<String, String> own = name.isEmpty() ? Map.of()
+                    : Main.commandLine().getSubcommands().get(name).getCommandSpec().usageMessage().exitCodeList();
+            boolean itsOwn = !own.isEmpty() && !own.equals(Main.exitCodes());
             for (Map.Entry<String, String> e : Main.exitCodes().entrySet()) {
                 assertTrue(r.out().contains("Exit codes:") && r.out().contains(e.getKey() + " ")
-                        && r.out().contains(e.getValue()), name + ": " + r.out());
+                        && (itsOwn ? own.containsKey(e.getKey()) : r.out().contains(e.getValue())), name + ": " + r.out());
             }
         }
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
+import dev.vitrt.tensorrt.TensorRtAvailability;
 import org.junit.jupiter.api.Test;
 
 /** {@code vitrt doctor} reports and never fails, whatever this machine has. */

@@ -1,5 +1,7 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,10 +17,8 @@ import ai.onnxruntime.OrtSession;
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.engine.int8.Int8Calibration;
 import dev.vitrt.engine.trt.BuildOptions;
-import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.runtime.Progress;
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
-import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
+import dev.vitrt.tensorrt.TensorRtAvailability;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +74,8 @@ class TensorRtCommandsTest {
      */
     private static void assertSaysWhyNot(String line, String command) {
         TensorRtAvailability.Status s = TensorRtAvailability.check();
-        assertTrue(line.startsWith("vitrt " + command + ": error: TensorRT cannot run here: "), line);
+        assertTrue(line.startsWith("vitrt " + command + ": error: "), line);
+        assertTrue(line.contains("TensorRT cannot run here: "), line);
         assertTrue(line.contains(s.reason().substring("TensorRT cannot run here: ".length())), line);
         if (s.tensorRtVersion() == null) {
             assertTrue(line.matches(".*: missing .*lib[a-zA-Z_]+\\.so\\.[0-9]+.*"), "names the library: " + line);
@@ -175,7 +176,7 @@ class TensorRtCommandsTest {
         assertFalse(Files.exists(json));
 
         line = oneLineError(CliRun.of("profile", plan.toString(), "--backend", "onnxruntime"));
-        assertTrue(line.contains("is a TensorRT plan; ONNX Runtime runs .onnx files"), line);
+        assertTrue(line.contains("ONNX Runtime runs .onnx files; a TensorRT plan runs on the tensorrt backend"), line);
         line = oneLineError(CliRun.of("profile", dir.resolve("missing.plan").toString()));
         assertTrue(line.endsWith("no such plan file: " + dir.resolve("missing.plan")), line);
     }
@@ -190,7 +191,7 @@ class TensorRtCommandsTest {
                 "--precision", "fp16"));
         assertSaysWhyNot(line, "profile");
         line = oneLineError(CliRun.of("profile", tiny.toString(), "--backend", "tensorrt"));
-        assertTrue(line.startsWith("vitrt profile: error: TensorRT cannot run here"), line);
+        assertTrue(line.startsWith("vitrt profile: error: TensorRT backend unavailable: TensorRT cannot run here"), line);
         assertEquals(before, countProfileTemps(tmp), "no temporary engine folder made");
     }
 
@@ -200,8 +201,8 @@ class TensorRtCommandsTest {
         CliRun r = CliRun.of("profile", tiny.toString(), "--warmup", "1", "--iterations", "3",
                 "--threads", "1");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.err().contains("vitrt profile: backend onnxruntime (auto: falling back to ONNX Runtime: TensorRT"
-                + " cannot run here"), r.err());
+        assertTrue(r.err().contains("vitrt profile: backend onnxruntime (auto: TensorRT unavailable (TensorRT cannot run"
+                + " here"), r.err());
         assertTrue(r.out().contains("tiny on onnxruntime"), r.out());
 
         String line = oneLineError(CliRun.of("profile", tiny.toString(), "--layers"));

@@ -47,7 +47,7 @@ class TensorRtLoggerUseTest {
                         + " is not handed the process logger: " + args);
             }
         }
-        assertEquals(List.of("runtime/src/main/java/dev/vitrt/runtime/tensorrt/TrtLog.java"), loggers);
+        assertEquals(List.of("tensorrt/src/main/java/dev/vitrt/tensorrt/TrtLog.java"), loggers);
         assertTrue(calls.size() >= 3, "runtime, builder and parser are created somewhere: " + calls);
     }
 }

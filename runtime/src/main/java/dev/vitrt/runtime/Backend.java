@@ -76,6 +76,20 @@ public interface Backend extends AutoCloseable {
         };
     }
 
+    /**
+     * The largest batch one run takes: a TensorRT plan's optimization profile ends at its maximum batch, a graph with a
+     * fixed batch dimension takes that batch; {@link Integer#MAX_VALUE} when nothing limits it.
+     */
+    default int maxBatch() {
+        int max = Integer.MAX_VALUE;
+        for (TensorSpec s : inputs()) {
+            if (s.shape().length > 0 && s.shape()[0] > 0) {
+                max = (int) Math.min(max, s.shape()[0]);
+            }
+        }
+        return max;
+    }
+
     /** The only input of a single-input model. */
     default TensorSpec singleInput() {
         List<TensorSpec> in = inputs();

@@ -1,13 +1,14 @@
 package dev.vitrt.bench.gpu;
 
+import dev.vitrt.runtime.Precision;
+import dev.vitrt.runtime.BatchRange;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.engine.int8.Int8Calibration;
-import dev.vitrt.engine.trt.BuildListener;
+import dev.vitrt.runtime.BuildListener;
 import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.engine.trt.EngineBuilder;
-import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
@@ -23,8 +24,7 @@ import dev.vitrt.runtime.io.Npy;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
 import dev.vitrt.runtime.profile.BlockProfile;
 import dev.vitrt.runtime.profile.ModelProfiler;
-import dev.vitrt.runtime.tensorrt.PlanManifest.BatchRange;
-import dev.vitrt.runtime.tensorrt.TensorRtBackend;
+import dev.vitrt.tensorrt.TensorRtBackend;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

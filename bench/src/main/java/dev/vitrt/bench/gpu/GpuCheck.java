@@ -1,13 +1,13 @@
 package dev.vitrt.bench.gpu;
 
+import dev.vitrt.runtime.Precision;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vitrt.engine.trt.Precision;
 import dev.vitrt.runtime.diagnostics.HostInfo;
 import dev.vitrt.runtime.io.AtomicFiles;
-import dev.vitrt.runtime.tensorrt.TensorRtReport;
+import dev.vitrt.tensorrt.TensorRtReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.vitrt.bench.gpu;
 
+import dev.vitrt.runtime.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,8 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vitrt.engine.trt.Precision;
-import dev.vitrt.runtime.tensorrt.TensorRtAvailability;
+import dev.vitrt.tensorrt.TensorRtAvailability;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

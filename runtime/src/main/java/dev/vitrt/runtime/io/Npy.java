@@ -11,10 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * NumPy {@code .npy} files of float32 in C order, the exchange format with Python tools (numpy's format spec,
@@ -170,6 +173,56 @@ public final class Npy {
             }
             out.write(buf.array(), 0, buf.position());
         });
+    }
+
+    /**
+     * Where tensor {@code name} lives in a folder of tensors, one {@code NAME.npy} per tensor (how outputs and inputs
+     * are saved for a later comparison, and how a Python tool can save its own: {@code np.save(f"{name}.npy", x)}).
+     * Characters a file name should not hold ({@code / \\ :} and the like) become {@code _}.
+     */
+    public static Path fileFor(Path dir, String name) {
+        String f = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        return dir.resolve(f.isEmpty() || f.equals(".") || f.equals("..") ? "_" + f + ".npy" : f + ".npy");
+    }
+
+    /** Writes each tensor to {@link #fileFor its file} in {@code dir} (created if missing), atomically one by one. */
+    public static void writeAll(Path dir, Map<String, FloatTensor> tensors) throws IOException {
+        Map<Path, String> files = new HashMap<>();
+        for (String name : tensors.keySet()) {
+            String other = files.put(fileFor(dir, name), name);
+            if (other != null) {
+                throw new IllegalArgumentException("tensors '" + other + "' and '" + name + "' would both be saved as "
+                        + fileFor(dir, name));
+            }
+        }
+        Files.createDirectories(dir);
+        for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+            write(fileFor(dir, e.getKey()), e.getValue());
+        }
+    }
+
+    /**
+     * Reads the tensors {@code names} from their {@link #fileFor files} in {@code dir}, in that order; a missing one
+     * fails in one line naming the file and the .npy files the folder holds.
+     */
+    public static Map<String, FloatTensor> readAll(Path dir, List<String> names) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("no such folder of .npy files: " + dir);
+        }
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        for (String name : names) {
+            Path f = fileFor(dir, name);
+            if (!Files.isRegularFile(f)) {
+                List<String> held;
+                try (Stream<Path> s = Files.list(dir)) {
+                    held = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".npy")).sorted().toList();
+                }
+                throw new IOException(dir + " has no " + f.getFileName() + " for tensor '" + name + "' (it holds "
+                        + (held.isEmpty() ? "no .npy file" : String.join(", ", held)) + ")");
+            }
+            out.put(name, read(f));
+        }
+        return out;
     }
 
     /** The bytes of a version 1.0 header for a float32 C-order array, padded so data starts at a multiple of 64. */

@@ -90,6 +90,12 @@ public final class InferenceSession implements AutoCloseable {
                 throw new IllegalArgumentException(backend.modelPath() + ": dynamic batching needs a model whose input"
                         + " has a dynamic batch dimension, got " + FloatTensor.shapeString(input.shape()));
             }
+            if (batching.maxBatch() > backend.maxBatch()) {
+                throw new IllegalArgumentException(backend.modelPath() + ": max batch " + batching.maxBatch()
+                        + " exceeds the largest batch the " + backend.name() + " backend takes (" + backend.maxBatch()
+                        + ", the end of its engine's optimization profile); build the engine for a larger batch range"
+                        + " or lower max batch");
+            }
             int id = IDS.incrementAndGet();
             for (int i = 0; i < batching.workers(); i++) {
                 Thread t = new Thread(this::workerLoop, "vitrt-batcher-" + id + "-" + i);

@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,5 +132,27 @@ class NpyTest {
         Path f = Files.createTempFile(dir, "t", ".npy");
         Files.write(f, b.array());
         return f;
+    }
+
+    @Test
+    void foldersHoldOneFilePerTensorName() throws IOException {
+        FloatTensor a = new FloatTensor(new long[] {2}, new float[] {1, 2});
+        FloatTensor b = new FloatTensor(new long[] {1, 1}, new float[] {3});
+        Path out = dir.resolve("outputs/run1");
+        Npy.writeAll(out, new LinkedHashMap<>(Map.of("logits", a, "/head/fc:0", b)));
+        assertTrue(Files.isRegularFile(out.resolve("logits.npy")));
+        assertEquals(out.resolve("_head_fc_0.npy"), Npy.fileFor(out, "/head/fc:0"));
+        assertEquals(dir.resolve("_...npy"), Npy.fileFor(dir, ".."), "never the parent folder");
+        Map<String, FloatTensor> back = Npy.readAll(out, List.of("/head/fc:0", "logits"));
+        assertEquals(List.of("/head/fc:0", "logits"), List.copyOf(back.keySet()));
+        assertEquals(a, back.get("logits"));
+        assertEquals(b, back.get("/head/fc:0"));
+        IOException missing = assertThrows(IOException.class, () -> Npy.readAll(out, List.of("probs")));
+        assertEquals(out + " has no probs.npy for tensor 'probs' (it holds _head_fc_0.npy, logits.npy)",
+                missing.getMessage());
+        assertThrows(IOException.class, () -> Npy.readAll(dir.resolve("nowhere"), List.of("x")));
+        assertThrows(IllegalArgumentException.class, () -> Npy.writeAll(dir.resolve("clash"),
+                Map.of("a:b", a, "a/b", b)));
+        assertTrue(Files.notExists(dir.resolve("clash")), "a clash is found before anything is written");
     }
 }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.bench.Inputs;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,6 +67,36 @@ class InferenceSessionTest {
             // bitwise equal on this graph in practice; 1e-6 leaves room for a GEMM kernel that blocks by batch size
             hammer(s, 1e-6f);
             assertTrue(s.batchesRun() < THREADS * REQUESTS, "requests were batched: " + s.batchesRun() + " runs");
+        }
+    }
+
+    @Test
+    void maxBatchMustFitTheBackend() throws Exception {
+        try (OnnxRuntimeBackend ort = OnnxRuntimeBackend.open(model, BackendOptions.defaults().withIntraOpThreads(1))) {
+            assertEquals(Integer.MAX_VALUE, ort.maxBatch(), "a dynamic batch has no limit on ONNX Runtime");
+            Backend upTo4 = new Backend() { // as a TensorRT plan built for batch 1:4:4 reports it
+                public String name() { return "tensorrt"; }
+                public String device() { return ort.device(); }
+                public Path modelPath() { return Path.of("m.plan"); }
+                public List<TensorSpec> inputs() { return ort.inputs(); }
+                public List<TensorSpec> outputs() { return ort.outputs(); }
+                public Map<String, String> metadata() { return ort.metadata(); }
+                public Map<String, FloatTensor> run(Map<String, FloatTensor> in) throws BackendException {
+                    return ort.run(in);
+                }
+                public int maxBatch() { return 4; }
+                public void close() { }
+            };
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InferenceSession.wrap(
+                    upTo4, new InferenceSession.Batching(8, Duration.ofMillis(2), 1)));
+            assertEquals("m.plan: max batch 8 exceeds the largest batch the tensorrt backend takes (4, the end of its"
+                    + " engine's optimization profile); build the engine for a larger batch range or lower max batch",
+                    e.getMessage());
+            try (InferenceSession ok = InferenceSession.wrap(upTo4, new InferenceSession.Batching(4,
+                    Duration.ofMillis(2), 1))) {
+                assertArrayEquals(expected.get(0).data(), ok.infer(inputs.get(0)).values().iterator().next().data(),
+                        1e-6f);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
+import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.classify.ClassNames;
@@ -61,7 +62,9 @@ final class ServedModel implements AutoCloseable {
      */
     static ServedModel open(String name, Path file, ServiceOptions o) throws BackendException, IOException {
         ClassNames given = o.labels().containsKey(name) ? ClassNames.read(o.labels().get(name)) : null;
-        BackendOptions bo = BackendOptions.defaults().withIntraOpThreads(o.intraOpThreads());
+        // an engine TensorRT builds from an .onnx file covers the batches the batcher forms (a plan keeps its own)
+        BackendOptions bo = BackendOptions.defaults().withIntraOpThreads(o.intraOpThreads())
+                .withBatch(new BatchRange(1, o.batching() ? o.maxBatch() : 1, o.batching() ? o.maxBatch() : 1));
         Backend backend = Backends.open(file, BackendKind.parse(o.backend()), bo);
         try {
             TensorSpec in = backend.singleInput();

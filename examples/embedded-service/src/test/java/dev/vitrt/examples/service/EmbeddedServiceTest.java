@@ -276,4 +276,22 @@ class EmbeddedServiceTest {
         ImageIO.write(img, "jpeg", out);
         return Arrays.copyOf(out.toByteArray(), 200);
     }
+
+    /** Plans and --backend tensorrt reach TensorRT through Backends; where it cannot run, one line says why. */
+    @Test
+    void plansAndTensorRtWithoutItFailInOneLineAboutTensorRt() throws Exception {
+        try {
+            Backends.choose(BackendKind.TENSORRT);
+            return; // TensorRT runs here: nothing to refuse
+        } catch (dev.vitrt.runtime.BackendException expected) {
+            // the case under test
+        }
+        Path plan = java.nio.file.Files.write(dir.resolve("m.plan"), new byte[] {1, 2, 3});
+        for (String[] args : new String[][] {{"--model", "m=" + plan, "--port", "0"},
+                {"--model", "m=" + model, "--backend", "tensorrt", "--port", "0"}}) {
+            Exception e = assertThrows(Exception.class, () -> EmbeddedService.start(ServiceOptions.parse(args)).close());
+            assertTrue(e.getMessage().contains("TensorRT") && !e.getMessage().contains("not an .onnx")
+                    && e.getMessage().lines().count() == 1, e.getMessage());
+        }
+    }
 }
