@@ -1,16 +1,14 @@
 package dev.vitrt.cli;
 
 import dev.vitrt.runtime.Precision;
-import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.calibration.data.CalibrationSources;
 import dev.vitrt.engine.int8.Int8Calibration;
 import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.engine.trt.EngineBuilder;
-import dev.vitrt.engine.trt.PreparedGraph;
-import dev.vitrt.engine.trt.SizeRange;
+import dev.vitrt.engine.trt.PreparedModel;
 import dev.vitrt.models.zoo.ExportOptions;
-import dev.vitrt.runtime.InputSize;
 import dev.vitrt.runtime.Progress;
+import dev.vitrt.runtime.io.TemporaryFiles;
 import dev.vitrt.tensorrt.PlanManifest;
 import dev.vitrt.tensorrt.TensorRtAvailability;
 import java.io.IOException;
@@ -60,34 +58,8 @@ public final class BuildEngineCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CalibrationOptions calibrationOptions;
 
-    @Option(names = "--batch", paramLabel = "MIN:OPT:MAX", defaultValue = "1:1:1", converter = TensorRtConverters.BatchConverter.class,
-            description = "Batch range of the optimization profile (default ${DEFAULT-VALUE}); N means N:N:N.")
-    BatchRange batch;
-
-    @Option(names = "--input-size", paramLabel = "N|HxW|MIN:OPT:MAX", converter = TensorRtConverters.SizeRangeConverter.class,
-            description = "Input height and width (height first): the size a zoo model is exported at, or for a graph "
-                    + "with dynamic H, W (export --dynamic-size) the profile's range, as trtexec's min/opt/max shapes, "
-                    + "e.g. 512x512:800x1344:1024x2048 (a range exports a zoo model with dynamic H, W).")
-    SizeRange inputSize;
-
-    @Option(names = "--workspace", paramLabel = "MiB", defaultValue = "4096",
-            description = "TensorRT workspace limit in MiB (default ${DEFAULT-VALUE}).")
-    long workspaceMiB;
-
-    @Option(names = "--timing-cache", paramLabel = "FILE",
-            description = "Timing cache, read if present and updated after the build (reused across builds).")
-    Path timingCache;
-
-    @Option(names = "--opt-level", paramLabel = "0-5", defaultValue = "3",
-            description = "Builder optimization level (default ${DEFAULT-VALUE}; higher searches longer).")
-    int optLevel;
-
-    @Option(names = "--hardware-compatibility", paramLabel = "none|ampere+|same-cc", defaultValue = "none",
-            description = "Build a plan that also runs on other GPUs of that range (default ${DEFAULT-VALUE}).")
-    String hardwareCompatibility;
-
-    @Option(names = "--trt-verbose", description = "Print TensorRT's verbose log.")
-    boolean trtVerbose;
+    @CommandLine.Mixin
+    EngineBuildOptions engine;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -100,13 +72,13 @@ public final class BuildEngineCommand implements Callable<Integer> {
         Path calibFile = calibData == null || calibData.equals("synthetic") ? null : Path.of(calibData);
         CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights).reads("--calib-data", calibFile)
                 .writes("--output", output).writes("its manifest", PlanManifest.pathFor(output))
-                .writes("--timing-cache", timingCache).check();
+                .writes("--timing-cache", engine.timingCache).check();
         if (calibration != null) {
             CalibrationSources.check(calibration.data());
         }
         // cheap and decisive: before any export, lowering, calibration or parsing
         TensorRtAvailability.require();
-        Prepared p;
+        PreparedModel p;
         try (ProgressBar bar = new ProgressBar("vitrt build-engine:")) {
             p = prepare(model, checkpoint, options, calibration, bar);
         }
@@ -121,26 +93,12 @@ public final class BuildEngineCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * A graph ready for TensorRT and the ONNX file it came from.
-     *
-     * @param source the .onnx file given, or the temporary export of a zoo model
-     * @param graph  the graph with precision applied
-     */
-    record Prepared(Path source, PreparedGraph graph) {
-    }
-
-    /**
-     * The CPU half of a build, without TensorRT: resolves MODEL (exporting a zoo model), then lowers it to FP16 or
-     * makes the TensorRT Q/DQ graph (converted from the ONNX Runtime layout, or calibrated on {@code calibration}).
-     */
-    static Prepared prepare(String model, WeightsOptions checkpoint, BuildOptions options, Int8Calibration calibration,
-                            Progress progress) throws IOException {
+    /** The CPU half of a build: MODEL resolved (a zoo model exported) and its graph ready for TensorRT. */
+    static PreparedModel prepare(String model, WeightsOptions checkpoint, BuildOptions options,
+            Int8Calibration calibration, Progress progress) throws IOException {
         checkpoint.checkApplies(model);
-        SizeRange s = options.sizes();
-        Path onnx = ModelFiles.resolve(model, checkpoint.applyTo(ExportOptions.defaults()
-                .withInputSize(s == null ? InputSize.DEFAULT : s.opt()).withDynamicSize(s != null && !s.isFixed())));
-        return new Prepared(onnx, PreparedGraph.prepare(onnx, options, calibration, progress));
+        return PreparedModel.prepare(model, checkpoint.applyTo(ExportOptions.defaults()), options, calibration,
+                TemporaryFiles::createFile, progress);
     }
 
     /** The inline calibration --calib-data asks for, or null. */
@@ -152,8 +110,7 @@ public final class BuildEngineCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--calib-data only applies to --precision int8");
         }
         try {
-            return new Int8Calibration(calibData, calibrationOptions.samples, 8, calibrationOptions.method,
-                    calibrationOptions.percentile, 0);
+            return calibrationOptions.int8(calibData);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -162,8 +119,7 @@ public final class BuildEngineCommand implements Callable<Integer> {
     /** The builder options these command-line options describe (validated). */
     BuildOptions options() {
         try {
-            return new BuildOptions(precision, batch, null, workspaceMiB, optLevel, timingCache,
-                    hardwareCompatibility, trtVerbose, inputSize);
+            return engine.toBuildOptions(precision);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

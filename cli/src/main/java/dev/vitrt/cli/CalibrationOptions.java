@@ -1,6 +1,7 @@
 package dev.vitrt.cli;
 
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
+import dev.vitrt.engine.int8.Int8Calibration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -24,6 +25,11 @@ final class CalibrationOptions {
     @Option(names = "--percentile", paramLabel = "P", defaultValue = "99.99", converter = Bounds.Percentile.class,
             description = "Percentile of |x| kept by the percentile method (default ${DEFAULT-VALUE}).")
     double percentile;
+
+    /** Inline INT8 calibration on {@code data} with these settings (batches of 8, no held-out images). */
+    Int8Calibration int8(String data) {
+        return new Int8Calibration(data, samples, 8, method, percentile, 0);
+    }
 
     /** {@code entropy|percentile|max|mse}. */
     static final class MethodConverter implements ITypeConverter<CalibrationMethod> {

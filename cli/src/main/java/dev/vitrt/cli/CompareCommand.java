@@ -72,16 +72,8 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     InputSizeOption sizeOption;
 
-    @Option(names = "--save-inputs", paramLabel = "DIR", description = "Save the input as DIR/NAME.npy (for --input).")
-    Path saveInputs;
-
-    @Option(names = "--save-outputs", paramLabel = "DIR",
-            description = "Save the outputs as DIR/NAME.npy (two runs: DIR/A and DIR/B).")
-    Path saveOutputs;
-
-    @Option(names = "--load-outputs", paramLabel = "DIR", description = "Reference outputs, one NAME.npy per output"
-            + " (e.g. PyTorch's, saved with numpy.save), instead of B.")
-    Path loadOutputs;
+    @Mixin
+    SavedTensors saved;
 
     @Spec
     CommandSpec spec;
@@ -94,8 +86,9 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Run> runs = runs();
         CommandFiles.create().readsModel("A", models.get(0)).reads("--input", inputs.input)
-                .writesInto("--save-inputs", saveInputs).writesInto("--save-outputs", saveOutputs).check();
-        if (saveOutputs != null && loadOutputs != null && CommandFiles.same(saveOutputs, loadOutputs)) {
+                .writesInto("--save-inputs", saved.saveInputs).writesInto("--save-outputs", saved.saveOutputs).check();
+        if (saved.saveOutputs != null && saved.loadOutputs != null
+                && CommandFiles.same(saved.saveOutputs, saved.loadOutputs)) {
             throw new ParameterException(spec.commandLine(), "--save-outputs and --load-outputs name the same folder");
         }
         int n = inputs.batch(batch);
@@ -116,10 +109,7 @@ final class CompareCommand implements Callable<Integer> {
                 TensorSpec in = b.singleInput();
                 if (x == null) {
                     x = inputs.tensor(in, batch, () -> sizeOption.side(b, in));
-                    if (saveInputs != null && !(inputs.input != null // never rewrite the input file itself
-                            && CommandFiles.same(Npy.fileFor(saveInputs, in.name()), inputs.input))) {
-                        Npy.writeAll(saveInputs, Map.of(in.name(), x));
-                    }
+                    saved.saveInput(in.name(), x, inputs.input);
                 }
                 in.checkShape(x.shape());
                 outs.add(b.run(Map.of(in.name(), x)));
@@ -127,14 +117,11 @@ final class CompareCommand implements Callable<Integer> {
         }
         System.out.println("input: " + FloatTensor.shapeString(x.shape()) + (inputs.input != null ? " from "
                 + inputs.input : " seeded random (--seed " + inputs.seed + ")"));
-        if (saveOutputs != null) {
-            for (int i = 0; i < outs.size(); i++) {
-                Npy.writeAll(outs.size() == 1 ? saveOutputs : saveOutputs.resolve(runs.get(i).label()), outs.get(i));
-            }
-            System.out.println("outputs saved in " + saveOutputs);
+        if (saved.saveOutputs(runs.stream().map(Run::label).toList(), outs)) {
+            System.out.println("outputs saved in " + saved.saveOutputs);
         }
-        if (loadOutputs != null) {
-            outs.add(Npy.readAll(loadOutputs, List.copyOf(outs.get(0).keySet())));
+        if (saved.loadOutputs != null) {
+            outs.add(Npy.readAll(saved.loadOutputs, List.copyOf(outs.get(0).keySet())));
         }
         if (outs.size() < 2) {
             return 0;
@@ -150,8 +137,8 @@ final class CompareCommand implements Callable<Integer> {
         List<BackendKind> k = backends.stream().map(BackendKind::parse).toList();
         boolean two = models.size() == 2 || k.size() == 2;
         String bad = k.isEmpty() || k.size() > 2 ? "--backends takes one or two backends"
-                : two && loadOutputs != null ? "--load-outputs is the reference: give one model on one backend with it"
-                : !two && loadOutputs == null && saveInputs == null && saveOutputs == null ? "nothing to compare "
+                : two && saved.loadOutputs != null ? "--load-outputs is the reference: give one model on one backend with it"
+                : !two && saved.loadOutputs == null && !saved.savesAny() ? "nothing to compare "
                 + models.get(0) + " with: give a second model B, --backends X,Y or --load-outputs DIR" : null;
         if (bad != null) {
             throw new ParameterException(spec.commandLine(), bad);

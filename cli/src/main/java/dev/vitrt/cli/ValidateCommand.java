@@ -81,11 +81,8 @@ final class ValidateCommand implements Callable<Integer> {
             description = "Image decoding threads (default: half the cores, at least 1).")
     Integer workers;
 
-    @Option(names = "--json", paramLabel = "OUT", description = "Write the report as JSON (every unreadable file named).")
-    Path json;
-
-    @Option(names = "--csv", paramLabel = "OUT", description = "Write one CSV row per precision.")
-    Path csv;
+    @Mixin
+    ReportFiles reports;
 
     @Spec
     CommandSpec spec;
@@ -103,9 +100,8 @@ final class ValidateCommand implements Callable<Integer> {
         if (calibData != null) {
             CalibrationSources.check(calibData);
         }
-        CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights)
-                .reads("--labels-csv", labelsCsv).reads("--class-names", classNames).writes("--json", json)
-                .writes("--csv", csv).check();
+        reports.checkedBy(CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights)
+                .reads("--labels-csv", labelsCsv).reads("--class-names", classNames)).check();
         ClassNames names = classNames == null ? null : ClassNames.read(classNames);
         Path file = ModelFiles.resolveOrPlan(model, checkpoint.applyTo(ModelFiles.at(sizeOption.inputSize, null)));
         ValidationReport r;
@@ -113,12 +109,7 @@ final class ValidateCommand implements Callable<Integer> {
             r = Validation.run(file, new Validation.Data(data, labelsCsv, names), options, bar);
         }
         System.out.print(ValidationReports.console(r));
-        if (json != null) {
-            ValidationReports.writeJson(json, r);
-        }
-        if (csv != null) {
-            ValidationReports.writeCsv(csv, r);
-        }
+        reports.write(r, ValidationReports::writeJson, ValidationReports::writeCsv);
         return 0;
     }
 

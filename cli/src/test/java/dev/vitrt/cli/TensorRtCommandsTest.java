@@ -17,6 +17,7 @@ import ai.onnxruntime.OrtSession;
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.engine.int8.Int8Calibration;
 import dev.vitrt.engine.trt.BuildOptions;
+import dev.vitrt.engine.trt.PreparedModel;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.tensorrt.TensorRtAvailability;
 import java.nio.FloatBuffer;
@@ -136,7 +137,7 @@ class TensorRtCommandsTest {
     @Test
     void preparationOfAZooModelRunsOnTheCpu() throws Exception {
         BuildOptions int8 = new BuildOptions(Precision.INT8, new BatchRange(1, 1, 2), 64, 1024, 3, null, "none", false);
-        BuildEngineCommand.Prepared p = BuildEngineCommand.prepare("mobilevitv2_050", new WeightsOptions(), int8,
+        PreparedModel p = BuildEngineCommand.prepare("mobilevitv2_050", new WeightsOptions(), int8,
                 new Int8Calibration("synthetic", 4, 2, CalibrationMethod.MAX, 99.99, 0), Progress.NONE);
         ModelProto q = p.graph().model();
         Map<String, TensorProto> inits = new HashMap<>();

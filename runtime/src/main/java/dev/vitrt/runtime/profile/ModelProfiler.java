@@ -3,10 +3,12 @@ package dev.vitrt.runtime.profile;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.bench.GpuTimed;
 import dev.vitrt.runtime.bench.GpuTiming;
 import dev.vitrt.runtime.bench.LatencyStats;
+import dev.vitrt.runtime.report.ProfileReport;
 import java.util.Map;
 
 /**
@@ -78,6 +80,22 @@ public final class ModelProfiler {
     private static double profiledWall(double[] plainMs, Config config) {
         // a backend that cannot say how long its profiled runs took: assume no perturbation
         return LatencyStats.of(plainMs, 1).mean();
+    }
+
+    /**
+     * Profiles {@code backend} on one input and reports it: batch and image size from the input's shape (NCHW; else
+     * batch 1 and {@code side}), the model named by the graph's metadata, else by {@code fileName}.
+     */
+    public static ProfileReport report(Backend backend, String inputName, FloatTensor x, int side, String fileName,
+            Config config, Progress progress) throws BackendException {
+        int batch = x.rank() > 0 ? (int) x.dim(0) : 1;
+        int width = x.rank() == 4 ? (int) x.dim(3) : side;
+        int height = x.rank() == 4 ? (int) x.dim(2) : width;
+        Result r = profile(backend, Map.of(inputName, x), batch, config, progress);
+        return new ProfileReport(ModelMetadata.of(backend.metadata()).modelName(fileName), backend.name(),
+                backend.device(), ProfileReport.precisionOf(backend.metadata(), r.layers()), batch, width,
+                r.latency(), r.blocks(), r.layerScale(), r.layers() == null ? Double.NaN : r.layers().profilerCostMs(),
+                height, r.gpu());
     }
 
     /** Profiles {@code backend} on these inputs; {@code batch} images per run. */
