@@ -89,7 +89,7 @@ class BuildEngineCommandTest {
         assertTrue(err.toString().contains("--output"), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, run("build-engine", "m.onnx", "--precision", "fp16", "--calib-data", "synthetic", "-o", "x.plan"));
-        assertTrue(err.toString().contains("calibration data only applies to precision int8"), err.toString());
+        assertTrue(err.toString().contains("--calib-data only applies to --precision int8"), err.toString());
     }
 
     /** Where TensorRT cannot run (every machine of this project): one line, exit 1, nothing written, no export. */
