@@ -28,7 +28,7 @@ public class NodeFilter {
     public NodeFilter(List<String> patterns) {
         for (String p : patterns) {
             if (p.isBlank()) {
-                throw new IllegalArgumentException("--exclude pattern is empty");
+                throw new IllegalArgumentException("an exclude pattern is empty");
             }
             if (GLOB.matcher(p).matches()) {
                 globs.add(Pattern.compile(globToRegex(p)));
@@ -36,7 +36,7 @@ public class NodeFilter {
                 try {
                     regexes.add(Pattern.compile(p));
                 } catch (PatternSyntaxException e) {
-                    throw new IllegalArgumentException("--exclude pattern '" + p + "' is neither a glob nor a valid"
+                    throw new IllegalArgumentException("exclude pattern '" + p + "' is neither a glob nor a valid"
                             + " regular expression: " + e.getDescription());
                 }
             }

@@ -22,7 +22,7 @@ public final class Inputs {
      */
     public static FloatTensor random(TensorSpec spec, int batch, int size, long seed) {
         if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
         long[] fixed = spec.shape();
         long[] shape = spec.concreteShape(batch, size);

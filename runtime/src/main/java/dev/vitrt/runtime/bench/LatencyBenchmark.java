@@ -25,10 +25,10 @@ public final class LatencyBenchmark {
     public record Config(int warmup, int iterations, Duration timeBudget) {
         public Config {
             if (warmup < 0) {
-                throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+                throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
             }
             if (iterations < 0 || (iterations == 0 && timeBudget == null)) {
-                throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
+                throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
             }
             if (timeBudget != null && (timeBudget.isNegative() || timeBudget.isZero())) {
                 throw new IllegalArgumentException("time budget must be positive, got " + timeBudget);

@@ -40,10 +40,10 @@ public final class ModelProfiler {
     public record Config(int warmup, int iterations, boolean layers) {
         public Config {
             if (warmup < 0) {
-                throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+                throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
             }
             if (iterations < 1) {
-                throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
+                throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
             }
         }
     }

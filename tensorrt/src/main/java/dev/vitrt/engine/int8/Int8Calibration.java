@@ -19,10 +19,10 @@ public record Int8Calibration(String data, int samples, int batch, CalibrationMe
 
     public Int8Calibration {
         if (data == null || data.isBlank()) {
-            throw new IllegalArgumentException("--calib-data needs DIR, FILE.npy or synthetic");
+            throw new IllegalArgumentException("calibration data needs a folder of images, an .npy file or synthetic");
         }
         if (samples < 1) {
-            throw new IllegalArgumentException("--samples must be at least 1, got " + samples);
+            throw new IllegalArgumentException("samples must be at least 1, got " + samples);
         }
         if (batch < 1) {
             throw new IllegalArgumentException("calibration batch must be at least 1, got " + batch);

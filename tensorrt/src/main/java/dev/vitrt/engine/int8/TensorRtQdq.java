@@ -92,7 +92,7 @@ public final class TensorRtQdq {
         long[] sampleShape = CalibrationSources.sampleShape(inputName, inputShape, meta, inputSize);
         CalibrationData data = CalibrationSources.open(c.data(), sampleShape, meta, c.samples(), c.seed());
         if (c.samples() > data.size()) {
-            throw new IllegalArgumentException("--samples " + c.samples() + " asks for more samples than --calib-data"
+            throw new IllegalArgumentException("samples " + c.samples() + " asks for more samples than the calibration data"
                     + " holds (" + data.describe() + ")");
         }
         Calibration.Quantized q;

@@ -52,7 +52,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
     public static PreparedGraph prepare(Path onnx, BuildOptions o, Int8Calibration calibration, Progress progress)
             throws IOException {
         if (calibration != null && o.precision() != Precision.INT8) {
-            throw new IllegalArgumentException("--calib-data only applies to --precision int8");
+            throw new IllegalArgumentException("calibration data only applies to precision int8");
         }
         ModelProto model = OnnxModels.read(onnx);
         String name = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
