@@ -1,18 +1,18 @@
 package dev.vitrt.bench;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import dev.vitrt.benchmark.Machine;
 import dev.vitrt.benchmark.SideBySide;
 import dev.vitrt.cli.ProgressBar;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtLoggingLevel;
-import ai.onnxruntime.OrtSession;
 import dev.vitrt.models.graph.MacCounter;
 import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.models.onnx.OnnxWriter;
 import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
+import dev.vitrt.runtime.ort.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +74,7 @@ public final class ResidualMergeBench {
         ExportOptions o = ExportOptions.defaults().withInputSize(size);
         graphs.add(graph("merged", Exporter.export(model, o)));
         graphs.add(graph("as defined", Exporter.export(model, o.withDeploymentPasses(false))));
-        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vitrt-bench");
+        OrtEnvironment env = OrtEnvironments.get();
         System.out.printf(Locale.ROOT, "%s %dx%d, ONNX Runtime %s CPU, ORT_ENABLE_ALL, %s intra-op threads, %d rounds x %d"
                 + " runs, %s%n", model, size, size, env.getVersion(), threads == 0 ? "default" : threads, rounds, iters,
                 Machine.loadLine());

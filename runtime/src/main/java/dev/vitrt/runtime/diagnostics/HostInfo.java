@@ -2,6 +2,7 @@ package dev.vitrt.runtime.diagnostics;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
+import dev.vitrt.runtime.ort.OrtEnvironments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ public record HostInfo(JavaRuntime java, OnnxRuntime onnxRuntime, Cpu cpu) {
         String jar = OrtEnvironment.class.getPackage() == null ? null
                 : OrtEnvironment.class.getPackage().getImplementationVersion();
         try {
-            String version = OrtEnvironment.getEnvironment().getVersion();
+            String version = OrtEnvironments.get().getVersion();
             List<String> providers = new ArrayList<>();
             for (OrtProvider p : OrtEnvironment.getAvailableProviders()) {
                 providers.add(p.getName());

@@ -28,7 +28,11 @@ public final class OrtEnvironments {
     private OrtEnvironments() {
     }
 
-    /** The environment, logging errors only (ONNX Runtime's warnings are noise for users). */
+    /**
+     * The environment, logging fatal errors only: ONNX Runtime writes its log to stderr itself, and every error it
+     * logs also comes back as the failing call's OrtException (e.g. the run cut short by Ctrl-C printed a second,
+     * native error line after the CLI's own).
+     */
     public static OrtEnvironment get() {
         OrtEnvironment e = env;
         if (e != null) {
@@ -48,7 +52,7 @@ public final class OrtEnvironments {
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Thread t = new Thread(null, () -> {
             try {
-                created.set(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vitrt"));
+                created.set(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "vitrt"));
             } catch (Throwable x) {
                 failed.set(x);
             }
