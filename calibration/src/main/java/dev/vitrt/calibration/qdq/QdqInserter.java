@@ -95,9 +95,8 @@ public final class QdqInserter {
             String prefix = modulePrefix(p != null ? g.getNode(p).getName() : g.getNode(e.getValue().get(0).node()).getName());
             String scaleName = fresh(t + "_scale");
             String zpName = fresh(t + "_zero_point");
-            boolean unsigned = plan.nonNegative().contains(t);
             newInits.add(OnnxTensors.floatTensor(scaleName, new long[0], new float[] {activationScale(t)}));
-            newInits.add(activationZeroPoint(zpName, unsigned));
+            newInits.add(activationZeroPoint(zpName, t));
             String q = fresh(t + "_quantized");
             List<NodeProto> emitted = after.computeIfAbsent(p == null ? -1 : p, k -> new ArrayList<>());
             emitted.add(node("QuantizeLinear", fresh(prefix + "QuantizeLinear"), List.of(t, scaleName, zpName), q, -1));
@@ -220,23 +219,33 @@ public final class QdqInserter {
      * Zero point of an activation: int8 0, or for ONNX Runtime uint8 128, the same symmetric grid shifted into the
      * encoding its x86 kernels take. (ORT converts int8 Q/DQ pairs to uint8 itself, but only where a Q feeds a single
      * DQ; a value read by two consumers would otherwise stay int8 and block the QLinearConv fusion of its producer.)
-     * A non-negative value gets uint8 zero point 0.
+     * A non-negative value gets uint8 zero point 0, a value bounded below where 0 falls on its grid.
      */
-    private TensorProto activationZeroPoint(String name, boolean unsigned) {
+    private TensorProto activationZeroPoint(String name, String t) {
         if (plan.target() == QdqTarget.ORT) {
+            int zp = plan.nonNegative().contains(t) ? 0 : plan.lowerBounds().containsKey(t) ? boundedZeroPoint(t) : 128;
             return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.UINT8_VALUE)
-                    .setRawData(ByteString.copyFrom(new byte[] {(byte) (unsigned ? 0 : 128)})).build();
+                    .setRawData(ByteString.copyFrom(new byte[] {(byte) zp})).build();
         }
         return OnnxTensors.int8Tensor(name, new long[0], new byte[] {0});
     }
 
     /**
-     * The scale written for activation {@code t}: the calibrated one (threshold / 127), or for a non-negative value
-     * on the uint8 grid with zero point 0, threshold / 255.
+     * The scale written for activation {@code t}: the calibrated one (threshold / 127), for a non-negative value on
+     * the uint8 grid with zero point 0 threshold / 255, and for a value bounded below (bound + threshold) / 255.
      */
     private float activationScale(String t) {
         float s = scales.get(t);
+        Float bound = plan.lowerBounds().get(t);
+        if (bound != null) {
+            return (s * 127f - bound) / 255f;
+        }
         return plan.nonNegative().contains(t) ? s * UNSIGNED_STEPS : s;
+    }
+
+    /** The uint8 zero point of a value bounded below: where 0 falls on the grid from the bound up. */
+    private int boundedZeroPoint(String t) {
+        return Math.max(1, Math.min(254, Math.round(-plan.lowerBounds().get(t) / activationScale(t))));
     }
 
     /** 127 / 255: from the symmetric grid's step to the unsigned grid's over the same threshold. */

@@ -16,9 +16,18 @@ import java.util.Set;
  * @param nonNegative activations known to be non-negative (Relu, Sigmoid and Softmax outputs) that the {@link QdqTarget#ORT} layout
  *                    quantizes as uint8 with zero point 0 (255 steps over [0, threshold], where the symmetric grid
  *                    spends half its steps on negatives); empty for TensorRT, whose activations are symmetric
+ * @param lowerBounds activations with a known negative lower bound (SiLU outputs: never below -0.2785) that the
+ *                    {@link QdqTarget#ORT} layout quantizes as uint8 over [bound, threshold], zero point where 0
+ *                    falls (nearly twice the steps of the symmetric grid over the same threshold); empty for TensorRT
  */
 public record QdqPlan(Map<String, List<NodeInput>> activations, List<WeightUse> weights, List<BiasUse> biases,
-                      QdqTarget target, Set<String> nonNegative) {
+                      QdqTarget target, Set<String> nonNegative, Map<String, Float> lowerBounds) {
+
+    /** A plan without bounded activations. */
+    public QdqPlan(Map<String, List<NodeInput>> activations, List<WeightUse> weights, List<BiasUse> biases,
+                   QdqTarget target, Set<String> nonNegative) {
+        this(activations, weights, biases, target, nonNegative, Map.of());
+    }
 
     /** Input {@code input} of the node at index {@code node} (in the original graph's node list). */
     public record NodeInput(int node, int input) {

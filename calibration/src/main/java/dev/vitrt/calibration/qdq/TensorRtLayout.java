@@ -10,24 +10,23 @@ import dev.vitrt.models.onnx.OnnxTensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Turns a Q/DQ graph made for ONNX Runtime ({@link QdqTarget#ORT}) into one TensorRT's ONNX parser takes, without
  * recalibrating: int32 bias DequantizeLinear nodes are folded into float32 bias initializers (TensorRT dequantizes
- * activation types only), uint8 activations with zero point 128 become int8 with zero point 0 (the same grid), and
- * non-negative ones (uint8, zero point 0) int8 with zero point 0 and twice the step over the same threshold. The extra Q/DQ pairs on Conv outputs stay; TensorRT fuses them into the convolution's INT8 output.
+ * activation types only), uint8 activations with zero point 128 become int8 with zero point 0 (the same grid),
+ * non-negative ones (uint8, zero point 0) int8 with zero point 0 and twice the step over the same threshold, and those
+ * bounded below (uint8, zero point z) int8 with zero point 0 over the larger side. The extra Q/DQ pairs on Conv outputs stay; TensorRT fuses them into the convolution's INT8 output.
  */
 public final class TensorRtLayout {
     private TensorRtLayout() {
     }
 
-    /** A scalar uint8 zero point of 0: the ORT layout's non-negative activations. */
-    private static boolean isUnsignedZero(TensorProto t) {
+    /** The value of a scalar uint8 zero point (the ORT layout's activations), else -1. */
+    private static int unsignedZeroPoint(TensorProto t) {
         return t != null && t.getDataType() == TensorProto.DataType.UINT8_VALUE && t.getRawData().size() == 1
-                && t.getRawData().byteAt(0) == 0;
+                && t.getDimsCount() == 0 ? t.getRawData().byteAt(0) & 0xff : -1;
     }
 
     /** The TensorRT form of {@code model}; a graph already in that form comes back unchanged in meaning. */
@@ -53,28 +52,30 @@ public final class TensorRtLayout {
             }
             out.addNode(n);
         }
-        // scales of non-negative activations (uint8 zero point 0): threshold / 255 becomes threshold / 127
-        Set<String> unsignedScales = new HashSet<>();
+        // scales of activations on a uint8 grid with zero point z: TensorRT's symmetric int8 grid over the larger of
+        // the two sides, step * max(z, 255 - z) / 127 (z = 128: the same grid; z = 0: threshold / 255 becomes / 127)
+        Map<String, Float> scaleFactors = new HashMap<>();
         for (NodeProto n : out.getNodeList()) {
             boolean qdq = n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear");
-            if (qdq && n.getInputCount() == 3 && isUnsignedZero(inits.get(n.getInput(2)))) {
-                unsignedScales.add(n.getInput(1));
+            int z = qdq && n.getInputCount() == 3 ? unsignedZeroPoint(inits.get(n.getInput(2))) : -1;
+            if (z >= 0 && z != 128) {
+                scaleFactors.put(n.getInput(1), Math.max(z, 255 - z) / 127f);
             }
         }
         for (int i = 0; i < out.getInitializerCount(); i++) {
             TensorProto t = out.getInitializer(i);
             if (t.getDataType() == TensorProto.DataType.UINT8_VALUE) {
-                boolean zero = isUnsignedZero(t);
+                boolean scalar = unsignedZeroPoint(t) >= 0;
                 byte[] v = t.getRawData().toByteArray();
                 for (int k = 0; k < v.length; k++) {
-                    v[k] = zero ? 0 : (byte) ((v[k] & 0xff) - 128);
+                    v[k] = scalar ? 0 : (byte) ((v[k] & 0xff) - 128);
                 }
                 out.setInitializer(i, t.toBuilder().setDataType(TensorProto.DataType.INT8_VALUE)
                         .setRawData(ByteString.copyFrom(v)).build());
-            } else if (unsignedScales.contains(t.getName())) {
+            } else if (scaleFactors.containsKey(t.getName())) {
                 float[] f = OnnxTensors.floats(t);
                 for (int k = 0; k < f.length; k++) {
-                    f[k] /= QdqInserter.UNSIGNED_STEPS;
+                    f[k] *= scaleFactors.get(t.getName());
                 }
                 out.setInitializer(i, OnnxTensors.floatTensor(t.getName(), OnnxTensors.dims(t), f));
             }

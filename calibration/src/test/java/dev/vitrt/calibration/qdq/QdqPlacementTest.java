@@ -145,7 +145,17 @@ class QdqPlacementTest {
         ModelProto m = TinyModel.convSiluConv(4);
         assertEquals(Set.of("input", "c1", "s", "y"), QdqPlanner.plan(m, ORT).activationTensors());
         assertEquals(Set.of("s"), QdqPlanner.plan(m, ORT).nonNegative(), "the gate is in [0, 1]");
+        assertEquals(Map.of("y", QdqPlanner.SILU_MIN), QdqPlanner.plan(m, ORT).lowerBounds(), "SiLU >= -0.2785");
+        assertEquals(Map.of(), QdqPlanner.plan(m, TRT).lowerBounds());
         ModelProto q = quantize(m, ORT);
+        // the product goes on the uint8 grid over [-0.2785, threshold]: 255 steps where the symmetric grid spends
+        // 127 on the positive side; 0 is a grid point (the zero point)
+        NodeProto qy = q.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("QuantizeLinear") && n.getInput(0).equals("y")).findFirst()
+                .orElseThrow();
+        float step = (0.05f * 127 - QdqPlanner.SILU_MIN) / 255;
+        assertEquals(step, floatAt(init(q, qy.getInput(1)), 0), 1e-8);
+        assertEquals(Math.round(-QdqPlanner.SILU_MIN / step), init(q, qy.getInput(2)).getRawData().byteAt(0) & 0xff);
         NodeProto mul = node(q, "b.act/Mul");
         assertEquals("DequantizeLinear", producerOp(q, mul.getInput(0)));
         assertEquals("DequantizeLinear", producerOp(q, mul.getInput(1)));

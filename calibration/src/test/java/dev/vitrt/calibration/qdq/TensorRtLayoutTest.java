@@ -33,22 +33,44 @@ class TensorRtLayoutTest {
                 .filter(n -> n.getOpType().equals("QuantizeLinear") && n.getInput(0).equals("r1")).findFirst().orElseThrow();
         assertEquals(0.05f, QdqPlacementTest.floatAt(QdqPlacementTest.init(trt, reluQ.getInput(1)), 0), 1e-7);
         assertEquals(0, QdqPlacementTest.init(trt, reluQ.getInput(2)).getRawData().byteAt(0));
+        assertSameResults(ort, trt, 8, 6, 0.05f * 2); // at most a rounding step of the last Q
+    }
+
+    @Test
+    void siluProductsBoundedBelowBecomeSymmetricOverTheLargerSide() throws Exception {
+        ModelProto ort = QdqPlacementTest.quantize(TinyModel.convSiluConv(4), QdqOptions.defaults());
+        ModelProto trt = TensorRtLayout.fromOrt(ort);
+        // uint8 over [-0.2785, 0.05 * 127] with zero point z: int8 zero point 0, step * (255 - z) / 127
+        float step = (0.05f * 127 - QdqPlanner.SILU_MIN) / 255;
+        int z = Math.round(-QdqPlanner.SILU_MIN / step);
+        var siluQ = trt.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("QuantizeLinear") && n.getInput(0).equals("y")).findFirst().orElseThrow();
+        assertEquals(step * (255 - z) / 127, QdqPlacementTest.floatAt(QdqPlacementTest.init(trt, siluQ.getInput(1)), 0),
+                1e-7);
+        TensorProto zp = QdqPlacementTest.init(trt, siluQ.getInput(2));
+        assertEquals(TensorProto.DataType.INT8_VALUE, zp.getDataType());
+        assertEquals(0, zp.getRawData().byteAt(0));
+        assertSameResults(ort, trt, 4, 4, 0.5f);
+    }
+
+    /** Both graphs on the same random input agree within {@code tolerance}. */
+    private void assertSameResults(ModelProto ort, ModelProto trt, int c, int side, float tolerance) throws Exception {
         Path a = dir.resolve("ort.onnx");
         Path b = dir.resolve("trt.onnx");
         Files.write(a, ort.toByteArray());
         Files.write(b, trt.toByteArray());
-        float[] x = new float[8 * 6 * 6];
+        float[] x = new float[c * side * side];
         Random rnd = new Random(3);
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) rnd.nextGaussian();
         }
-        FloatTensor in = new FloatTensor(new long[] {1, 8, 6, 6}, x);
+        FloatTensor in = new FloatTensor(new long[] {1, c, side, side}, x);
         try (var ra = OnnxRuntimeBackend.open(a, BackendOptions.defaults());
              var rb = OnnxRuntimeBackend.open(b, BackendOptions.defaults())) {
             float[] ya = ra.run(in).data();
             float[] yb = rb.run(in).data();
             for (int i = 0; i < ya.length; i++) {
-                assertEquals(ya[i], yb[i], 0.05f * 2, "output " + i); // at most a rounding step of the last Q
+                assertEquals(ya[i], yb[i], tolerance, "output " + i);
             }
         }
     }
