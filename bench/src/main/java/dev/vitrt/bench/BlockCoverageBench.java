@@ -20,9 +20,11 @@ import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.bench.Inputs;
+import dev.vitrt.runtime.bench.LatencyStats;
 import dev.vitrt.runtime.ort.OnnxRuntimeBackend;
 import dev.vitrt.runtime.profile.BlockProfile;
 import dev.vitrt.runtime.profile.BlockTags;
+import dev.vitrt.runtime.profile.LayerProfiling;
 import dev.vitrt.runtime.profile.ModelProfiler;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +50,16 @@ import java.util.Set;
  * <p>Run from the repository root: {@code bench/run BlockCoverageBench --models mobilevitv2_050,nextvit_small
  * --threads 0,1}.
  *
- * <p>Usage: {@code BlockCoverageBench [--models a,b] [--threads 0,1] [--repeats 3] [--warmup 10] [--iterations 50]
+ * <p>Each repeat is one {@code profile} (its own warm-up, then plain and profiled runs interleaved); on a shared machine
+ * read the median over repeats with its quartiles, and each repeat's profiled run time beside its plain mean (what
+ * the profiler costs a run in all: its per-layer cost, which is taken out, and its cost between layers, which is not
+ * in any layer).
+ *
+ * <p>Then, per thread count, how much a plain run slows down right after a profiled run (another session, whose
+ * intra-op workers may still be spinning) and a profiled run right after a plain one, against a run right after one
+ * of its own session.
+ *
+ * <p>Usage: {@code BlockCoverageBench [--models a,b] [--threads 0,1] [--repeats 7] [--warmup 10] [--iterations 50]
  * [--no-subgraphs]}
  */
 public final class BlockCoverageBench {
@@ -58,7 +69,7 @@ public final class BlockCoverageBench {
     public static void main(String[] args) throws Exception {
         List<String> models = List.of("mobilevitv2_050", "nextvit_small");
         int[] threads = {0, 1};
-        int repeats = 3;
+        int repeats = 7;
         int warmup = 10;
         int iterations = 50;
         boolean subgraphs = true;
@@ -101,8 +112,8 @@ public final class BlockCoverageBench {
             throws Exception {
         System.out.printf(Locale.ROOT, "%n%s, %s intra-op threads, %s%n", name, threads == 0 ? "default" : threads,
                 Machine.loadLine());
-        System.out.printf(Locale.ROOT, "  %-6s %10s %10s %10s %12s %14s%n", "repeat", "mean ms", "blocks ms", "blocks %",
-                "outside ms", "profiler us/layer");
+        System.out.printf(Locale.ROOT, "  %-6s %10s %10s %10s %12s %14s %8s %14s%n", "repeat", "mean ms", "blocks ms",
+                "blocks %", "outside ms", "profiler us/layer", "layers", "profiled run ms");
         double[] pct = new double[repeats];
         try (Backend b = OnnxRuntimeBackend.open(file, BackendOptions.defaults().withIntraOpThreads(threads))) {
             FloatTensor x = Inputs.random(b.singleInput(), 1, inputSize(b), 1);
@@ -110,15 +121,59 @@ public final class BlockCoverageBench {
                 ModelProfiler.Result res = ModelProfiler.profile(b, Map.of(b.singleInput().name(), x), 1, config,
                         Progress.NONE);
                 pct[r] = res.blockSumPercent();
-                System.out.printf(Locale.ROOT, "  %-6d %10.3f %10.3f %9.1f%% %12.3f %14.2f%n", r + 1,
+                System.out.printf(Locale.ROOT, "  %-6d %10.3f %10.3f %9.1f%% %12.3f %17.2f %8d %14.3f%n", r + 1,
                         res.latency().mean(), res.blocks().totalMs(), pct[r], res.outsideLayersMs(),
-                        1000 * res.layers().profilerCostMs());
+                        1000 * res.layers().profilerCostMs(), res.layers().layers().size(),
+                        res.layers().profiledRunMs());
             }
+            interference(b, Map.of(b.singleInput().name(), x), config.iterations());
         }
         double[] s = pct.clone();
         Arrays.sort(s);
-        System.out.printf(Locale.ROOT, "  blocks' sum: median %.1f%% of the end-to-end mean (%.1f..%.1f)%n",
-                SideBySide.median(pct), s[0], s[s.length - 1]);
+        System.out.printf(Locale.ROOT, "  blocks' sum: median %.1f%% [%.1f..%.1f] (%.1f..%.1f) of the end-to-end mean over"
+                + " %d repeats, %s%n", SideBySide.median(pct), LatencyStats.percentile(s, 25),
+                LatencyStats.percentile(s, 75), s[0], s[s.length - 1], repeats, Machine.loadLine());
+    }
+
+    /**
+     * How much a run slows down when it follows a run of the other session (profile alternates the two): each
+     * session has its own intra-op workers, which keep spinning for a while after their run. Paired per iteration:
+     * a run right after the other session's run, against a run right after one of its own session.
+     */
+    private static void interference(Backend b, Map<String, FloatTensor> in, int pairs) throws Exception {
+        double[] plain = new double[pairs];
+        double[] profiled = new double[pairs];
+        try (Backend.PreparedRun p = b.prepare(in);
+             LayerProfiling.ProfiledRuns q = ((LayerProfiling) b).startProfiling(in)) {
+            for (int i = 0; i < 5; i++) {
+                p.runDiscardingOutputs();
+                q.run();
+            }
+            for (int i = 0; i < pairs; i++) {
+                q.run();
+                double afterOther = timed(p::runDiscardingOutputs);
+                plain[i] = afterOther / timed(p::runDiscardingOutputs);
+                afterOther = timed(q::run);
+                profiled[i] = afterOther / timed(q::run);
+            }
+        }
+        Arrays.sort(plain);
+        Arrays.sort(profiled);
+        System.out.printf(Locale.ROOT, "  a run right after the other session's, over one right after its own (median"
+                + " [quartiles] of %d pairs): plain %.3f [%.3f..%.3f], profiled %.3f [%.3f..%.3f]%n", pairs,
+                LatencyStats.percentile(plain, 50), LatencyStats.percentile(plain, 25),
+                LatencyStats.percentile(plain, 75), LatencyStats.percentile(profiled, 50),
+                LatencyStats.percentile(profiled, 25), LatencyStats.percentile(profiled, 75));
+    }
+
+    private interface Run {
+        void run() throws Exception;
+    }
+
+    private static double timed(Run r) throws Exception {
+        long t0 = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     private static int inputSize(Backend b) {
