@@ -232,20 +232,28 @@ public final class QdqInserter {
 
     /**
      * The scale written for activation {@code t}: the calibrated one (threshold / 127), for a non-negative value on
-     * the uint8 grid with zero point 0 threshold / 255, and for a value bounded below (bound + threshold) / 255.
+     * the uint8 grid with zero point 0 threshold / 255, and for a value bounded below (threshold - floor) / 255.
      */
     private float activationScale(String t) {
         float s = scales.get(t);
-        Float bound = plan.lowerBounds().get(t);
-        if (bound != null) {
-            return (s * 127f - bound) / 255f;
+        if (plan.lowerBounds().containsKey(t)) {
+            return (s * 127f - floor(t)) / 255f;
         }
         return plan.nonNegative().contains(t) ? s * UNSIGNED_STEPS : s;
     }
 
-    /** The uint8 zero point of a value bounded below: where 0 falls on the grid from the bound up. */
+    /**
+     * The grid's floor for a value bounded below: the bound, or minus the threshold when that is higher (a SiLU of
+     * inputs that stay small, as in a seeded network, takes values in about [-threshold, threshold]: a floor at the
+     * bound would spend the grid on negatives it never takes).
+     */
+    private float floor(String t) {
+        return Math.max(plan.lowerBounds().get(t), -scales.get(t) * 127f);
+    }
+
+    /** The uint8 zero point of a value bounded below: where 0 falls on the grid from the floor up. */
     private int boundedZeroPoint(String t) {
-        return Math.max(1, Math.min(254, Math.round(-plan.lowerBounds().get(t) / activationScale(t))));
+        return Math.max(1, Math.min(254, Math.round(-floor(t) / activationScale(t))));
     }
 
     /** 127 / 255: from the symmetric grid's step to the unsigned grid's over the same threshold. */

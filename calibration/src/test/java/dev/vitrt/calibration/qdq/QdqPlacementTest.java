@@ -156,6 +156,17 @@ class QdqPlacementTest {
         float step = (0.05f * 127 - QdqPlanner.SILU_MIN) / 255;
         assertEquals(step, floatAt(init(q, qy.getInput(1)), 0), 1e-8);
         assertEquals(Math.round(-QdqPlanner.SILU_MIN / step), init(q, qy.getInput(2)).getRawData().byteAt(0) & 0xff);
+        // a SiLU whose threshold (0.127) is under the bound takes values in about [-threshold, threshold]: the
+        // floor is minus the threshold (the symmetric grid again, zero point 128), not the bound
+        QdqPlan plan = QdqPlanner.plan(m, ORT);
+        Map<String, Float> small = new HashMap<>();
+        plan.activationTensors().forEach(t -> small.put(t, 0.001f));
+        ModelProto qs = QdqInserter.insert(m, plan, small);
+        NodeProto qys = qs.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("QuantizeLinear") && n.getInput(0).equals("y")).findFirst()
+                .orElseThrow();
+        assertEquals(0.001f * 127 * 2 / 255, floatAt(init(qs, qys.getInput(1)), 0), 1e-9);
+        assertEquals(128, init(qs, qys.getInput(2)).getRawData().byteAt(0) & 0xff);
         NodeProto mul = node(q, "b.act/Mul");
         assertEquals("DequantizeLinear", producerOp(q, mul.getInput(0)));
         assertEquals("DequantizeLinear", producerOp(q, mul.getInput(1)));
