@@ -115,7 +115,7 @@ final class CompareCommand implements Callable<Integer> {
                 outs.add(b.run(Map.of(in.name(), x)));
             }
         }
-        System.out.println("input: " + FloatTensor.shapeString(x.shape()) + (inputs.input != null ? " from "
+        System.out.println("input " + x.dtypeAndShape() + (inputs.input != null ? " from "
                 + inputs.input : " seeded random (--seed " + inputs.seed + ")"));
         if (saved.saveOutputs(runs.stream().map(Run::label).toList(), outs)) {
             System.out.println("outputs saved in " + saved.saveOutputs);

@@ -94,8 +94,8 @@ final class InferCommand implements Callable<Integer> {
                 printTop(y, source.images, names != null ? names
                         : ClassNames.forModel(b.metadata(), y.rank() == 2 ? y.dim(1) : 0).orElse(null));
             } else {
-                System.out.println("output '" + out.keySet().iterator().next() + "': "
-                        + FloatTensor.shapeString(y.shape()));
+                System.out.println("output '" + out.keySet().iterator().next() + "' "
+                        + y.dtypeAndShape());
             }
             if (output != null) {
                 Npy.write(output, y);

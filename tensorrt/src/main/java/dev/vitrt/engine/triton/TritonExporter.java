@@ -5,8 +5,7 @@ import dev.vitrt.models.onnx.OnnxModels;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.engine.triton.TritonModelConfig.DynamicBatching;
 import dev.vitrt.engine.triton.TritonModelConfig.InstanceGroup;
 import dev.vitrt.engine.triton.TritonModelConfig.Kind;
@@ -18,9 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -36,10 +33,6 @@ public final class TritonExporter {
     private TritonExporter() {
     }
 
-    /** One tensor as the source describes it: dims with -1 for dynamic. */
-    private record SourceTensor(String name, TritonDataType type, long[] shape) {
-    }
-
     /** The configuration for an ONNX graph file. */
     public static TritonModelConfig configForOnnx(Path onnx, TritonExportOptions options) throws IOException {
         return configForOnnx(onnx, onnx.getFileName().toString(), options);
@@ -49,24 +42,14 @@ public final class TritonExporter {
     public static TritonModelConfig configForOnnx(Path onnx, String origin, TritonExportOptions options)
             throws IOException {
         ModelProto m = OnnxModels.read(onnx);
-        Set<String> initializers = new HashSet<>();
         for (TensorProto t : m.getGraph().getInitializerList()) {
-            initializers.add(t.getName());
             if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
                 throw new IOException(onnx + ": initializer '" + t.getName() + "' keeps its data in an external file;"
                         + " triton-export copies one self-contained model.onnx");
             }
         }
-        List<SourceTensor> in = new ArrayList<>();
-        for (ValueInfoProto v : m.getGraph().getInputList()) {
-            if (!initializers.contains(v.getName())) { // old opsets list initializers as inputs too
-                in.add(onnxTensor(v, onnx, "input"));
-            }
-        }
-        List<SourceTensor> out = new ArrayList<>();
-        for (ValueInfoProto v : m.getGraph().getOutputList()) {
-            out.add(onnxTensor(v, onnx, "output"));
-        }
+        List<TensorSpec> in = checked(OnnxModels.inputs(m, onnx.toString()), onnx, "input");
+        List<TensorSpec> out = checked(OnnxModels.outputs(m, onnx.toString()), onnx, "output");
         if (in.isEmpty() || out.isEmpty()) {
             throw new IOException(onnx + ": graph has no inputs or no outputs");
         }
@@ -83,7 +66,7 @@ public final class TritonExporter {
         List<String> comments = List.of("written by vitrt triton-export from " + origin
                 + (model != null ? " (model " + model + ")" : ""));
         return assemble(name, Platform.ONNXRUNTIME_ONNX, maxBatch, in, out,
-                preferred(options, maxBatch, 0), options, kind, comments);
+                preferred(options, maxBatch, 0), options, kind, comments, onnx.toString());
     }
 
     /** The configuration for a TensorRT plan described by its manifest. */
@@ -91,16 +74,8 @@ public final class TritonExporter {
         if (options.kind() == Kind.KIND_CPU) {
             throw new IllegalArgumentException(plan + ": a TensorRT plan runs on a GPU only; use --instance-kind gpu");
         }
-        List<SourceTensor> in = new ArrayList<>();
-        for (PlanManifest.Tensor t : manifest.inputs()) {
-            in.add(new SourceTensor(t.name(), TritonDataType.ofManifest(t.dtype(), plan + ": input '" + t.name() + "'"),
-                    checkedShape(t, PlanManifest.pathFor(plan), "input")));
-        }
-        List<SourceTensor> out = new ArrayList<>();
-        for (PlanManifest.Tensor t : manifest.outputs()) {
-            out.add(new SourceTensor(t.name(), TritonDataType.ofManifest(t.dtype(), plan + ": output '" + t.name() + "'"),
-                    checkedShape(t, PlanManifest.pathFor(plan), "output")));
-        }
+        List<TensorSpec> in = checked(manifest.inputs(), PlanManifest.pathFor(plan), "input");
+        List<TensorSpec> out = checked(manifest.outputs(), PlanManifest.pathFor(plan), "output");
         if (in.isEmpty() || out.isEmpty()) {
             throw new IllegalArgumentException(PlanManifest.pathFor(plan) + ": manifest lists no inputs or no outputs");
         }
@@ -136,7 +111,7 @@ public final class TritonExporter {
                         + manifest.hardwareCompatibility() + "): serve it with a Triton release built on that TensorRT");
         int opt = range != null ? range.opt() : 0;
         return assemble(name, Platform.TENSORRT_PLAN, maxBatch, in, out, preferred(options, maxBatch, opt),
-                options, Kind.KIND_GPU, comments);
+                options, Kind.KIND_GPU, comments, plan.toString());
     }
 
     /**
@@ -190,27 +165,29 @@ public final class TritonExporter {
         }
     }
 
-    private static TritonModelConfig assemble(String name, Platform platform, int maxBatch, List<SourceTensor> in,
-                                              List<SourceTensor> out, List<Integer> preferred,
-                                              TritonExportOptions options, Kind kind, List<String> comments) {
+    private static TritonModelConfig assemble(String name, Platform platform, int maxBatch, List<TensorSpec> in,
+                                              List<TensorSpec> out, List<Integer> preferred,
+                                              TritonExportOptions options, Kind kind, List<String> comments,
+                                              String source) {
         DynamicBatching db = maxBatch > 0 ? new DynamicBatching(preferred, options.maxQueueDelayMicros()) : null;
-        return new TritonModelConfig(name, platform, maxBatch, tritonTensors(in, maxBatch), tritonTensors(out, maxBatch),
-                db, new InstanceGroup(options.instances(), kind), comments);
+        return new TritonModelConfig(name, platform, maxBatch, tritonTensors(in, maxBatch, source + ": input"),
+                tritonTensors(out, maxBatch, source + ": output"), db, new InstanceGroup(options.instances(), kind),
+                comments);
     }
 
-    private static List<TritonTensor> tritonTensors(List<SourceTensor> ts, int maxBatch) {
+    private static List<TritonTensor> tritonTensors(List<TensorSpec> ts, int maxBatch, String role) {
         List<TritonTensor> out = new ArrayList<>();
-        for (SourceTensor t : ts) {
+        for (TensorSpec t : ts) {
             long[] dims = maxBatch > 0 ? Arrays.copyOfRange(t.shape(), 1, t.shape().length) : t.shape();
-            out.add(new TritonTensor(t.name(), t.type(), dims));
+            out.add(new TritonTensor(t.name(), TritonDataType.of(t.elementType(), role + " '" + t.name() + "'"), dims));
         }
         return out;
     }
 
     /** Every input and output has a dynamic dimension 0: Triton may batch along it. */
-    private static boolean batchable(List<SourceTensor> in, List<SourceTensor> out) {
-        for (List<SourceTensor> ts : List.of(in, out)) {
-            for (SourceTensor t : ts) {
+    private static boolean batchable(List<TensorSpec> in, List<TensorSpec> out) {
+        for (List<TensorSpec> ts : List.of(in, out)) {
+            for (TensorSpec t : ts) {
                 if (t.shape().length == 0 || t.shape()[0] >= 0) {
                     return false;
                 }
@@ -220,13 +197,13 @@ public final class TritonExporter {
     }
 
     private static int resolveMaxBatch(TritonExportOptions options, boolean batchable, int dflt,
-                                       List<SourceTensor> in, Path source) {
+                                       List<TensorSpec> in, Path source) {
         if (!batchable) {
             if (options.maxBatch() != null && options.maxBatch() > 0) {
-                SourceTensor t = in.get(0);
+                TensorSpec t = in.get(0);
                 throw new IllegalArgumentException(source + ": --max-batch " + options.maxBatch()
                         + " needs a dynamic batch dimension but input '" + t.name() + "' has shape "
-                        + Arrays.toString(t.shape()) + " (export the model without a fixed --batch)");
+                        + t.shapeString() + " (export the model without a fixed --batch)");
             }
             return 0;
         }
@@ -257,33 +234,17 @@ public final class TritonExporter {
         return List.copyOf(p);
     }
 
-    private static long[] checkedShape(PlanManifest.Tensor t, Path manifest, String role) {
-        for (long d : t.shape()) {
-            if (d < 1 && d != -1) {
-                throw new IllegalArgumentException(manifest + ": " + role + " '" + t.name() + "' has shape "
-                        + Arrays.toString(t.shape()) + "; dimensions are 1 or more, or -1 for a dynamic one");
+    /** The tensors, each checked to have dimensions of 1 or more, or -1 for a dynamic one. */
+    private static List<TensorSpec> checked(List<TensorSpec> tensors, Path source, String role) {
+        for (TensorSpec t : tensors) {
+            for (long d : t.shape()) {
+                if (d < 1 && d != -1) {
+                    throw new IllegalArgumentException(source + ": " + role + " '" + t.name() + "' has shape "
+                            + Arrays.toString(t.shape()) + "; dimensions are 1 or more, or -1 for a dynamic one");
+                }
             }
         }
-        return t.shape();
-    }
-
-    private static SourceTensor onnxTensor(ValueInfoProto v, Path onnx, String role) {
-        String what = onnx + ": " + role + " '" + v.getName() + "'";
-        if (!v.getType().hasTensorType()) {
-            throw new IllegalArgumentException(what + " is not a tensor");
-        }
-        TensorShapeProto shape = v.getType().getTensorType().getShape();
-        long[] dims = new long[shape.getDimCount()];
-        for (int i = 0; i < dims.length; i++) {
-            TensorShapeProto.Dimension d = shape.getDim(i);
-            if (d.hasDimValue() && d.getDimValue() < 1) {
-                throw new IllegalArgumentException(what + " has dimension " + d.getDimValue() + " at " + i
-                        + "; dimensions are 1 or more, or symbolic");
-            }
-            dims[i] = d.hasDimValue() ? d.getDimValue() : -1;
-        }
-        return new SourceTensor(v.getName(), TritonDataType.ofOnnx(v.getType().getTensorType().getElemType(), what),
-                dims);
+        return tensors;
     }
 
     private static String stem(Path p) {

@@ -1,5 +1,6 @@
 package dev.vitrt.engine.trt;
 
+import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.Precision;
 import dev.vitrt.models.onnx.OnnxModels;
 
@@ -9,7 +10,6 @@ import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.engine.precision.Fp16Lowering;
 import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.Progress;
-import dev.vitrt.tensorrt.PlanManifest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
                         throw new IllegalArgumentException(onnx + " has " + original.inputs().size() + " inputs;"
                                 + " --calib-data calibrates models with one image input");
                     }
-                    PlanManifest.Tensor in = original.inputs().get(0);
+                    TensorSpec in = original.inputs().get(0);
                     q = TensorRtQdq.calibrate(model, onnx.toString(), in.name(), in.shape(), o.inputSize(),
                             calibration, progress);
                 } else {
@@ -96,7 +96,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
         byte[] bytes = model.toByteArray();
         GraphInfo info = GraphInfo.of(model, name);
         Map<String, long[][]> profile = new LinkedHashMap<>();
-        for (PlanManifest.Tensor in : info.inputs()) {
+        for (TensorSpec in : info.inputs()) {
             profile.put(in.name(), shapes(onnx, in, o));
         }
         checkStrides(onnx, info, profile);
@@ -109,7 +109,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
     }
 
     /** {min, opt, max} shapes of one input: the batch range on a dynamic dim 0, --input-size's range on dynamic H, W. */
-    static long[][] shapes(Path onnx, PlanManifest.Tensor in, BuildOptions o) {
+    static long[][] shapes(Path onnx, TensorSpec in, BuildOptions o) {
         long[] dims = in.shape();
         if (dims.length == 0) {
             return new long[][] {dims, dims, dims};

@@ -1,5 +1,7 @@
 package dev.vitrt.engine.int8;
 
+import dev.vitrt.runtime.ElementType;
+import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.Precision;
 import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -183,7 +185,7 @@ class GraphPreparationTest {
         TensorProto w = m.getGraph().getInitializerList().stream()
                 .filter(t -> t.getName().startsWith("stem.conv.weight")).findFirst().orElseThrow();
         assertEquals(TensorProto.DataType.FLOAT16_VALUE, w.getDataType());
-        assertEquals("float32", g.info().inputs().get(0).dtype(), "inputs stay float32");
+        assertEquals(ElementType.FLOAT32, g.info().inputs().get(0).elementType(), "inputs stay float32");
         float[] x = input(2);
         double cos = cosine(run(TinyCnn.model(), x, 2), run(m, x, 2));
         assertTrue(cos > 0.9999, "FP16 vs FP32 cosine " + cos);

@@ -1,5 +1,7 @@
 package dev.vitrt.engine.triton;
 
+import dev.vitrt.runtime.ElementType;
+import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -219,8 +221,8 @@ class TritonExporterTest {
         for (String bad : new String[] {"..", ".", "../escape", "quote\"d", "new\nline", ".hidden", ""}) {
             Path plan = tmp.resolve("p.plan");
             Files.write(plan, planBytes(64));
-            new PlanManifest(PlanManifest.FORMAT, bad, "fp32", List.of(new PlanManifest.Tensor("input", "float32",
-                    new long[] {-1, 3, 8, 8})), List.of(new PlanManifest.Tensor("logits", "float32", new long[] {-1, 2})),
+            new PlanManifest(PlanManifest.FORMAT, bad, "fp32", List.of(new TensorSpec("input", ElementType.FLOAT32,
+                    new long[] {-1, 3, 8, 8})), List.of(new TensorSpec("logits", ElementType.FLOAT32, new long[] {-1, 2})),
                     new BatchRange(1, 1, 4), "10.15.1", "gpu", "9.0", "none", "ab".repeat(32), "x.onnx",
                     Map.of(), "2025-01-01T00:00:00Z").writeFor(plan);
             if (bad.isEmpty()) {
@@ -277,7 +279,7 @@ class TritonExporterTest {
                 "zero.onnx");
         e = assertThrows(IllegalArgumentException.class,
                 () -> TritonExporter.export(onnx, tmp.resolve("repo"), TritonExportOptions.defaults()));
-        assertTrue(e.getMessage().contains("input 'input' has dimension 0 at 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("input 'input' has shape [-1, 0, 4]"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> new TritonTensor("x", TritonDataType.TYPE_FP32, new long[] {3, -2}));
     }
@@ -427,7 +429,8 @@ class TritonExporterTest {
 
     private static PlanManifest manifest(long[] in, long[] out, BatchRange batch, String dtype) {
         return new PlanManifest(PlanManifest.FORMAT, "mobilevitv2_050", dtype.equals("float16") ? "fp16" : "fp32",
-                List.of(new PlanManifest.Tensor("input", dtype, in)), List.of(new PlanManifest.Tensor("logits", dtype, out)),
+                List.of(new TensorSpec("input", ElementType.parse(dtype, "dtype"), in)),
+                List.of(new TensorSpec("logits", ElementType.parse(dtype, "dtype"), out)),
                 batch, "11.2.1", "NVIDIA H200", "9.0", "none", "ab".repeat(32), "mvit.onnx",
                 Map.of("vitrt.model", "mobilevitv2_050"), "2025-01-01T00:00:00Z");
     }

@@ -1,5 +1,7 @@
 package dev.vitrt.tensorrt.cache;
 
+import dev.vitrt.runtime.ElementType;
+import dev.vitrt.runtime.TensorSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -67,8 +69,8 @@ class EngineCacheTest {
 
     static PlanManifest manifest(String precision, EngineFactory.Target t) {
         return new PlanManifest(PlanManifest.FORMAT, "tiny", precision,
-                List.of(new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, 16, 16})),
-                List.of(new PlanManifest.Tensor("logits", "float32", new long[] {-1, 10})),
+                List.of(new TensorSpec("input", ElementType.FLOAT32, new long[] {-1, 3, 16, 16})),
+                List.of(new TensorSpec("logits", ElementType.FLOAT32, new long[] {-1, 10})),
                 new BatchRange(1, 1, 1), t.tensorRtVersion(), t.gpuName(), t.computeCapability(), "none",
                 "ab".repeat(32), "tiny.onnx", Map.of(), "2026-01-01T00:00:00Z");
     }
