@@ -125,6 +125,12 @@ public enum ElementType {
         return BY_ONNX[code];
     }
 
+    /** For messages: the display name of an ONNX code, or {@code ONNX type N} for a code ONNX had not defined. */
+    public static String displayNameOfOnnx(int code) {
+        return code >= 0 && code < BY_ONNX.length && BY_ONNX[code] != null ? BY_ONNX[code].displayName()
+                : "ONNX type " + code;
+    }
+
     /**
      * The type of a NumPy {@code descr} in any byte order ({@code <f4}, {@code >i8}, {@code |b1}, {@code =f2}), or
      * empty when it is not one of these types.

@@ -91,6 +91,8 @@ class ElementTypeTest {
         assertEquals(ElementType.FLOAT8_E4M3FN, ElementType.parse("fp8").orElseThrow(), "old manifests' kFP8");
         assertEquals(ElementType.FLOAT8_E4M3FN, ElementType.parse("Float8E4M3FN").orElseThrow());
         assertEquals(Optional.empty(), ElementType.parse("float33"));
+        assertEquals("float64", ElementType.displayNameOfOnnx(11));
+        assertEquals("ONNX type 99", ElementType.displayNameOfOnnx(99));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ElementType.parse("type99", "input 'x'"));
         assertTrue(e.getMessage().startsWith("input 'x': unknown element type 'type99'"), e.getMessage());

@@ -129,6 +129,8 @@ class OnnxRuntimeBackendTest {
             assertTrue(t.totalMs() > 0 && t.totalMs() <= t.profiledRunMs() * 1.01,
                     "kernel sum " + t.totalMs() + " within run " + t.profiledRunMs());
             assertTrue(t.opTypes().contains("Conv") || t.opTypes().contains("FusedConv"), t.opTypes().toString());
+            assertTrue(t.elementTypes().contains(ElementType.FLOAT32), "ONNX Runtime's profile names its types as ONNX"
+                    + " does: " + t.elementTypes());
             for (LayerTime l : t.layers()) {
                 assertFalse(l.name().endsWith("_kernel_time"));
                 assertFalse(l.name().startsWith(ProfilerProbe.PREFIX), "the probe runs in its own session");

@@ -3,6 +3,7 @@ package dev.vitrt.engine.int8;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.calibration.Calibration;
 import dev.vitrt.calibration.data.CalibrationData;
 import dev.vitrt.calibration.data.CalibrationSources;
@@ -129,7 +130,7 @@ public final class TensorRtQdq {
                 }
                 if (zp.getDataType() != TensorProto.DataType.INT8_VALUE) {
                     throw new IllegalArgumentException(where + ": zero point '" + zp.getName() + "' is "
-                            + typeName(zp.getDataType()) + "; TensorRT needs int8 zero points of 0 (make the graph with"
+                            + ElementType.displayNameOfOnnx(zp.getDataType()) + "; TensorRT needs int8 zero points of 0 (make the graph with"
                             + " `vitrt calibrate --target tensorrt`)");
                 }
                 if (!allZero(zp)) {
@@ -140,7 +141,7 @@ public final class TensorRtQdq {
             if (n.getOpType().equals("DequantizeLinear")) {
                 TensorProto x = inits.get(n.getInput(0));
                 if (x != null && x.getDataType() != TensorProto.DataType.INT8_VALUE) {
-                    throw new IllegalArgumentException(where + ": dequantizes " + typeName(x.getDataType())
+                    throw new IllegalArgumentException(where + ": dequantizes " + ElementType.displayNameOfOnnx(x.getDataType())
                             + " initializer '" + x.getName() + "'; TensorRT dequantizes int8 only (keep biases in"
                             + " float: `vitrt calibrate --target tensorrt`)");
                 }
@@ -164,10 +165,5 @@ public final class TensorRtQdq {
             }
         }
         return true;
-    }
-
-    private static String typeName(int onnxType) {
-        TensorProto.DataType t = TensorProto.DataType.forNumber(onnxType);
-        return t == null ? "type " + onnxType : t.name().toLowerCase(java.util.Locale.ROOT);
     }
 }
