@@ -175,6 +175,23 @@ class EngineCacheTest {
     }
 
     @Test
+    void entriesWrittenBeforeTensorSpecsStillLoad(@TempDir Path dir) throws Exception {
+        Path onnx = graph(dir, "tiny.onnx", "graph A");
+        CountingFactory f = new CountingFactory();
+        EngineCache cache = new EngineCache(dir, f);
+        Path plan = cache.obtain(onnx, FP16, 0, BuildListener.NONE).plan();
+        String old; // fp16, TensorRT 11.2.1 on an H100 (compute capability 9.0), as H100 here
+        try (var in = EngineCacheTest.class.getResourceAsStream("/manifests/format1-38993a4.plan.json")) {
+            old = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Files.writeString(PlanManifest.pathFor(plan), old);
+        assertFalse(cache.obtain(onnx, FP16, 0, BuildListener.NONE).built(), "an entry of the previous VitRT loads");
+        Files.writeString(PlanManifest.pathFor(plan), old.replace("\"fp8\"", "\"float9\""));
+        assertTrue(cache.obtain(onnx, FP16, 0, BuildListener.NONE).built(), "a dtype it cannot read is rebuilt");
+        assertEquals(2, f.builds.get());
+    }
+
+    @Test
     void concurrentFirstUseBuildsOnce(@TempDir Path dir) throws Exception {
         Path onnx = graph(dir, "tiny.onnx", "graph A");
         CountingFactory f = new CountingFactory();
