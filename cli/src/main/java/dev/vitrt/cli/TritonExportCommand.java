@@ -65,7 +65,7 @@ public final class TritonExportCommand implements Callable<Integer> {
         try {
             e = TritonExporter.export(file, origin, repository, options);
         } catch (IllegalArgumentException | FileAlreadyExistsException ex) { // what the model makes of the flags
-            throw new IllegalArgumentException(TritonOptions.withFlags(ex.getMessage()), ex);
+            throw TritonOptions.WORDS.reword(ex);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println(e.describe());

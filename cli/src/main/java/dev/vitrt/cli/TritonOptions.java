@@ -12,10 +12,10 @@ import picocli.CommandLine.Spec;
 
 /** How triton-export configures the model it writes ({@link TritonExportOptions} as flags): {@code @Mixin}. */
 final class TritonOptions {
-    /** The library's words for its parameters, as triton-export's user knows them: its flags. */
-    private static final Map<String, String> FLAGS = Map.of("maxBatch", "--max-batch",
+    /** What the exporter's messages call these options (what the model makes of them), in flags. */
+    static final FlagWords WORDS = new FlagWords(Map.of("maxBatch", "--max-batch",
             "preferredBatchSizes", "--preferred-batch", "newVersion", "--force", "give a name", "give --name",
-            "kind KIND_GPU", "--instance-kind gpu");
+            "kind KIND_GPU", "--instance-kind gpu"));
 
     @Option(names = "--name", paramLabel = "NAME",
             description = "Model name in the repository (default: the graph's or manifest's model name).")
@@ -63,15 +63,6 @@ final class TritonOptions {
             }
         }
         return new TritonExportOptions(name, maxBatch, instances, kind(), preferredBatch, maxQueueDelayMicros, force);
-    }
-
-    /** {@code message} with the library's parameter names replaced by these flags (what depends on the model). */
-    static String withFlags(String message) {
-        String m = message;
-        for (Map.Entry<String, String> e : FLAGS.entrySet()) {
-            m = m.replaceAll("\\b" + e.getKey() + "\\b", e.getValue());
-        }
-        return m;
     }
 
     private TritonModelConfig.Kind kind() {
