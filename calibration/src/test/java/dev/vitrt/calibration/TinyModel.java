@@ -53,6 +53,12 @@ public final class TinyModel {
         return this;
     }
 
+    /** Any initializer. */
+    public TinyModel initializer(OnnxMl.TensorProto t) {
+        g.addInitializer(t);
+        return this;
+    }
+
     /** A uint8 scalar initializer (an ONNX Runtime-layout zero point). */
     public TinyModel uint8(String name, int value) {
         g.addInitializer(OnnxMl.TensorProto.newBuilder().setName(name).setDataType(OnnxMl.TensorProto.DataType.UINT8_VALUE)
