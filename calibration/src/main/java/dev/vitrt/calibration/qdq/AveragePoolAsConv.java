@@ -28,6 +28,9 @@ import java.util.Set;
  * known spatial size (no partial window at the edge); other pools stay.
  */
 final class AveragePoolAsConv {
+    /** The doc_string that marks the convolutions made here, so that {@link #revert} finds them. */
+    static final String MARK = "vitrt: AveragePool as a depthwise convolution for ONNX Runtime";
+
     private AveragePoolAsConv() {
     }
 
@@ -100,11 +103,29 @@ final class AveragePoolAsConv {
                     .addAttribute(intsAttribute("kernel_shape", kernel))
                     .addAttribute(intsAttribute("strides", step))
                     .addAttribute(intsAttribute("pads", new long[4]))
-                    .addAttribute(OnnxTensors.intAttribute("group", c));
+                    .addAttribute(OnnxTensors.intAttribute("group", c)).setDocString(MARK);
             gb.setNode(i, conv.build());
             gb.addNode(i, weight);
             i++;
         }
+    }
+
+    /**
+     * Turns the convolutions {@link #apply} made back into AveragePools (for TensorRT, whose own pool is fast), and
+     * drops their weights.
+     */
+    static void revert(GraphProto.Builder gb) {
+        for (int i = 0; i < gb.getNodeCount(); i++) {
+            NodeProto n = gb.getNode(i);
+            if (!n.getOpType().equals("Conv") || !n.getDocString().equals(MARK)) {
+                continue;
+            }
+            gb.setNode(i, NodeProto.newBuilder().setOpType("AveragePool").setName(n.getName()).addInput(n.getInput(0))
+                    .addOutput(n.getOutput(0)).addAttribute(intsAttribute("kernel_shape", ints(n, "kernel_shape")))
+                    .addAttribute(intsAttribute("strides", ints(n, "strides")))
+                    .addAttribute(intsAttribute("pads", ints(n, "pads"))).build());
+        }
+        QdqInserter.removeDead(gb);
     }
 
     /** True when the windows tile each spatial dim exactly (ceil mode then adds no partial window). */

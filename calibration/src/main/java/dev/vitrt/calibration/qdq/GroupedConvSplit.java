@@ -27,6 +27,8 @@ import java.util.function.UnaryOperator;
  * are split.
  */
 final class GroupedConvSplit {
+    /** The doc_string that marks the Split and Concat made here, so that {@link #revert} finds them. */
+    static final String MARK = "vitrt: grouped convolution split for ONNX Runtime";
     /** Multiply-adds per group and sample below which a grouped convolution stays as it is. */
     static final long MIN_GROUP_MACS = 4L << 20;
 
@@ -140,7 +142,8 @@ final class GroupedConvSplit {
         }
         gb.addInitializer(st);
         nodes.add(NodeProto.newBuilder().setOpType("Split").setName(fresh.apply(prefix + "Split")).addInput(xq)
-                .addInput(sizes).addAllOutput(parts).addAttribute(OnnxTensors.intAttribute("axis", 1)).build());
+                .addInput(sizes).addAllOutput(parts).addAttribute(OnnxTensors.intAttribute("axis", 1))
+                .setDocString(MARK).build());
         for (int g = 0; g < c.groups; g++) {
             String tag = "_group" + g;
             String xd = fresh.apply(parts.get(g) + "_dequantized");
@@ -173,8 +176,113 @@ final class GroupedConvSplit {
         }
         nodes.add(NodeProto.newBuilder().setOpType("Concat").setName(fresh.apply(prefix + "Concat"))
                 .addAllInput(results).addOutput(c.q.getOutput(0)).addAttribute(OnnxTensors.intAttribute("axis", 1))
-                .build());
+                .setDocString(MARK).build());
         return nodes;
+    }
+
+    /**
+     * Turns the splits {@link #apply} made back into grouped convolutions (for TensorRT, which runs grouped int8
+     * convolutions well and takes no int8 Split or Concat between a QuantizeLinear and a DequantizeLinear).
+     */
+    static void revert(GraphProto.Builder gb) {
+        Map<String, NodeProto> producer = new HashMap<>();
+        Map<String, List<NodeProto>> readers = new HashMap<>();
+        for (NodeProto n : gb.getNodeList()) {
+            n.getOutputList().forEach(o -> producer.put(o, n));
+            n.getInputList().forEach(i -> readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n));
+        }
+        Map<String, TensorProto> inits = new HashMap<>();
+        gb.getInitializerList().forEach(t -> inits.put(t.getName(), t));
+        Map<NodeProto, List<NodeProto>> replace = new HashMap<>(); // the Concat -> the grouped convolution's nodes
+        Set<NodeProto> drop = new HashSet<>();
+        for (NodeProto split : gb.getNodeList()) {
+            if (!split.getOpType().equals("Split") || !split.getDocString().equals(MARK)) {
+                continue;
+            }
+            List<NodeProto[]> groups = new ArrayList<>(); // {DQ, Conv, Relu or null, Q}
+            NodeProto concat = null;
+            for (String part : split.getOutputList()) {
+                NodeProto dq = readers.get(part).get(0);
+                NodeProto conv = readers.get(dq.getOutput(0)).get(0);
+                NodeProto next = readers.get(conv.getOutput(0)).get(0);
+                NodeProto relu = next.getOpType().equals("Relu") ? next : null;
+                NodeProto q = relu != null ? readers.get(relu.getOutput(0)).get(0) : next;
+                concat = readers.get(q.getOutput(0)).get(0);
+                groups.add(new NodeProto[] {dq, conv, relu, q});
+                drop.addAll(java.util.Arrays.asList(dq, conv, relu, q));
+            }
+            drop.add(split);
+            NodeProto[] first = groups.get(0);
+            List<NodeProto> nodes = new ArrayList<>();
+            String x = split.getInput(0) + "_dequantized_" + split.getName();
+            nodes.add(first[0].toBuilder().setName(untagged(first[0].getName())).setInput(0, split.getInput(0))
+                    .setOutput(0, x).build());
+            NodeProto.Builder conv = first[1].toBuilder().setName(untagged(first[1].getName())).setInput(0, x);
+            for (int k = 1; k < first[1].getInputCount(); k++) {
+                int input = k;
+                List<NodeProto> dqs = groups.stream().map(g -> producer.get(g[1].getInput(input))).toList();
+                String joined = untagged(dqs.get(0).getOutput(0));
+                NodeProto.Builder dq = dqs.get(0).toBuilder().setName(untagged(dqs.get(0).getName())).setOutput(0, joined);
+                for (int j = 0; j < dq.getInputCount(); j++) {
+                    int at = j;
+                    TensorProto t = inits.get(dq.getInput(j));
+                    if (t != null && t.getDimsCount() > 0) {
+                        List<TensorProto> slices = dqs.stream().map(d -> inits.get(d.getInput(at))).toList();
+                        TensorProto whole = joined(slices, untagged(t.getName()));
+                        gb.addInitializer(whole);
+                        dq.setInput(j, whole.getName());
+                    }
+                }
+                nodes.add(dq.build());
+                conv.setInput(k, joined);
+            }
+            for (int a = 0; a < conv.getAttributeCount(); a++) {
+                if (conv.getAttribute(a).getName().equals("group")) {
+                    conv.setAttribute(a, OnnxTensors.intAttribute("group", groups.size()));
+                }
+            }
+            String y = untagged(first[1].getOutput(0));
+            nodes.add(conv.setOutput(0, y).build());
+            if (first[2] != null) {
+                String r = untagged(first[2].getOutput(0));
+                nodes.add(first[2].toBuilder().setName(untagged(first[2].getName())).setInput(0, y).setOutput(0, r)
+                        .build());
+                y = r;
+            }
+            nodes.add(first[3].toBuilder().setName(untagged(first[3].getName())).setInput(0, y)
+                    .setOutput(0, concat.getOutput(0)).build());
+            replace.put(concat, nodes);
+        }
+        if (replace.isEmpty()) {
+            return;
+        }
+        List<NodeProto> nodes = new ArrayList<>(gb.getNodeList());
+        gb.clearNode();
+        for (NodeProto n : nodes) {
+            if (replace.containsKey(n)) {
+                gb.addAllNode(replace.get(n));
+            } else if (!drop.contains(n)) {
+                gb.addNode(n);
+            }
+        }
+        QdqInserter.removeDead(gb);
+    }
+
+    /** A name without the group tag {@link #apply} gave it. */
+    private static String untagged(String name) {
+        int at = name.lastIndexOf("_group0");
+        return at > 0 ? name.substring(0, at) + name.substring(at + "_group0".length()) : name;
+    }
+
+    /** The initializers' raw data joined along axis 0, under {@code name}. */
+    private static TensorProto joined(List<TensorProto> slices, String name) {
+        com.google.protobuf.ByteString raw = com.google.protobuf.ByteString.EMPTY;
+        long rows = 0;
+        for (TensorProto t : slices) {
+            raw = raw.concat(t.getRawData());
+            rows += t.getDims(0);
+        }
+        return slices.get(0).toBuilder().setName(name).setDims(0, rows).setRawData(raw).build();
     }
 
     /** A DequantizeLinear of group {@code g}'s rows of the one {@code dq} reads (per-channel parameters sliced too). */

@@ -155,6 +155,22 @@ class AveragePoolAsConvTest {
     }
 
     @Test
+    void revertGivesThePoolBack() throws Exception {
+        long[] shape = {1, 32, 8, 8};
+        ModelProto m = pooled(shape, false, "kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2},
+                "ceil_mode", 1, "count_include_pad", 0);
+        GraphProto.Builder g = rewritten(m).getGraph().toBuilder();
+        AveragePoolAsConv.revert(g);
+        ModelProto back = m.toBuilder().setGraph(g).build();
+        assertEquals(1, count(back, "AveragePool"));
+        assertEquals(0, count(back, "Conv"));
+        assertEquals(m.getGraph().getInitializerCount(), back.getGraph().getInitializerCount());
+        float[] x = randomInput(shape);
+        assertArrayEquals(run(m, x, shape, OrtSession.SessionOptions.OptLevel.NO_OPT),
+                run(back, x, shape, OrtSession.SessionOptions.OptLevel.NO_OPT));
+    }
+
+    @Test
     void poolsWithPartialOrPaddedWindowsStay() {
         long[] odd = {1, 8, 7, 7};
         ModelProto ceil = rewritten(pooled(odd, false, "kernel_shape", new long[] {2, 2}, "strides",

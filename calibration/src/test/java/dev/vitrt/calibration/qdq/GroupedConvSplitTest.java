@@ -132,6 +132,25 @@ class GroupedConvSplitTest {
     }
 
     @Test
+    void revertGivesTheGroupedConvolutionBack() throws Exception {
+        ModelProto m = grouped(64, 24, 2);
+        GraphProto.Builder g = split(m).getGraph().toBuilder();
+        GroupedConvSplit.revert(g);
+        ModelProto back = m.toBuilder().setGraph(g).build();
+        assertEquals(1, count(back, "Conv"));
+        assertEquals(0, count(back, "Split") + count(back, "Concat"));
+        assertEquals(m.getGraph().getInitializerCount(), back.getGraph().getInitializerCount());
+        long[] shape = {1, 64, 24, 24};
+        float[] x = new float[64 * 24 * 24];
+        Random r = new Random(1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        assertArrayEquals(run(m, x, shape, OrtSession.SessionOptions.OptLevel.NO_OPT),
+                run(back, x, shape, OrtSession.SessionOptions.OptLevel.NO_OPT));
+    }
+
+    @Test
     void smallGroupsStayGrouped() {
         ModelProto s = split(grouped(64, 8, 2)); // 8x8: 0.6 MMAC a group
         assertEquals(1, count(s, "Conv"));
