@@ -5,13 +5,10 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.vitrt.models.onnx.OnnxTensors;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * ({@link QdqTarget#ORT}) Turns each quantized average pool, {@code DequantizeLinear -> AveragePool ->
@@ -35,19 +32,10 @@ final class AveragePoolAsConv {
     }
 
     /** Rewrites the pools of {@code gb} in place; {@code fresh} makes names unused in the graph. */
-    static void apply(GraphProto.Builder gb, java.util.function.UnaryOperator<String> fresh) {
-        Map<String, NodeProto> producer = new HashMap<>();
-        Map<String, List<NodeProto>> readers = new HashMap<>();
-        for (NodeProto n : gb.getNodeList()) {
-            n.getOutputList().forEach(o -> producer.put(o, n));
-            n.getInputList().forEach(i -> readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n));
-        }
-        Map<String, ValueInfoProto> shapes = new HashMap<>();
-        gb.getValueInfoList().forEach(v -> shapes.put(v.getName(), v));
-        gb.getInputList().forEach(v -> shapes.put(v.getName(), v));
-        Set<String> outputs = new HashSet<>();
-        gb.getOutputList().forEach(v -> outputs.add(v.getName()));
-
+    static void apply(GraphProto.Builder gb, UnaryOperator<String> fresh) {
+        GraphIndex ix = GraphIndex.of(gb);
+        Map<String, NodeProto> producer = ix.producer();
+        Map<String, ValueInfoProto> shapes = ix.shapes();
         for (int i = 0; i < gb.getNodeCount(); i++) {
             NodeProto pool = gb.getNode(i);
             if (!pool.getOpType().equals("AveragePool") || pool.getInputCount() != 1) {
@@ -67,9 +55,9 @@ final class AveragePoolAsConv {
             if (dq != null && dq.getOpType().equals("Reshape")) {
                 dq = producer.get(dq.getInput(0)); // ONNX Runtime moves a DequantizeLinear past a Reshape
             }
-            List<NodeProto> after = readers.getOrDefault(pool.getOutput(0), List.of());
+            List<NodeProto> after = ix.readersOf(pool.getOutput(0));
             if (dq == null || !dq.getOpType().equals("DequantizeLinear") || after.isEmpty()
-                    || outputs.contains(pool.getOutput(0))
+                    || ix.outputs().contains(pool.getOutput(0))
                     || after.stream().anyMatch(r -> !r.getOpType().equals("QuantizeLinear"))) {
                 continue;
             }

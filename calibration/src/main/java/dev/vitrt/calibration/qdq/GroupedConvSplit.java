@@ -37,54 +37,31 @@ final class GroupedConvSplit {
 
     /** Rewrites the grouped convolutions of {@code gb} in place; {@code fresh} makes names unused in the graph. */
     static void apply(GraphProto.Builder gb, UnaryOperator<String> fresh) {
-        Map<String, NodeProto> producer = new HashMap<>();
-        Map<String, List<NodeProto>> readers = new HashMap<>();
-        for (NodeProto n : gb.getNodeList()) {
-            n.getOutputList().forEach(o -> producer.put(o, n));
-            n.getInputList().forEach(i -> readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n));
-        }
-        Map<String, TensorProto> inits = new HashMap<>();
-        gb.getInitializerList().forEach(t -> inits.put(t.getName(), t));
-        Map<String, ValueInfoProto> shapes = new HashMap<>();
-        gb.getValueInfoList().forEach(v -> shapes.put(v.getName(), v));
-        Set<String> outputs = new HashSet<>();
-        gb.getOutputList().forEach(v -> outputs.add(v.getName()));
-
+        GraphIndex ix = GraphIndex.of(gb);
         Map<NodeProto, List<NodeProto>> replace = new HashMap<>(); // the Q (or Relu's Q) -> its replacement
         Set<NodeProto> drop = new HashSet<>();
         for (NodeProto conv : gb.getNodeList()) {
-            Candidate c = candidate(conv, producer, readers, inits, shapes, outputs);
+            Candidate c = candidate(conv, ix);
             if (c == null) {
                 continue;
             }
-            replace.put(c.q, split(c, inits, fresh, gb));
+            replace.put(c.q, split(c, ix.inits(), fresh, gb));
             drop.add(conv);
             if (c.relu != null) {
                 drop.add(c.relu);
             }
         }
-        if (replace.isEmpty()) {
-            return;
-        }
-        List<NodeProto> nodes = new ArrayList<>(gb.getNodeList());
-        gb.clearNode();
-        for (NodeProto n : nodes) {
-            if (replace.containsKey(n)) {
-                gb.addAllNode(replace.get(n));
-            } else if (!drop.contains(n)) {
-                gb.addNode(n);
-            }
-        }
-        QdqInserter.removeDead(gb);
+        GraphIndex.replaceNodes(gb, replace, drop);
     }
 
     private record Candidate(NodeProto conv, NodeProto x, NodeProto w, NodeProto b, NodeProto relu, NodeProto q,
                              int groups) {
     }
 
-    private static Candidate candidate(NodeProto conv, Map<String, NodeProto> producer,
-                                       Map<String, List<NodeProto>> readers, Map<String, TensorProto> inits,
-                                       Map<String, ValueInfoProto> shapes, Set<String> outputs) {
+    private static Candidate candidate(NodeProto conv, GraphIndex ix) {
+        Map<String, NodeProto> producer = ix.producer();
+        Map<String, TensorProto> inits = ix.inits();
+        Set<String> outputs = ix.outputs();
         int groups = (int) OnnxTensors.intAttr(conv, "group", 1);
         if (!conv.getOpType().equals("Conv") || groups <= 1 || conv.getInputCount() < 2) {
             return null;
@@ -105,17 +82,17 @@ final class GroupedConvSplit {
         }
         NodeProto relu = null;
         String out = conv.getOutput(0);
-        List<NodeProto> after = readers.getOrDefault(out, List.of());
+        List<NodeProto> after = ix.readersOf(out);
         if (after.size() == 1 && after.get(0).getOpType().equals("Relu") && !outputs.contains(out)) {
             relu = after.get(0);
             out = relu.getOutput(0);
-            after = readers.getOrDefault(out, List.of());
+            after = ix.readersOf(out);
         }
         if (after.size() != 1 || !after.get(0).getOpType().equals("QuantizeLinear") || outputs.contains(out)
                 || outputs.contains(conv.getOutput(0))) {
             return null;
         }
-        long pixels = spatial(shapes.get(conv.getOutput(0)));
+        long pixels = spatial(ix.shapes().get(conv.getOutput(0)));
         long perGroup = weight.getDims(0) / groups * weight.getDims(1) * weight.getDims(2) * weight.getDims(3);
         if (pixels <= 0 || pixels * perGroup < MIN_GROUP_MACS) {
             return null;
@@ -185,14 +162,10 @@ final class GroupedConvSplit {
      * convolutions well and takes no int8 Split or Concat between a QuantizeLinear and a DequantizeLinear).
      */
     static void revert(GraphProto.Builder gb) {
-        Map<String, NodeProto> producer = new HashMap<>();
-        Map<String, List<NodeProto>> readers = new HashMap<>();
-        for (NodeProto n : gb.getNodeList()) {
-            n.getOutputList().forEach(o -> producer.put(o, n));
-            n.getInputList().forEach(i -> readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n));
-        }
-        Map<String, TensorProto> inits = new HashMap<>();
-        gb.getInitializerList().forEach(t -> inits.put(t.getName(), t));
+        GraphIndex ix = GraphIndex.of(gb);
+        Map<String, NodeProto> producer = ix.producer();
+        Map<String, List<NodeProto>> readers = ix.readers();
+        Map<String, TensorProto> inits = ix.inits();
         Map<NodeProto, List<NodeProto>> replace = new HashMap<>(); // the Concat -> the grouped convolution's nodes
         Set<NodeProto> drop = new HashSet<>();
         for (NodeProto split : gb.getNodeList()) {
@@ -253,19 +226,7 @@ final class GroupedConvSplit {
                     .setOutput(0, concat.getOutput(0)).build());
             replace.put(concat, nodes);
         }
-        if (replace.isEmpty()) {
-            return;
-        }
-        List<NodeProto> nodes = new ArrayList<>(gb.getNodeList());
-        gb.clearNode();
-        for (NodeProto n : nodes) {
-            if (replace.containsKey(n)) {
-                gb.addAllNode(replace.get(n));
-            } else if (!drop.contains(n)) {
-                gb.addNode(n);
-            }
-        }
-        QdqInserter.removeDead(gb);
+        GraphIndex.replaceNodes(gb, replace, drop);
     }
 
     /** A name without the group tag {@link #apply} gave it. */

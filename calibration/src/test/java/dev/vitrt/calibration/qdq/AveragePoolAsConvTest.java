@@ -9,17 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.vitrt.calibration.TinyModel;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,33 +47,14 @@ class AveragePoolAsConvTest {
     }
 
     private static ModelProto rewritten(ModelProto m) {
-        GraphProto.Builder g = m.getGraph().toBuilder();
-        Set<String> used = new HashSet<>();
-        AveragePoolAsConv.apply(g, base -> {
-            String n = base;
-            for (int k = 1; !used.add(n); k++) {
-                n = base + "_" + k;
-            }
-            return n;
-        });
-        return m.toBuilder().setGraph(g).build();
+        return OrtRuns.rewritten(m, AveragePoolAsConv::apply);
     }
 
     private static float[] run(ModelProto m, float[] x, long[] shape, OrtSession.SessionOptions.OptLevel level)
             throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vitrt-test");
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setOptimizationLevel(level);
-            try (OrtSession s = env.createSession(m.toByteArray(), so);
-                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
-                 OrtSession.Result r = s.run(Map.of("input", in))) {
-                FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
-                float[] out = new float[fb.remaining()];
-                fb.get(out);
-                return out;
-            }
-        }
+        return OrtRuns.run(m, x, shape, level);
     }
+
 
     private static float[] randomInput(long[] shape) {
         Random r = new Random(3);
