@@ -37,7 +37,7 @@ final class GroupedConvSplit {
 
     /** Rewrites the grouped convolutions of {@code gb} in place; {@code fresh} makes names unused in the graph. */
     static void apply(GraphProto.Builder gb, UnaryOperator<String> fresh) {
-        GraphIndex ix = GraphIndex.of(gb);
+        OnnxGraphIndex ix = OnnxGraphIndex.of(gb);
         Map<NodeProto, List<NodeProto>> replace = new HashMap<>(); // the Q (or Relu's Q) -> its replacement
         Set<NodeProto> drop = new HashSet<>();
         for (NodeProto conv : gb.getNodeList()) {
@@ -51,14 +51,14 @@ final class GroupedConvSplit {
                 drop.add(c.relu);
             }
         }
-        GraphIndex.replaceNodes(gb, replace, drop);
+        OnnxGraphIndex.replaceNodes(gb, replace, drop);
     }
 
     private record Candidate(NodeProto conv, NodeProto x, NodeProto w, NodeProto b, NodeProto relu, NodeProto q,
                              int groups) {
     }
 
-    private static Candidate candidate(NodeProto conv, GraphIndex ix) {
+    private static Candidate candidate(NodeProto conv, OnnxGraphIndex ix) {
         Map<String, NodeProto> producer = ix.producer();
         Map<String, TensorProto> inits = ix.inits();
         Set<String> outputs = ix.outputs();
@@ -162,7 +162,7 @@ final class GroupedConvSplit {
      * convolutions well and takes no int8 Split or Concat between a QuantizeLinear and a DequantizeLinear).
      */
     static void revert(GraphProto.Builder gb) {
-        GraphIndex ix = GraphIndex.of(gb);
+        OnnxGraphIndex ix = OnnxGraphIndex.of(gb);
         Map<String, NodeProto> producer = ix.producer();
         Map<String, List<NodeProto>> readers = ix.readers();
         Map<String, TensorProto> inits = ix.inits();
@@ -226,7 +226,7 @@ final class GroupedConvSplit {
                     .setOutput(0, concat.getOutput(0)).build());
             replace.put(concat, nodes);
         }
-        GraphIndex.replaceNodes(gb, replace, drop);
+        OnnxGraphIndex.replaceNodes(gb, replace, drop);
     }
 
     /** A name without the group tag {@link #apply} gave it. */

@@ -12,13 +12,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Who produces and who reads each value of a graph, its initializers, known shapes (value_info and graph inputs) and
+ * Who produces and who reads each value of an ONNX graph (the protobuf; models' GraphIndex does this for its own
+ * Graph), its initializers, known shapes (value_info and graph inputs) and
  * outputs: what the ORT-layout rewrites look up.
  */
-record GraphIndex(Map<String, NodeProto> producer, Map<String, List<NodeProto>> readers,
+record OnnxGraphIndex(Map<String, NodeProto> producer, Map<String, List<NodeProto>> readers,
                   Map<String, TensorProto> inits, Map<String, ValueInfoProto> shapes, Set<String> outputs) {
 
-    static GraphIndex of(GraphProto.Builder gb) {
+    static OnnxGraphIndex of(GraphProto.Builder gb) {
         Map<String, NodeProto> producer = new HashMap<>();
         Map<String, List<NodeProto>> readers = new HashMap<>();
         for (NodeProto n : gb.getNodeList()) {
@@ -32,7 +33,7 @@ record GraphIndex(Map<String, NodeProto> producer, Map<String, List<NodeProto>> 
         gb.getInputList().forEach(v -> shapes.put(v.getName(), v));
         Set<String> outputs = new HashSet<>();
         gb.getOutputList().forEach(v -> outputs.add(v.getName()));
-        return new GraphIndex(producer, readers, inits, shapes, outputs);
+        return new OnnxGraphIndex(producer, readers, inits, shapes, outputs);
     }
 
     /** The readers of {@code value}, none when nobody reads it. */
