@@ -161,7 +161,7 @@ public record PlanManifest(
         }
         if (!computeCapability.equals(cc)) {
             return "plan was built for " + gpuName + " (compute capability " + computeCapability + ") but this GPU is "
-                    + gpu + " (compute capability " + cc + "); rebuild it on this GPU or with --hardware-compatibility";
+                    + gpu + " (compute capability " + cc + "); rebuild it on this GPU or with a hardware compatibility level";
         }
         return null;
     }

@@ -56,7 +56,8 @@ public final class TensorRtQdq {
     public static Result fromQdqGraph(ModelProto m, String source) {
         if (!hasQdq(m)) {
             throw new IllegalArgumentException(source + " has no QuantizeLinear/DequantizeLinear nodes: INT8 needs the"
-                    + " Q/DQ graph from `vitrt calibrate`, or --calib-data DIR|FILE.npy|synthetic to calibrate here");
+                    + " Q/DQ graph from `vitrt calibrate`, or calibration data (a folder of images, an .npy file or synthetic) to"
+                    + " calibrate here");
         }
         String target = OnnxModels.metadata(m).qdqTarget().orElse(null);
         String note;
@@ -86,7 +87,7 @@ public final class TensorRtQdq {
                                    Integer inputSize, Int8Calibration c, Progress progress) throws IOException {
         if (hasQdq(fp32)) {
             throw new IllegalArgumentException(source + " is already quantized (it holds Q/DQ nodes); build it without"
-                    + " --calib-data");
+                    + " calibration data");
         }
         Map<String, String> meta = OnnxModels.metadata(fp32).asMap();
         long[] sampleShape = CalibrationSources.sampleShape(inputName, inputShape, meta, inputSize);
@@ -129,8 +130,8 @@ public final class TensorRtQdq {
                 }
                 if (zp.getDataType() != TensorProto.DataType.INT8_VALUE) {
                     throw new IllegalArgumentException(where + ": zero point '" + zp.getName() + "' is "
-                            + typeName(zp.getDataType()) + "; TensorRT needs int8 zero points of 0 (make the graph with"
-                            + " `vitrt calibrate --target tensorrt`)");
+                            + typeName(zp.getDataType()) + "; TensorRT needs int8 zero points of 0 (calibrate for"
+                            + " QdqTarget.TENSORRT)");
                 }
                 if (!allZero(zp)) {
                     throw new IllegalArgumentException(where + ": zero point '" + zp.getName() + "' is not 0;"
@@ -142,7 +143,7 @@ public final class TensorRtQdq {
                 if (x != null && x.getDataType() != TensorProto.DataType.INT8_VALUE) {
                     throw new IllegalArgumentException(where + ": dequantizes " + typeName(x.getDataType())
                             + " initializer '" + x.getName() + "'; TensorRT dequantizes int8 only (keep biases in"
-                            + " float: `vitrt calibrate --target tensorrt`)");
+                            + " float: calibrate for QdqTarget.TENSORRT)");
                 }
             }
         }

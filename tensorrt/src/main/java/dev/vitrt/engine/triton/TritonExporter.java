@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -74,7 +75,7 @@ public final class TritonExporter {
         String name = options.name() != null ? options.name() : model != null ? model : stem(onnx);
         if (options.name() == null) {
             TritonModelConfig.checkName(name, onnx + ": the model name from " + (model != null
-                    ? "the graph's vitrt.model metadata" : "the file name") + " (give --name)");
+                    ? "the graph's vitrt.model metadata" : "the file name") + " (give a name)");
         }
 
         boolean batchable = batchable(in, out);
@@ -89,7 +90,7 @@ public final class TritonExporter {
     /** The configuration for a TensorRT plan described by its manifest. */
     public static TritonModelConfig configForPlan(Path plan, PlanManifest manifest, TritonExportOptions options) {
         if (options.kind() == Kind.KIND_CPU) {
-            throw new IllegalArgumentException(plan + ": a TensorRT plan runs on a GPU only; use --instance-kind gpu");
+            throw new IllegalArgumentException(plan + ": a TensorRT plan runs on a GPU only; use kind KIND_GPU");
         }
         List<SourceTensor> in = new ArrayList<>();
         for (PlanManifest.Tensor t : manifest.inputs()) {
@@ -113,12 +114,12 @@ public final class TritonExporter {
         int maxBatch = resolveMaxBatch(options, batchable, batchable ? range.max() : 0, in, plan);
         if (maxBatch > 0) {
             if (maxBatch > range.max()) {
-                throw new IllegalArgumentException("--max-batch " + maxBatch + " is above the plan's largest batch "
-                        + range.max() + " (profile " + range + "); rebuild with a larger --batch or lower --max-batch");
+                throw new IllegalArgumentException("maxBatch " + maxBatch + " is above the plan's largest batch "
+                        + range.max() + " (profile " + range + "); rebuild it with a larger batch range or a lower maxBatch");
             }
             if (range.min() > 1) {
                 throw new IllegalArgumentException(plan + ": the plan's profile " + range
-                        + " starts above 1 but Triton sends batches of 1 to max_batch_size; rebuild with --batch 1:"
+                        + " starts above 1 but Triton sends batches of 1 to max_batch_size; rebuild it with batch range 1:"
                         + range.opt() + ":" + range.max());
             }
         }
@@ -126,7 +127,7 @@ public final class TritonExporter {
                 : manifest.model() != null && !manifest.model().isBlank() ? manifest.model() : stem(plan);
         if (options.name() == null) {
             TritonModelConfig.checkName(name, PlanManifest.pathFor(plan) + ": the model name from " + (manifest.model()
-                    != null && !manifest.model().isBlank() ? "the manifest" : "the file name") + " (give --name)");
+                    != null && !manifest.model().isBlank() ? "the manifest" : "the file name") + " (give a name)");
         }
         List<String> comments = List.of(
                 "written by vitrt triton-export from " + plan.getFileName() + " (model " + manifest.model() + ", "
@@ -188,6 +189,20 @@ public final class TritonExporter {
         public Path modelFile() {
             return modelDirectory.resolve(Integer.toString(version)).resolve(config.platform().fileName());
         }
+
+        /**
+         * What was written, in one line: {@code wrote DIR/NAME/config.pbtxt and DIR/NAME/1/model.onnx (version 1,
+         * 0.1 MB): platform onnxruntime_onnx, max_batch_size 8, dynamic batching (...), 1 x KIND_CPU}.
+         */
+        public String describe() throws IOException {
+            DynamicBatching db = config.dynamicBatching();
+            return String.format(Locale.ROOT, "wrote %s%s (version %d, %.1f MB): platform %s, max_batch_size %d%s, %d x %s",
+                    configChanged ? modelDirectory.resolve("config.pbtxt") + " and " : "", modelFile(), version,
+                    Files.size(modelFile()) / 1e6, config.platform().id(), config.maxBatchSize(), db == null ? ""
+                            : ", dynamic batching (preferred " + db.preferredBatchSizes() + ", max delay "
+                            + db.maxQueueDelayMicros() + " us)",
+                    config.instances().count(), config.instances().kind());
+        }
     }
 
     private static TritonModelConfig assemble(String name, Platform platform, int maxBatch, List<SourceTensor> in,
@@ -224,9 +239,9 @@ public final class TritonExporter {
         if (!batchable) {
             if (options.maxBatch() != null && options.maxBatch() > 0) {
                 SourceTensor t = in.get(0);
-                throw new IllegalArgumentException(source + ": --max-batch " + options.maxBatch()
+                throw new IllegalArgumentException(source + ": maxBatch " + options.maxBatch()
                         + " needs a dynamic batch dimension but input '" + t.name() + "' has shape "
-                        + Arrays.toString(t.shape()) + " (export the model without a fixed --batch)");
+                        + Arrays.toString(t.shape()) + " (export the model with a dynamic batch)");
             }
             return 0;
         }
@@ -241,7 +256,7 @@ public final class TritonExporter {
         if (options.preferredBatchSizes() != null) {
             for (int p : options.preferredBatchSizes()) {
                 if (p < 1 || p > maxBatch) {
-                    throw new IllegalArgumentException("--preferred-batch " + p + " is outside 1.." + maxBatch
+                    throw new IllegalArgumentException("preferredBatchSizes " + p + " is outside 1.." + maxBatch
                             + " (the max batch)");
                 }
             }

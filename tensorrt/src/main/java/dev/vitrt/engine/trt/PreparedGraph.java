@@ -61,7 +61,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
         switch (o.precision()) {
             case FP16:
                 if (original.hasQdq()) {
-                    throw new IllegalArgumentException(onnx + " holds Q/DQ (INT8) nodes; build it with --precision int8");
+                    throw new IllegalArgumentException(onnx + " holds Q/DQ (INT8) nodes; build it with precision int8");
                 }
                 Fp16Lowering.Result r = Fp16Lowering.lower(model);
                 model = r.model();
@@ -72,7 +72,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
                 if (calibration != null) {
                     if (original.inputs().size() != 1) {
                         throw new IllegalArgumentException(onnx + " has " + original.inputs().size() + " inputs;"
-                                + " --calib-data calibrates models with one image input");
+                                + " calibration data calibrates models with one image input");
                     }
                     PlanManifest.Tensor in = original.inputs().get(0);
                     q = TensorRtQdq.calibrate(model, onnx.toString(), in.name(), in.shape(), o.inputSize(),
@@ -89,7 +89,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
             }
             default:
                 if (original.hasQdq()) {
-                    throw new IllegalArgumentException(onnx + " holds Q/DQ (INT8) nodes; build it with --precision int8");
+                    throw new IllegalArgumentException(onnx + " holds Q/DQ (INT8) nodes; build it with precision int8");
                 }
                 break;
         }
@@ -108,7 +108,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
         return ModelProto.parseFrom(bytes);
     }
 
-    /** {min, opt, max} shapes of one input: the batch range on a dynamic dim 0, --input-size's range on dynamic H, W. */
+    /** {min, opt, max} shapes of one input: the batch range on a dynamic dim 0, the input sizes' range on dynamic H, W. */
     static long[][] shapes(Path onnx, PlanManifest.Tensor in, BuildOptions o) {
         long[] dims = in.shape();
         if (dims.length == 0) {
@@ -124,7 +124,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
         }
         if (dims[0] != -1 && (o.batch().min() != dims[0] || o.batch().max() != dims[0])) {
             throw new IllegalArgumentException(onnx + ": input '" + in.name() + "' has a fixed batch of " + dims[0]
-                    + ", so --batch must be " + dims[0] + " (got " + o.batch() + "); export with a dynamic batch");
+                    + ", so the batch range must be " + dims[0] + " (got " + o.batch() + "); export with a dynamic batch");
         }
         SizeRange sizes = o.sizes();
         for (int i = 1; i < dims.length; i++) {
@@ -132,7 +132,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
             if (dims[i] == -1) {
                 if (!spatial || sizes == null) {
                     throw new IllegalArgumentException(onnx + ": input '" + in.name() + "' has a dynamic dimension "
-                            + i + " " + Arrays.toString(dims) + (spatial ? "; pass --input-size (N, HxW or MIN:OPT:MAX)"
+                            + i + " " + Arrays.toString(dims) + (spatial ? "; give the input sizes (N, HxW or MIN:OPT:MAX)"
                             : "; TensorRT profiles here only cover the batch and spatial dimensions"));
                 }
                 for (int k = 0; k < 3; k++) {
@@ -142,8 +142,8 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
                 long want = i == 2 ? sizes.min().height() : sizes.min().width();
                 if (!sizes.isFixed() || dims[i] != want) {
                     throw new IllegalArgumentException(onnx + ": input '" + in.name() + "' is fixed at " + dims[2] + "x"
-                            + dims[3] + " pixels but --input-size is " + sizes + "; export the model at that size, or "
-                            + "with --dynamic-size for a range");
+                            + dims[3] + " pixels but the input sizes are " + sizes + "; export the model at that size, or "
+                            + "with a dynamic size for a range");
                 }
             }
         }

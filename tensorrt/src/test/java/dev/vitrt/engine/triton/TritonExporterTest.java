@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 class TritonExporterTest {
@@ -91,7 +92,7 @@ class TritonExporterTest {
 
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(onnx,
                 tmp.resolve("repo2"), new TritonExportOptions(null, 4, 1, null, null, 100, false)));
-        assertTrue(ex.getMessage().contains("--max-batch 4 needs a dynamic batch dimension"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("maxBatch 4 needs a dynamic batch dimension"), ex.getMessage());
         assertFalse(Files.exists(tmp.resolve("repo2/fixed")));
     }
 
@@ -133,10 +134,10 @@ class TritonExporterTest {
                 .writeFor(dyn);
         IllegalArgumentException over = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(dyn,
                 repo, new TritonExportOptions("d", 64, 1, null, null, 100, false)));
-        assertTrue(over.getMessage().contains("above the plan's largest batch 16"), over.getMessage());
+        assertTrue(over.getMessage().contains("maxBatch 64 is above the plan's largest batch 16"), over.getMessage());
         IllegalArgumentException cpu = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(dyn,
                 repo, new TritonExportOptions("d", null, 1, TritonModelConfig.Kind.KIND_CPU, null, 100, false)));
-        assertTrue(cpu.getMessage().contains("GPU only"), cpu.getMessage());
+        assertTrue(cpu.getMessage().contains("GPU only; use kind KIND_GPU"), cpu.getMessage());
 
         Path min2 = tmp.resolve("min2.plan");
         Files.write(min2, planBytes(8));
@@ -144,7 +145,7 @@ class TritonExporterTest {
                 .writeFor(min2);
         IllegalArgumentException min = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(min2,
                 repo, TritonExportOptions.defaults()));
-        assertTrue(min.getMessage().contains("rebuild with --batch 1:4:8"), min.getMessage());
+        assertTrue(min.getMessage().contains("rebuild it with batch range 1:4:8"), min.getMessage());
         assertTree(repo, "fixed4/config.pbtxt", "fixed4/1/model.plan", "fixed4/1/model.plan.json");
     }
 
@@ -164,7 +165,7 @@ class TritonExporterTest {
         TritonExporter.export(onnx, repo, TritonExportOptions.defaults());
         FileAlreadyExistsException refused = assertThrows(FileAlreadyExistsException.class,
                 () -> TritonExporter.export(onnx, repo, new TritonExportOptions(null, 2, 1, null, null, 100, false)));
-        assertTrue(refused.getMessage().contains("(versions 1); pass --force to add it as version 2"),
+        assertTrue(refused.getMessage().contains("(versions 1); pass newVersion to add it as version 2"),
                 refused.getMessage());
         assertEquals(8L, Pbtxt.parse(Files.readString(repo.resolve("tiny_mlp/config.pbtxt")))
                 .get("max_batch_size").get(0));
@@ -244,6 +245,33 @@ class TritonExporterTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new TritonExportOptions("a\"b", null, 1, null, null, 100,
                 false));
+    }
+
+    /** A Java caller sees the options' parameter names, never triton-export's flags (the CLI translates). */
+    @Test
+    void messagesNameTheOptionsParameters() throws IOException {
+        Path onnx = write(TinyGraphs.mlp(), "mlp.onnx");
+        Path repo = tmp.resolve("repo");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(onnx,
+                repo, new TritonExportOptions(null, null, 1, null, List.of(9), 100, false)));
+        assertEquals("preferredBatchSizes 9 is outside 1..8 (the max batch)", e.getMessage());
+        for (Executable bad : List.<Executable>of(
+                () -> new TritonExportOptions(null, -1, 1, null, null, 100, false),
+                () -> new TritonExportOptions(null, null, 0, null, null, 100, false),
+                () -> new TritonExportOptions(null, null, 1, null, null, -1, false),
+                () -> new TritonExportOptions("a b", null, 1, null, null, 100, false))) {
+            String m = assertThrows(IllegalArgumentException.class, bad).getMessage();
+            assertTrue(m.matches("(maxBatch|instances|maxQueueDelayMicros|name) .*"), m);
+        }
+        Path bare = write(graph("bad name", TensorProto.DataType.FLOAT_VALUE, new long[] {-1, 3}, new long[] {-1, 3}),
+                "g.onnx");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TritonExporter.export(bare, repo, TritonExportOptions.defaults()));
+        assertTrue(e.getMessage().contains("(give a name)") && !e.getMessage().contains("--"), e.getMessage());
+        Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+        IOException io = assertThrows(IOException.class,
+                () -> TritonExporter.export(onnx, notADirectory, TritonExportOptions.defaults()));
+        assertEquals("repository is not a directory: " + notADirectory, io.getMessage());
     }
 
     @Test

@@ -51,7 +51,7 @@ class PreparedGraphTest {
                 new BuildOptions(Precision.FP16, BatchRange.parse("2"), null, 1024, 3, null, "none", false,
                         SizeRange.parse("512x640")))[1]);
         e = assertThrows(IllegalArgumentException.class, () -> PreparedGraph.shapes(Path.of("m.onnx"), fixed, o));
-        assertTrue(e.getMessage().contains("fixed at 512x640") && e.getMessage().contains("--dynamic-size"),
+        assertTrue(e.getMessage().contains("fixed at 512x640") && e.getMessage().contains("with a dynamic size"),
                 e.getMessage());
     }
 
@@ -72,11 +72,11 @@ class PreparedGraphTest {
         PlanManifest.Tensor fixedBatch = new PlanManifest.Tensor("input", "float32", new long[] {1, 3, 224, 224});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PreparedGraph.shapes(Path.of("m.onnx"), fixedBatch, opts(Precision.FP32, "1:8:32", null)));
-        assertTrue(e.getMessage().contains("fixed batch of 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("fixed batch of 1, so the batch range must be 1"), e.getMessage());
         PlanManifest.Tensor dynHw = new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, -1, -1});
         e = assertThrows(IllegalArgumentException.class,
                 () -> PreparedGraph.shapes(Path.of("m.onnx"), dynHw, opts(Precision.FP32, "1", null)));
-        assertTrue(e.getMessage().contains("--input-size"), e.getMessage());
+        assertTrue(e.getMessage().contains("give the input sizes (N, HxW or MIN:OPT:MAX)"), e.getMessage());
         PlanManifest.Tensor fixed = new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, 224, 224});
         e = assertThrows(IllegalArgumentException.class,
                 () -> PreparedGraph.shapes(Path.of("m.onnx"), fixed, opts(Precision.FP32, "1", 256)));
