@@ -16,7 +16,7 @@ import java.util.TreeMap;
 /**
  * What ONNX Runtime makes of a graph, counted from the graph it optimizes (ORT_ENABLE_ALL, as our sessions run it):
  * nodes by operator, and how many run in INT8 ({@code QLinear*}, {@code QGemm}, ...), how many are Q/DQ conversions,
- * layout changes (Transpose, NCHWc reorders) or float compute. Unlike a timing, it does not depend on machine load.
+ * layout changes and copies (Transpose, NCHWc reorders, Split, Concat) or float compute. Unlike a timing, it does not depend on machine load.
  */
 record OrtGraphCensus(Map<String, Integer> ops, int nodes, int int8, int qdq, int layout, int floatCompute) {
     private static final Set<String> INT8 = Set.of("QLinearConv", "QLinearMatMul", "QGemm", "QLinearAdd", "QLinearMul",
@@ -24,7 +24,7 @@ record OrtGraphCensus(Map<String, Integer> ops, int nodes, int int8, int qdq, in
             "QLinearSoftmax", "QLinearReduceMean", "MatMulIntegerToFloat", "DynamicQuantizeMatMul", "QAttention",
             "ConvInteger", "MatMulInteger");
     private static final Set<String> QDQ = Set.of("QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear");
-    private static final Set<String> LAYOUT = Set.of("Transpose", "ReorderInput", "ReorderOutput");
+    private static final Set<String> LAYOUT = Set.of("Transpose", "ReorderInput", "ReorderOutput", "Split", "Concat");
     private static final Set<String> FREE = Set.of("Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity");
 
     /** Optimizes {@code model} with ONNX Runtime (threads as given, 0 = default) and counts the result. */

@@ -38,6 +38,18 @@ public final class Reports {
         return written;
     }
 
+    /**
+     * The report for a terminal: the title, the findings, the first section as CSV and the method notes, with
+     * {@code \n} line ends (the files keep CSV's {@code \r\n}).
+     */
+    public static String console(TableResult r) {
+        StringBuilder sb = new StringBuilder("# ").append(r.title()).append('\n');
+        r.findings().forEach(f -> sb.append("- ").append(f).append('\n'));
+        sb.append('\n').append(csv(r.sections().get(0)).replace("\r\n", "\n")).append('\n');
+        r.notes().forEach(n -> sb.append("- ").append(n).append('\n'));
+        return sb.toString();
+    }
+
     /** The Markdown report. */
     public static String markdown(TableResult r, String svgName) {
         StringBuilder sb = new StringBuilder();

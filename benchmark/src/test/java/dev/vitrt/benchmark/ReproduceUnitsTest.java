@@ -101,6 +101,8 @@ class ReproduceUnitsTest {
         }
         Path file = Files.writeString(dir.resolve("plain"), "x");
         assertThrows(java.io.IOException.class, () -> Reports.write(r, file));
+        assertEquals("# Demo\n- finding\n\nmodel,note\nNext-ViT-S,\"a, \"\"quoted\"\" cell\"\n\n- note\n",
+                Reports.console(r));
     }
 
     @Test

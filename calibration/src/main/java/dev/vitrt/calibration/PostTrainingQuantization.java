@@ -191,6 +191,13 @@ public final class PostTrainingQuantization {
      */
     public record Written(Result result, Path output, long bytes, Backend fp32, Backend int8, QuantizationReport report)
             implements AutoCloseable {
+        /** {@code wrote FILE (N activation Q/DQ, N weight DQ, N int32 biases, 12.3 MB)}. */
+        public String describe() {
+            QdqPlan plan = result.quantized().plan();
+            return String.format(Locale.ROOT, "wrote %s (%d activation Q/DQ, %d weight DQ, %d int32 biases, %.1f MB)",
+                    output, plan.activations().size(), plan.weights().size(), plan.biases().size(), bytes / 1e6);
+        }
+
         /** The report with batch-1 latencies: the median of {@code runs} interleaved runs after a warm-up. */
         public QuantizationReport withLatency(int runs, Progress progress) throws IOException, BackendException {
             return report.withLatency(fp32, int8, result.heldOut().batch(0, 1), Math.max(3, runs / 5), runs, progress);

@@ -8,6 +8,7 @@ import dev.vitrt.runtime.compare.OutputComparison;
 import dev.vitrt.runtime.Progress;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,6 +34,22 @@ public record QuantizationReport(int samples, double minCosine, double meanCosin
     /** INT8 latency over FP32 latency. */
     public double latencyRatio() {
         return int8Millis / fp32Millis;
+    }
+
+    /**
+     * The comparison in lines: {@code FP32 vs INT8 on N held-out inputs (heldOut):}, then logit cosine (min, mean),
+     * max abs diff and top-1 agreement.
+     */
+    public String describeAccuracy(String heldOut) {
+        return String.format(Locale.ROOT, "FP32 vs INT8 on %d held-out inputs (%s):%n  logit cosine  min %.5f  mean %.5f%n"
+                + "  max abs diff  %.5g%n  top-1 agreement %.1f%%%n", samples, heldOut, minCosine, meanCosine,
+                maxAbsDiff, 100 * top1Agreement);
+    }
+
+    /** The latencies in lines: {@code backend}'s median of {@code runs} batch-1 runs for FP32, INT8 and their ratio. */
+    public String describeLatency(String backend, int runs) {
+        return String.format(Locale.ROOT, "%s, batch 1, median of %d runs:%n  FP32 %.2f ms   INT8 %.2f ms   INT8/FP32"
+                + " %.2fx%n", backend, runs, fp32Millis, int8Millis, latencyRatio());
     }
 
     /** Compares outputs only (no timing); samples are run one at a time. */

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,6 +34,10 @@ import java.util.Set;
 public final class SensitivityAnalysis {
     /** The FP32/INT8 agreement when only {@code block} is quantized. */
     public record BlockError(String block, double minCosine, double meanCosine, double maxAbsDiff) {
+        /** {@code block  cosine 0.99876  max abs diff 0.0123}, the block padded to 40 characters. */
+        public String describe() {
+            return String.format(Locale.ROOT, "%-40s cosine %.5f  max abs diff %.4g", block, minCosine, maxAbsDiff);
+        }
     }
 
     private SensitivityAnalysis() {

@@ -16,6 +16,7 @@ import dev.vitrt.calibration.qdq.QdqPlanner;
 import dev.vitrt.calibration.qdq.QdqTarget;
 import dev.vitrt.calibration.qdq.NodeFilter;
 import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import java.nio.file.Path;
@@ -106,12 +107,12 @@ class QuantizationChecksTest {
 
         @Override
         public List<TensorSpec> inputs() {
-            return List.of(new TensorSpec("input", "float", new long[] {-1, 3, 4, 4}, new String[4]));
+            return List.of(new TensorSpec("input", ElementType.FLOAT32, new long[] {-1, 3, 4, 4}, new String[4]));
         }
 
         @Override
         public List<TensorSpec> outputs() {
-            return List.of(new TensorSpec("logits", "float", new long[] {-1, logits.length}, new String[2]));
+            return List.of(new TensorSpec("logits", ElementType.FLOAT32, new long[] {-1, logits.length}, new String[2]));
         }
 
         @Override

@@ -36,6 +36,36 @@ public final class TinyModel {
         return this;
     }
 
+    /** The shape of an intermediate float32 value (value_info). */
+    public TinyModel shape(String name, long... shape) {
+        g.addValueInfo(valueInfo(name, shape));
+        return this;
+    }
+
+    /** An int64 initializer (a Reshape's shape). */
+    public TinyModel int64s(String name, long... values) {
+        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
+                .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addDims(values.length);
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        g.addInitializer(t);
+        return this;
+    }
+
+    /** Any initializer. */
+    public TinyModel initializer(OnnxMl.TensorProto t) {
+        g.addInitializer(t);
+        return this;
+    }
+
+    /** A uint8 scalar initializer (an ONNX Runtime-layout zero point). */
+    public TinyModel uint8(String name, int value) {
+        g.addInitializer(OnnxMl.TensorProto.newBuilder().setName(name).setDataType(OnnxMl.TensorProto.DataType.UINT8_VALUE)
+                .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[] {(byte) value})));
+        return this;
+    }
+
     /** A float32 initializer with these values. */
     public TinyModel weight(String name, long[] shape, float[] values) {
         g.addInitializer(OnnxTensors.floatTensor(name, shape, values));
@@ -81,7 +111,8 @@ public final class TinyModel {
     static OnnxMl.ValueInfoProto valueInfo(String name, long... shape) {
         OnnxMl.TensorShapeProto.Builder s = OnnxMl.TensorShapeProto.newBuilder();
         for (long d : shape) {
-            s.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            var dim = OnnxMl.TensorShapeProto.Dimension.newBuilder();
+            s.addDim(d < 0 ? dim.setDimParam("d" + s.getDimCount()) : dim.setDimValue(d)); // negative: unknown
         }
         return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
                 .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();

@@ -1,6 +1,7 @@
 package dev.vitrt.cli;
 
 import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.Backends;
@@ -32,7 +33,8 @@ final class BackendChoice {
      * Opens {@code file} on the chosen backend; where TensorRT builds an engine from an .onnx file (on first use; later
      * opens take it from the engine cache), the build's progress shows on stderr under {@code label}.
      */
-    static Backend open(Path file, Backends.Choice choice, BackendOptions options, String label) throws Exception {
+    static Backend open(Path file, Backends.Choice choice, BackendOptions options, String label)
+            throws BackendException {
         if (choice.kind() != BackendKind.TENSORRT || ModelFiles.isPlan(file.toString())) {
             return Backends.open(file, choice, options);
         }

@@ -61,13 +61,10 @@ public final class BuildEngineCommand implements Callable<Integer> {
     @CommandLine.Mixin
     EngineBuildOptions engine;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        BuildOptions options = options();
-        Int8Calibration calibration = calibration();
+        BuildOptions options = engine.toBuildOptions(precision);
+        Int8Calibration calibration = calibrationOptions.int8(calibData, precision);
         Path out = output.toAbsolutePath();
         Path calibFile = calibData == null || calibData.equals("synthetic") ? null : Path.of(calibData);
         CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights).reads("--calib-data", calibFile)
@@ -81,10 +78,10 @@ public final class BuildEngineCommand implements Callable<Integer> {
         PreparedModel p;
         try (ProgressBar bar = new ProgressBar("vitrt build-engine:")) {
             p = prepare(model, checkpoint, options, calibration, bar);
+        } catch (IllegalArgumentException e) { // the graph's rules, said in this command's flags
+            throw EngineBuildOptions.WORDS.reword(e);
         }
-        for (String note : p.graph().notes()) {
-            System.err.println(note);
-        }
+        p.graph().notes().forEach(System.err::println);
         EngineBuilder.Built built = EngineBuildProgress.build(p.graph(), p.source(), options, out);
         PlanManifest m = built.manifest();
         System.out.printf("wrote %s (%.1f MB) and %s: %s %s, batch %s, TensorRT %s on %s (sm %s), built in %.1f s%n",
@@ -99,29 +96,5 @@ public final class BuildEngineCommand implements Callable<Integer> {
         checkpoint.checkApplies(model);
         return PreparedModel.prepare(model, checkpoint.applyTo(ExportOptions.defaults()), options, calibration,
                 TemporaryFiles::createFile, progress);
-    }
-
-    /** The inline calibration --calib-data asks for, or null. */
-    Int8Calibration calibration() {
-        if (calibData == null) {
-            return null;
-        }
-        if (precision != Precision.INT8) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--calib-data only applies to --precision int8");
-        }
-        try {
-            return calibrationOptions.int8(calibData);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    /** The builder options these command-line options describe (validated). */
-    BuildOptions options() {
-        try {
-            return engine.toBuildOptions(precision);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
     }
 }

@@ -1,20 +1,16 @@
 package dev.vitrt.cli;
 
 import dev.vitrt.calibration.PostTrainingQuantization;
-import dev.vitrt.calibration.QuantizationReport;
-import dev.vitrt.calibration.SensitivityAnalysis;
 import dev.vitrt.calibration.data.CalibrationSources;
 import dev.vitrt.calibration.data.HeldOutData;
 import dev.vitrt.calibration.qdq.NodeFilter;
 import dev.vitrt.calibration.qdq.QdqOptions;
-import dev.vitrt.calibration.qdq.QdqPlan;
 import dev.vitrt.calibration.qdq.QdqTarget;
 import dev.vitrt.models.zoo.ExportOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -105,27 +101,14 @@ public final class CalibrateCommand implements Callable<Integer> {
             }
             bar.println("vitrt calibrate: comparing FP32 and INT8 on " + held.size() + " held-out inputs");
             try (PostTrainingQuantization.Written w = q.writeChecked(output)) {
-                QdqPlan plan = q.quantized().plan();
-                bar.println(String.format(Locale.ROOT, "wrote %s (%d activation Q/DQ, %d weight DQ, %d int32 biases,"
-                        + " %.1f MB)", output, plan.activations().size(), plan.weights().size(), plan.biases().size(),
-                        w.bytes() / 1e6));
-                QuantizationReport r = w.report();
-                out.printf(Locale.ROOT, "FP32 vs INT8 on %d held-out inputs (%s):%n", held.size(), held.describe());
-                out.printf(Locale.ROOT, "  logit cosine  min %.5f  mean %.5f%n", r.minCosine(), r.meanCosine());
-                out.printf(Locale.ROOT, "  max abs diff  %.5g%n", r.maxAbsDiff());
-                out.printf(Locale.ROOT, "  top-1 agreement %.1f%%%n", 100 * r.top1Agreement());
+                bar.println(w.describe());
+                out.print(w.report().describeAccuracy(held.describe()));
                 if (runs > 0) {
-                    r = w.withLatency(runs, bar);
-                    out.printf(Locale.ROOT, "ONNX Runtime %s, batch 1, median of %d runs:%n", w.fp32().device(), runs);
-                    out.printf(Locale.ROOT, "  FP32 %.2f ms   INT8 %.2f ms   INT8/FP32 %.2fx%n", r.fp32Millis(),
-                            r.int8Millis(), r.latencyRatio());
+                    out.print(w.withLatency(runs, bar).describeLatency("ONNX Runtime " + w.fp32().device(), runs));
                 }
                 if (sensitivity) {
                     out.println("sensitivity (only this block quantized; worst first):");
-                    for (SensitivityAnalysis.BlockError e : w.sensitivity(bar)) {
-                        out.printf(Locale.ROOT, "  %-40s cosine %.5f  max abs diff %.4g%n", e.block(), e.minCosine(),
-                                e.maxAbsDiff());
-                    }
+                    w.sensitivity(bar).forEach(e -> out.println("  " + e.describe()));
                 }
             }
         }

@@ -2,8 +2,12 @@ package dev.vitrt.cli;
 
 import dev.vitrt.calibration.calibrators.CalibrationMethod;
 import dev.vitrt.engine.int8.Int8Calibration;
+import dev.vitrt.runtime.Precision;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -26,9 +30,25 @@ final class CalibrationOptions {
             description = "Percentile of |x| kept by the percentile method (default ${DEFAULT-VALUE}).")
     double percentile;
 
-    /** Inline INT8 calibration on {@code data} with these settings (batches of 8, no held-out images). */
-    Int8Calibration int8(String data) {
-        return new Int8Calibration(data, samples, 8, method, percentile, 0);
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    /**
+     * Inline INT8 calibration on {@code data} ({@code --calib-data}) with these settings (batches of 8, no held-out
+     * images) for an engine of {@code precision}; null without data; a usage error when they do not fit.
+     */
+    Int8Calibration int8(String data, Precision precision) {
+        if (data == null) {
+            return null;
+        }
+        if (precision != Precision.INT8) {
+            throw new ParameterException(spec.commandLine(), "--calib-data only applies to --precision int8");
+        }
+        try {
+            return new Int8Calibration(data, samples, 8, method, percentile, 0);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** {@code entropy|percentile|max|mse}. */

@@ -5,10 +5,22 @@ import dev.vitrt.engine.trt.SizeRange;
 import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.runtime.Precision;
 import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** TensorRT builder settings, as trtexec spells its build flags ({@code @Mixin EngineBuildOptions}). */
 final class EngineBuildOptions {
+    /** What graph preparation's messages call these options (and the export and calibration behind them), in flags. */
+    static final FlagWords WORDS = new FlagWords(Map.of("precision int8", "--precision int8",
+            "or calibration data", "or --calib-data", "without calibration data", "without --calib-data",
+            "calibration data calibrates", "--calib-data calibrates", "the batch range", "--batch",
+            "give the input sizes", "pass --input-size", "the input sizes are", "--input-size is",
+            "with a dynamic size", "with --dynamic-size",
+            "calibrate for QdqTarget.TENSORRT", "make the graph with `vitrt calibrate --target tensorrt`"));
+
     @Option(names = "--batch", paramLabel = "MIN:OPT:MAX", defaultValue = "1:1:1", converter = TensorRtConverters.BatchConverter.class,
             description = "Batch range of the optimization profile (default ${DEFAULT-VALUE}); N means N:N:N.")
     BatchRange batch;
@@ -38,9 +50,16 @@ final class EngineBuildOptions {
     @Option(names = "--trt-verbose", description = "Print TensorRT's verbose log.")
     boolean trtVerbose;
 
-    /** The builder options for an engine of {@code precision}; IllegalArgumentException when they do not fit. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    /** The builder options for an engine of {@code precision}; a usage error when they do not fit. */
     BuildOptions toBuildOptions(Precision precision) {
-        return new BuildOptions(precision, batch, null, workspaceMiB, optLevel, timingCache, hardwareCompatibility,
-                trtVerbose, inputSize);
+        try {
+            return new BuildOptions(precision, batch, null, workspaceMiB, optLevel, timingCache, hardwareCompatibility,
+                    trtVerbose, inputSize);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 }

@@ -5,8 +5,6 @@ import dev.vitrt.models.zoo.ExportOptions;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
 import dev.vitrt.runtime.InputSize;
-import dev.vitrt.runtime.ModelMetadata;
-import dev.vitrt.runtime.ModelMetadata.FeatureMap;
 import dev.vitrt.runtime.io.AtomicFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -95,43 +93,24 @@ public final class ExportCommand implements Callable<Integer> {
                 features ? (outIndices == null ? List.of() : outIndices) : null, dynamicSize, true);
         long t0 = System.nanoTime();
         ExportedModel m;
-        // a status line while the graph is built (seconds for the large models), on a terminal only: it is erased
-        // before anything else is printed, so that errors stay one line
-        boolean terminal = System.console() != null;
-        try {
-            if (terminal) {
-                err.print("vitrt export: building " + model + "...");
-                err.flush();
-            }
-            m = Exporter.export(model, o);
-            AtomicFiles.write(output, out -> OnnxWriter.write(m.graph(), out));
-        } finally {
-            if (terminal) {
-                err.print("\r\033[K");
-                err.flush();
+        try (ProgressBar bar = new ProgressBar("vitrt export:")) {
+            // seconds for the large models; on a terminal only, erased before anything else is printed, so that an
+            // error stays one line
+            bar.status("building " + model + "...");
+            try {
+                m = Exporter.export(model, o);
+                AtomicFiles.write(output, out -> OnnxWriter.write(m.graph(), out));
+            } finally {
+                bar.clear();
             }
         }
         double s = (System.nanoTime() - t0) / 1e9;
         m.notes().forEach(err::println);
-        String from = m.weights() == null ? "random weights" : "weights " + m.weights().describe();
-        String what = features ? "backbone" : m.numClasses() + " classes" + (m.headReset() ? " (new classifier, "
-                + "randomly initialised: the checkpoint's has " + m.weights().numClasses() + ")" : "");
-        err.printf(Locale.ROOT, "exported %s from %s; %s, %,d params, %.2f GMACs at %s%s, %d nodes, to %s in %.1f s%n",
-                m.entry().fullName(), from, what, m.parameters(), m.gmacs(), m.size(), dynamicSize
-                        ? " (dynamic height and width)" : "", m.graph().nodes.size(), output, s);
+        err.printf(Locale.ROOT, "exported %s%s, %d nodes, to %s in %.1f s%n", m.describe(),
+                dynamicSize ? " (dynamic height and width)" : "", m.graph().nodes.size(), output, s);
         if (features) {
-            err.println(outputsLine(m));
+            err.println(m.describeFeatures());
         }
         return 0;
-    }
-
-    /** {@code outputs: features.0 (stages.0, 96 ch, stride 4), ...}. */
-    private static String outputsLine(ExportedModel m) {
-        StringBuilder b = new StringBuilder("outputs:");
-        for (FeatureMap f : ModelMetadata.of(m.graph().metadata).features()) {
-            b.append(String.format(Locale.ROOT, "%s %s (%s, %d ch, stride %d)", b.length() > 8 ? "," : "",
-                    f.name(), f.module(), f.channels(), f.stride()));
-        }
-        return b.toString();
     }
 }

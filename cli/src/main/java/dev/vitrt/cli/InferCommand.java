@@ -11,10 +11,8 @@ import dev.vitrt.runtime.bench.Inputs;
 import dev.vitrt.runtime.classify.ClassNames;
 import dev.vitrt.runtime.classify.Classification;
 import dev.vitrt.runtime.io.Npy;
-import dev.vitrt.runtime.preprocess.ImagePreprocessor;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -80,22 +78,16 @@ final class InferCommand implements Callable<Integer> {
         BackendOptions options = runtime.options().withBatch(new BatchRange(n, n, n)); // of an engine built here
         try (Backend b = BackendChoice.open(file, choice, options, model)) {
             TensorSpec spec = b.singleInput();
-            FloatTensor x;
-            if (source.input != null) {
-                x = Inputs.fromNpy(source.input, spec);
-            } else {
-                ImagePreprocessor pre = ImagePreprocessor.forModel(b.metadata(), spec, sizeOption.inputSize);
-                x = pre.loadBatch(source.images);
-                spec.checkShape(x.shape());
-            }
+            FloatTensor x = source.input != null ? Inputs.fromNpy(source.input, spec)
+                    : Inputs.fromImages(source.images, b.metadata(), spec, sizeOption.inputSize);
             Map<String, FloatTensor> out = b.run(Map.of(spec.name(), x));
             FloatTensor y = out.values().iterator().next();
             if (source.images != null) {
                 printTop(y, source.images, names != null ? names
                         : ClassNames.forModel(b.metadata(), y.rank() == 2 ? y.dim(1) : 0).orElse(null));
             } else {
-                System.out.println("output '" + out.keySet().iterator().next() + "': "
-                        + FloatTensor.shapeString(y.shape()));
+                System.out.println("output '" + out.keySet().iterator().next() + "' "
+                        + y.dtypeAndShape());
             }
             if (output != null) {
                 Npy.write(output, y);
@@ -115,10 +107,9 @@ final class InferCommand implements Callable<Integer> {
         }
         for (int i = 0; i < y.dim(0); i++) {
             System.out.println(images.get(i) + ":");
-            int rank = 1;
-            for (Classification c : Classification.topK(y, i, top != null ? top : topk, names)) {
-                System.out.printf(Locale.ROOT, "  %d. class %4d  %sp=%.4f  logit=%.4f%n", rank++, c.index(),
-                        c.name() == null ? "" : String.format(Locale.ROOT, "%-40s ", c.name()), c.probability(), c.logit());
+            List<Classification> best = Classification.topK(y, i, top != null ? top : topk, names);
+            for (int r = 0; r < best.size(); r++) {
+                System.out.println("  " + best.get(r).describe(r + 1));
             }
         }
     }

@@ -27,6 +27,12 @@ final class InputOptions {
         return input != null ? Inputs.fromNpy(input, spec) : Inputs.random(spec, batch, size.getAsInt(), seed);
     }
 
+    /** {@code input [dtype=float32, shape=(1, 3, 256, 256)] from x.npy}, or {@code ... seeded random (--seed 0)}. */
+    String describe(FloatTensor x) {
+        return "input " + x.dtypeAndShape() + (input != null ? " from " + input
+                : " seeded random (--seed " + seed + ")");
+    }
+
     /** The batch the input will have: the .npy file's first dimension, else {@code random}. */
     int batch(int random) throws IOException {
         return input == null ? random : batchOf(input);

@@ -2,16 +2,14 @@ package dev.vitrt.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vitrt.models.zoo.ExportedModel;
 import dev.vitrt.models.zoo.Exporter;
-import dev.vitrt.models.zoo.Preprocessing;
 import dev.vitrt.models.zoo.PretrainedTag;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.models.zoo.ZooEntry;
+import dev.vitrt.models.zoo.ZooListing;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,44 +54,23 @@ public final class ModelsCommand implements Callable<Integer> {
 
     private void listTags(PrintWriter out, ArrayNode arr) {
         if (!json) {
-            out.printf(Locale.ROOT, "%-42s %6s %6s %-9s %-22s %-22s  %s%n", "name", "input", "crop", "interp", "mean", "std",
-                    "weights (Hugging Face Hub)");
+            out.println(ZooListing.TAG_HEADER);
         }
         for (PretrainedTag t : Zoo.tags()) {
-            ZooEntry e = Zoo.get(t.model());
-            if (family != null && !e.family().equals(family)) {
+            if (family != null && !Zoo.get(t.model()).family().equals(family)) {
                 continue;
             }
-            Preprocessing p = t.preprocessing();
             if (json) {
-                ObjectNode o = arr.addObject();
-                o.put("name", t.name());
-                o.put("model", t.model());
-                o.put("input_size", t.inputSize());
-                o.put("crop_pct", p.cropPct());
-                o.put("interpolation", p.interpolation());
-                ArrayNode mean = o.putArray("mean");
-                ArrayNode std = o.putArray("std");
-                for (int i = 0; i < 3; i++) {
-                    mean.add(p.mean()[i]);
-                    std.add(p.std()[i]);
-                }
-                o.put("num_classes", t.numClasses());
-                o.put("hub", t.hubRepository());
+                ZooListing.addTag(arr, t);
             } else {
-                out.printf(Locale.ROOT, "%-42s %6d %6.3f %-9s %-22s %-22s  %s%n", t.name(), t.inputSize(), p.cropPct(),
-                        p.interpolation(), triple(p.mean()), triple(p.std()), t.hubRepository());
+                out.println(ZooListing.tagRow(t));
             }
         }
-    }
-
-    private static String triple(float[] v) {
-        return String.format(Locale.ROOT, "%.3f,%.3f,%.3f", v[0], v[1], v[2]);
     }
 
     private void listModels(PrintWriter out, ArrayNode arr) {
         if (!json) {
-            out.printf(Locale.ROOT, "%-28s %-20s %14s %8s %6s  %s%n", "name", "family", "params", "GMACs", "input", "description");
+            out.println(ZooListing.MODEL_HEADER);
             out.flush();
         }
         List<ZooEntry> entries = Zoo.all().stream().filter(e -> family == null || e.family().equals(family)).toList();
@@ -101,31 +78,16 @@ public final class ModelsCommand implements Callable<Integer> {
         // with a bar saying which model is being counted
         try (ProgressBar bar = new ProgressBar("vitrt models:")) {
             for (int i = 0; i < entries.size(); i++) {
-                ZooEntry e = entries.get(i);
-                bar.update("counting " + e.name(), i, entries.size());
-                ExportedModel m = Exporter.describe(e);
+                bar.update("counting " + entries.get(i).name(), i, entries.size());
+                ExportedModel m = Exporter.describe(entries.get(i));
                 bar.clear();
-                row(out, arr, e, m);
+                if (json) {
+                    ZooListing.addModel(arr, m);
+                } else {
+                    out.println(ZooListing.modelRow(m));
+                    out.flush();
+                }
             }
-        }
-    }
-
-    private void row(PrintWriter out, ArrayNode arr, ZooEntry e, ExportedModel m) {
-        if (json) {
-            ObjectNode o = arr.addObject();
-            o.put("name", e.name());
-            o.put("family", e.family());
-            o.put("params", m.parameters());
-            double gmacs = Math.round(m.gmacs() * 1000) / 1000.0;
-            o.put("gmacs", gmacs);
-            o.put("gflops", gmacs); // deprecated alias of gmacs (the value always was GMACs)
-            o.put("input_size", e.inputSize());
-            o.put("nodes", m.graph().nodes.size());
-            o.put("deploy_gmacs", Math.round(m.deployMacs() / 1e6) / 1000.0);
-        } else {
-            out.printf(Locale.ROOT, "%-28s %-20s %,14d %8.2f %6d  %s%n", e.name(), e.family(), m.parameters(), m.gmacs(),
-                    e.inputSize(), e.description());
-            out.flush();
         }
     }
 }

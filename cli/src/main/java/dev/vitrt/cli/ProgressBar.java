@@ -66,6 +66,18 @@ public final class ProgressBar implements ProgressListener.Stage {
         lastLabel = label;
     }
 
+    /**
+     * A status without a count ({@code vitrt export: building nextvit_small...}) for one step, on a terminal only (a
+     * log gets the step's result line instead); {@link #clear()} erases it.
+     */
+    synchronized void status(String label) {
+        if (terminal) {
+            err.print("\r" + what + " " + label);
+            err.flush();
+            drawn = true;
+        }
+    }
+
     /** {@code "  12.3 images/s  ETA 1:05"} once something is done, empty without a unit. */
     private String rate(String label, long now, long done, long total) {
         double seconds = (now - labelStart) / 1e9;

@@ -4,13 +4,11 @@ import dev.vitrt.benchmark.BenchSettings;
 import dev.vitrt.benchmark.Estimator;
 import dev.vitrt.benchmark.ReproTable;
 import dev.vitrt.benchmark.Reports;
-import dev.vitrt.benchmark.Section;
 import dev.vitrt.benchmark.TableOptions;
 import dev.vitrt.benchmark.TableResult;
 import dev.vitrt.benchmark.Tables;
 import dev.vitrt.models.zoo.Zoo;
 import dev.vitrt.runtime.BackendKind;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -108,17 +106,7 @@ final class ReproduceCommand implements Callable<Integer> {
         CommandFiles.create().writesInto("--out", out).check(); // before minutes of measuring
         TableResult r = t.run(options, ProgressBar.stages("vitrt reproduce: "));
         List<Path> files = Reports.write(r, out);
-        System.out.println("# " + r.title());
-        for (String f : r.findings()) {
-            System.out.println("- " + f);
-        }
-        Section main = r.sections().get(0);
-        System.out.println();
-        System.out.print(Reports.csv(main).replace("\r\n", "\n"));
-        System.out.println();
-        for (String n : r.notes()) {
-            System.out.println("- " + n);
-        }
+        System.out.print(Reports.console(r));
         System.out.println("wrote " + String.join(", ", files.stream().map(Path::toString).toList()));
         return 0;
     }

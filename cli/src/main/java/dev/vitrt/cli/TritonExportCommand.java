@@ -2,10 +2,9 @@ package dev.vitrt.cli;
 
 import dev.vitrt.engine.triton.TritonExportOptions;
 import dev.vitrt.engine.triton.TritonExporter;
-import dev.vitrt.engine.triton.TritonModelConfig;
-import java.nio.file.Files;
+import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,35 +36,8 @@ public final class TritonExportCommand implements Callable<Integer> {
             description = "The model repository (created if missing).")
     Path repository;
 
-    @Option(names = "--name", paramLabel = "NAME",
-            description = "Model name in the repository (default: the graph's or manifest's model name).")
-    String name;
-
-    @Option(names = "--max-batch", paramLabel = "N",
-            description = "max_batch_size (default: the plan's profile maximum; 8 for an ONNX graph with a dynamic"
-                    + " batch; 0 for a fixed batch). 0 turns Triton's batching off.")
-    Integer maxBatch;
-
-    @Option(names = "--instances", paramLabel = "N", defaultValue = "1", converter = Bounds.Positive.class,
-            description = "Model instances in the instance group (default ${DEFAULT-VALUE}).")
-    int instances;
-
-    @Option(names = "--instance-kind", paramLabel = "gpu|cpu",
-            description = "Where instances run (default gpu for plans, cpu for ONNX graphs; plans run on gpu only).")
-    String instanceKind;
-
-    @Option(names = "--preferred-batch", paramLabel = "N", split = ",",
-            description = "Preferred batch sizes of the dynamic batcher (default: the plan's opt batch and the max).")
-    List<Integer> preferredBatch;
-
-    @Option(names = "--max-queue-delay-us", paramLabel = "US",
-            defaultValue = "" + TritonExportOptions.DEFAULT_MAX_QUEUE_DELAY_MICROS,
-            description = "How long the dynamic batcher holds a request to form a batch (default ${DEFAULT-VALUE}).")
-    long maxQueueDelayMicros;
-
-    @Option(names = "--force", description = "Add this one as the next version (2/, 3/, ...) of a model of that name"
-            + " already in the repository; its config.pbtxt is rewritten only if the configuration changed.")
-    boolean force;
+    @CommandLine.Mixin
+    TritonOptions triton;
 
     @CommandLine.Mixin
     WeightsOptions checkpoint;
@@ -75,51 +47,29 @@ public final class TritonExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TritonExportOptions options;
-        try {
-            options = new TritonExportOptions(name, maxBatch, instances, kind(), preferredBatch, maxQueueDelayMicros,
-                    force);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights).writesInto("--repository", repository)
-                .check();
+        TritonExportOptions options = triton.toOptions();
+        CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights)
+                .writesInto("--repository", repository).check();
         Path file;
         String origin = Path.of(model).getFileName().toString();
         if (ModelFiles.isPlan(model)) {
             file = Path.of(model);
         } else {
-            boolean zoo = !model.endsWith(".onnx");
-            if (zoo) {
+            if (!model.endsWith(".onnx")) {
                 System.err.println("exporting " + model + " to ONNX...");
                 origin = "zoo model " + model;
             }
             file = ModelFiles.resolve(model, checkpoint.applyTo(ModelFiles.at(sizeOption.inputSize, null)));
         }
-        TritonExporter.Exported e = TritonExporter.export(file, origin, repository, options);
-        TritonModelConfig c = e.config();
-        Path dir = e.modelDirectory();
-        java.io.PrintWriter out = spec.commandLine().getOut();
-        out.printf("wrote %s%s (version %d, %.1f MB): platform %s, max_batch_size %d%s, %d x %s\n",
-                e.configChanged() ? dir.resolve("config.pbtxt") + " and " : "", e.modelFile(), e.version(),
-                Files.size(e.modelFile()) / 1e6, c.platform().id(),
-                c.maxBatchSize(), c.dynamicBatching() == null ? ""
-                        : ", dynamic batching (preferred " + c.dynamicBatching().preferredBatchSizes() + ", max delay "
-                        + c.dynamicBatching().maxQueueDelayMicros() + " us)",
-                c.instances().count(), c.instances().kind());
+        TritonExporter.Exported e;
+        try {
+            e = TritonExporter.export(file, origin, repository, options);
+        } catch (IllegalArgumentException | FileAlreadyExistsException ex) { // what the model makes of the flags
+            throw TritonOptions.WORDS.reword(ex);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(e.describe());
         out.println("serve it: tritonserver --model-repository=" + repository.toAbsolutePath());
         return 0;
-    }
-
-    private TritonModelConfig.Kind kind() {
-        if (instanceKind == null) {
-            return null;
-        }
-        return switch (instanceKind.toLowerCase(java.util.Locale.ROOT)) {
-            case "gpu" -> TritonModelConfig.Kind.KIND_GPU;
-            case "cpu" -> TritonModelConfig.Kind.KIND_CPU;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--instance-kind must be gpu or cpu, got '" + instanceKind + "'");
-        };
     }
 }

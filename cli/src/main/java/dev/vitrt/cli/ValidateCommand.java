@@ -6,7 +6,6 @@ import dev.vitrt.calibration.data.CalibrationSources;
 import dev.vitrt.engine.validate.Validation;
 import dev.vitrt.runtime.BackendKind;
 import dev.vitrt.runtime.BackendOptions;
-import dev.vitrt.runtime.classify.ClassNames;
 import dev.vitrt.runtime.validate.ValidationReport;
 import dev.vitrt.runtime.validate.ValidationReports;
 import java.nio.file.Path;
@@ -42,16 +41,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     InputSizeOption sizeOption;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Image folder, one subfolder per class (root of relative paths with --labels-csv).")
-    Path data;
-
-    @Option(names = "--labels-csv", paramLabel = "FILE", description = "path,label rows instead of class folders.")
-    Path labelsCsv;
-
-    @Option(names = "--class-names", paramLabel = "FILE",
-            description = "One class name per line, for a custom head whose folders are named by class.")
-    Path classNames;
+    @Mixin
+    LabelledData images;
 
     @Option(names = "--precision", paramLabel = "P", split = ",", description = {"fp32, fp16, int8, comma-separated"
             + " (default: the graph's own, fp32 for a zoo model); agreement is against fp32."})
@@ -90,9 +81,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Validation.Options options = options();
-        if (data == null && labelsCsv == null) {
-            throw new ParameterException(spec.commandLine(), "give --data DIR (class subfolders) or --labels-csv FILE");
-        }
+        images.checkGiven();
         if (checkpoint.weights != null && ModelFiles.isPlan(model)) {
             throw new ParameterException(spec.commandLine(), "--weights applies to zoo models, not to a plan");
         }
@@ -100,13 +89,13 @@ final class ValidateCommand implements Callable<Integer> {
         if (calibData != null) {
             CalibrationSources.check(calibData);
         }
-        reports.checkedBy(CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights)
-                .reads("--labels-csv", labelsCsv).reads("--class-names", classNames)).check();
-        ClassNames names = classNames == null ? null : ClassNames.read(classNames);
+        reports.checkedBy(images.checkedBy(CommandFiles.create().readsModel("MODEL", model)
+                .reads("--weights", checkpoint.weights))).check();
+        Validation.Data data = images.toData();
         Path file = ModelFiles.resolveOrPlan(model, checkpoint.applyTo(ModelFiles.at(sizeOption.inputSize, null)));
         ValidationReport r;
         try (ProgressBar bar = new ProgressBar("vitrt validate:", "scoring", "images")) {
-            r = Validation.run(file, new Validation.Data(data, labelsCsv, names), options, bar);
+            r = Validation.run(file, data, options, bar);
         }
         System.out.print(ValidationReports.console(r));
         reports.write(r, ValidationReports::writeJson, ValidationReports::writeCsv);

@@ -4,10 +4,12 @@ import dev.vitrt.runtime.Precision;
 import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.vitrt.engine.trt.BuildOptions;
+import dev.vitrt.engine.trt.PreparedGraph;
 import dev.vitrt.tensorrt.TensorRtAvailability;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,12 +35,17 @@ class BuildEngineCommandTest {
         return c;
     }
 
+    /** The builder options build-engine's flags describe. */
+    private static BuildOptions options(BuildEngineCommand c) {
+        return c.engine.toBuildOptions(c.precision);
+    }
+
     @Test
     void parsesEveryOption() {
         BuildEngineCommand c = parse("m.onnx", "--precision", "fp16", "--batch", "1:8:32", "--input-size", "256",
                 "--workspace", "2048", "--timing-cache", "t.cache", "--opt-level", "5",
                 "--hardware-compatibility", "ampere+", "-o", "m.plan");
-        BuildOptions o = c.options();
+        BuildOptions o = options(c);
         assertEquals(Precision.FP16, o.precision());
         assertEquals(new BatchRange(1, 8, 32), o.batch());
         assertEquals(256, o.inputSize());
@@ -47,14 +54,30 @@ class BuildEngineCommandTest {
         assertEquals(5, o.optimizationLevel());
         assertEquals("ampere+", o.hardwareCompatibility());
         assertEquals(Path.of("m.plan"), c.output);
-        BuildOptions range = parse("b.onnx", "--precision", "fp16", "--input-size", "512x512:800x1344:1024x2048", "-o",
-                "b.plan").options();
+        BuildOptions range = options(parse("b.onnx", "--precision", "fp16", "--input-size", "512x512:800x1344:1024x2048",
+                "-o", "b.plan"));
         assertEquals("512:800x1344:1024x2048", range.sizes().toString());
+    }
+
+    /** Graph preparation names its parameters; build-engine says them back as its flags. */
+    @Test
+    void theGraphsRulesAreSaidInFlags(@TempDir Path dir) throws Exception {
+        Path onnx = dir.resolve("m.onnx");
+        Files.copy(ModelFiles.resolve("mobilevitv2_050", ModelFiles.at(64, 1)), onnx); // a fixed batch of 1
+        IllegalArgumentException batch = assertThrows(IllegalArgumentException.class, () -> PreparedGraph.prepare(onnx,
+                options(parse("m.onnx", "--precision", "fp32", "--batch", "1:8:32", "-o", "m.plan"))));
+        assertTrue(batch.getMessage().contains("so the batch range must be 1 (got 1:8:32)"), batch.getMessage());
+        assertTrue(EngineBuildOptions.WORDS.apply(batch.getMessage()).contains("so --batch must be 1 (got 1:8:32)"));
+        IllegalArgumentException qdq = assertThrows(IllegalArgumentException.class, () -> PreparedGraph.prepare(onnx,
+                options(parse("m.onnx", "--precision", "int8", "-o", "m.plan"))));
+        assertFalse(qdq.getMessage().contains("--"), qdq.getMessage());
+        assertTrue(EngineBuildOptions.WORDS.reword(qdq).getMessage().contains("`vitrt calibrate`, or --calib-data (a"
+                + " folder of images"), qdq.getMessage());
     }
 
     @Test
     void defaults() {
-        BuildOptions o = parse("m.onnx", "--precision", "int8", "-o", "m.plan").options();
+        BuildOptions o = options(parse("m.onnx", "--precision", "int8", "-o", "m.plan"));
         assertEquals(new BatchRange(1, 1, 1), o.batch());
         assertEquals(4096, o.workspaceMiB());
         assertEquals(3, o.optimizationLevel());

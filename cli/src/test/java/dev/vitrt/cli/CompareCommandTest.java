@@ -44,7 +44,8 @@ class CompareCommandTest {
         assertEquals(0, CliRun.of("export", "mobilevitv2_050", "--input-size", "64", "-o", b.toString()).exit());
         CliRun r = CliRun.of("compare", fp32.toString(), b.toString(), "--batch", "2", "--atol", "0", "--rtol", "0");
         assertEquals(0, r.exit(), r.out() + r.err());
-        assertTrue(r.out().contains("output 'logits' (2, 1000): PASSED (atol 0, rtol 0)"), r.out());
+        assertTrue(r.out().contains("output 'logits' [dtype=float32, shape=(2, 1000)]: PASSED (atol 0, rtol 0)"), r.out());
+        assertTrue(r.out().contains("input [dtype=float32, shape=(2, 3, 64, 64)] seeded random"), r.out());
         assertTrue(r.out().contains("abs error: max 0, mean 0, median 0"), r.out());
         assertTrue(r.out().contains("top-1 agreement 100.0% (2 rows)"), r.out());
         assertTrue(r.out().strip().endsWith("PASSED: every output within atol 0, rtol 0"), r.out());
@@ -58,7 +59,7 @@ class CompareCommandTest {
         assertEquals(0, cal.exit(), cal.err());
         CliRun r = CliRun.of("compare", int8.toString(), fp32.toString(), "--atol", "1e-6", "--rtol", "1e-6");
         assertEquals(1, r.exit(), r.out() + r.err());
-        assertTrue(r.out().contains("output 'logits' (1, 1000): FAILED (atol 0.000001, rtol 0.000001)"), r.out());
+        assertTrue(r.out().contains("output 'logits' [dtype=float32, shape=(1, 1000)]: FAILED (atol 0.000001, rtol 0.000001)"), r.out());
         Matcher worst = Pattern.compile("elements \\(.*\\) outside \\|A-B\\| <= atol \\+ rtol\\*\\|B\\|; worst at"
                 + " \\(0, (\\d+)\\): A (\\S+), B (\\S+) \\(").matcher(r.out());
         assertTrue(worst.find(), r.out());

@@ -103,6 +103,7 @@ class RuntimeCommandsTest {
         Npy.write(in, x);
         CliRun r = CliRun.of("infer", model.toString(), "--input", in.toString(), "--output", out.toString());
         assertEquals(0, r.exit(), r.err());
+        assertEquals("output 'logits' [dtype=float32, shape=(3, 10)]", r.out().strip(), "as compare shows a tensor");
         assertEquals(3, Npy.read(out).dim(0));
         BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
         img.setRGB(20, 15, 0xFF8800);
@@ -139,7 +140,7 @@ class RuntimeCommandsTest {
         Path y = dir.resolve("never.npy");
         assertOneLineError(CliRun.of("infer", model.toString(), "--input", wrongShape.toString(), "--output", y.toString()),
                 "vitrt infer: error: " + wrongShape + ": input 'input': shape (1, 3, 32, 32) does not fit the model's"
-                        + " (?, 3, 16, 16)");
+                        + " (batch, 3, 16, 16)");
         Path f64 = dir.resolve("f64.npy");
         byte[] header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }          \n".getBytes(
                 StandardCharsets.US_ASCII);

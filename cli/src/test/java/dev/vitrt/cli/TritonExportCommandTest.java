@@ -58,6 +58,13 @@ class TritonExportCommandTest {
         assertEquals(1, run("triton-export", onnx.toString(), "--repository", repo.toString(), "--preferred-batch", "9"));
         assertTrue(err.toString().contains("--preferred-batch 9 is outside 1..8"), err.toString());
         err.getBuffer().setLength(0);
+        // values wrong whatever the model: usage errors, checked by the command before any export
+        for (String[] bad : new String[][] {{"--max-queue-delay-us", "-1", "--max-queue-delay-us must be >= 0"},
+                {"--name", "a b", "--name 'a b' is not a usable Triton model name"}, {"--max-batch", "-1", "--max-batch"}}) {
+            assertEquals(2, run("triton-export", onnx.toString(), "--repository", repo.toString(), bad[0], bad[1]));
+            assertTrue(err.toString().contains(bad[2]), err.toString());
+            err.getBuffer().setLength(0);
+        }
         assertEquals(1, run("triton-export", tmp.resolve("none.plan").toString(), "--repository", repo.toString()));
         assertEquals(1, err.toString().strip().lines().count(), err.toString());
         assertTrue(err.toString().startsWith("vitrt triton-export: error: no such plan file"), err.toString());

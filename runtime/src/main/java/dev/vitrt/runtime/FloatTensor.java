@@ -71,6 +71,11 @@ public final class FloatTensor {
         return sb.append(')').toString();
     }
 
+    /** What the tensor holds as every command shows it: {@code [dtype=float32, shape=(2, 1000)]}. */
+    public String dtypeAndShape() {
+        return new TensorSpec("", ElementType.FLOAT32, shape).dtypeAndShape();
+    }
+
     @Override
     public String toString() {
         return "FloatTensor" + shapeString(shape);

@@ -1,16 +1,30 @@
 package dev.vitrt.runtime;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * One input or output of a model: its name, element type (ONNX's name, e.g. {@code float}, {@code float16}) and
- * shape, with -1 for a dynamic dimension (whose symbolic name, e.g. {@code batch}, is in {@code dimNames}).
+ * One input or output of a model, VitRT's one tensor descriptor (ONNX graphs, ONNX Runtime sessions, TensorRT
+ * engines and their manifests, Triton configurations all describe tensors with it): its name, element type and
+ * shape, with -1 for a dynamic dimension (whose symbolic name, e.g. {@code batch}, is in {@code dimNames} when the
+ * source has one).
  */
-public record TensorSpec(String name, String elementType, long[] shape, String[] dimNames) {
+public record TensorSpec(String name, ElementType elementType, long[] shape, String[] dimNames) {
 
     public TensorSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(elementType, "elementType");
         shape = shape.clone();
         dimNames = dimNames == null ? new String[shape.length] : dimNames.clone();
+        if (dimNames.length != shape.length) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + dimNames.length + " dimension names for "
+                    + shape.length + " dimensions");
+        }
+    }
+
+    /** A tensor without dimension names. */
+    public TensorSpec(String name, ElementType elementType, long... shape) {
+        this(name, elementType, shape, null);
     }
 
     @Override
@@ -47,23 +61,44 @@ public record TensorSpec(String name, String elementType, long[] shape, String[]
         }
         if (!ok) {
             throw new IllegalArgumentException("input '" + name + "': shape " + FloatTensor.shapeString(concrete)
-                    + " does not fit the model's " + FloatTensor.shapeString(shape));
+                    + " does not fit the model's " + shapeString());
         }
     }
 
-    @Override
-    public String toString() {
-        return name + ": " + elementType + FloatTensor.shapeString(shape);
+    /** The shape as NumPy writes a tuple, a dynamic dimension by its name, else {@code ?}: {@code (batch, 3, 224, 224)}. */
+    public String shapeString() {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            sb.append(i > 0 ? ", " : "");
+            sb.append(shape[i] >= 0 ? Long.toString(shape[i])
+                    : dimNames[i] != null && !dimNames[i].isEmpty() ? dimNames[i] : "?");
+        }
+        return sb.append(shape.length == 1 ? ",)" : ")").toString();
     }
 
+    /**
+     * Element type and shape as Polygraphy prints them, {@code [dtype=float32, shape=(batch, 3, 224, 224)]}: how every
+     * command shows a tensor ({@code output 'logits' [dtype=float32, shape=(2, 1000)]}).
+     */
+    public String dtypeAndShape() {
+        return "[dtype=" + elementType + ", shape=" + shapeString() + "]";
+    }
+
+    /** {@code input [dtype=float32, shape=(batch, 3, 224, 224)]}, as Polygraphy prints a tensor. */
+    @Override
+    public String toString() {
+        return name + " " + dtypeAndShape();
+    }
+
+    /** Name, element type and shape; dimension names are labels and do not count. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof TensorSpec t && name.equals(t.name) && elementType.equals(t.elementType)
+        return o instanceof TensorSpec t && name.equals(t.name) && elementType == t.elementType
                 && Arrays.equals(shape, t.shape);
     }
 
     @Override
     public int hashCode() {
-        return name.hashCode() * 31 + Arrays.hashCode(shape);
+        return (name.hashCode() * 31 + elementType.hashCode()) * 31 + Arrays.hashCode(shape);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vitrt.tensorrt;
 
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.runtime.profile.LayerTime;
 import dev.vitrt.runtime.profile.LayerTimings;
 import java.util.ArrayDeque;
@@ -42,7 +43,7 @@ final class LayerTimeAccumulator {
      *
      * @param elementTypes what the plan's precision says its layers compute in
      */
-    LayerTimings finish(int lastRuns, Set<String> elementTypes) {
+    LayerTimings finish(int lastRuns, Set<ElementType> elementTypes) {
         if (lastRuns < 1 || lastRuns > runs.size()) {
             throw new IllegalArgumentException("asked for the last " + lastRuns + " runs of " + runs.size());
         }

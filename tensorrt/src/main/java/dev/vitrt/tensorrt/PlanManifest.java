@@ -1,18 +1,29 @@
 package dev.vitrt.tensorrt;
 
-import dev.vitrt.runtime.BatchRange;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.vitrt.runtime.BatchRange;
+import dev.vitrt.runtime.ElementType;
+import dev.vitrt.runtime.TensorSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a TensorRT plan was built from and for, written as {@code FILE.plan.json} beside {@code FILE.plan}: a plan
@@ -21,8 +32,9 @@ import java.util.Objects;
  * @param format            manifest format version ({@value #FORMAT})
  * @param model             model name ({@code vitrt.model} of the graph, else the ONNX file's name)
  * @param precision         {@code fp32}, {@code fp16} or {@code int8}
- * @param inputs            network inputs, dynamic dimensions -1
- * @param outputs           network outputs, dynamic dimensions -1
+ * @param inputs            network inputs, dynamic dimensions -1; in the JSON each is {@code name}, {@code dtype}
+ *                          (the {@link ElementType}'s display name, {@code float32}) and {@code shape}
+ * @param outputs           network outputs, likewise
  * @param batch             the optimization profile's batch range
  * @param tensorRtVersion   TensorRT version that built the plan, e.g. {@code 11.2.1}
  * @param gpuName           the GPU it was built on
@@ -39,8 +51,8 @@ public record PlanManifest(
         @JsonProperty("format") int format,
         @JsonProperty("model") String model,
         @JsonProperty("precision") String precision,
-        @JsonProperty("inputs") List<Tensor> inputs,
-        @JsonProperty("outputs") List<Tensor> outputs,
+        @JsonProperty("inputs") List<TensorSpec> inputs,
+        @JsonProperty("outputs") List<TensorSpec> outputs,
         @JsonProperty("batch") BatchRange batch,
         @JsonProperty("tensorrt_version") String tensorRtVersion,
         @JsonProperty("gpu_name") String gpuName,
@@ -51,12 +63,19 @@ public record PlanManifest(
         @JsonProperty("metadata") Map<String, String> metadata,
         @JsonProperty("created_at") String createdAt) {
 
-    /** Current manifest format. */
+    /**
+     * Current manifest format. Still 1 since tensors became {@link TensorSpec}s: the JSON is the same, and the dtype
+     * names manifests held before (TensorRT's types as {@code float32}, {@code fp8}, {@code type9}) read as the
+     * element types they meant.
+     */
     public static final int FORMAT = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .registerModule(new SimpleModule("plan-manifest-tensors")
+                    .addSerializer(TensorSpec.class, new TensorWriter())
+                    .addDeserializer(TensorSpec.class, new TensorReader()));
 
     public PlanManifest {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
@@ -64,24 +83,51 @@ public record PlanManifest(
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
 
-    /** A network input or output: name, element type ({@code float32}, {@code float16}...), shape. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Tensor(@JsonProperty("name") String name, @JsonProperty("dtype") String dtype,
-                         @JsonProperty("shape") long[] shape) {
+    /** A tensor as {@code {"name": ..., "dtype": "float32", "shape": [-1, 3, 224, 224]}}. */
+    private static final class TensorWriter extends JsonSerializer<TensorSpec> {
         @Override
-        public boolean equals(Object o) {
-            return o instanceof Tensor t && name.equals(t.name) && dtype.equals(t.dtype)
-                    && java.util.Arrays.equals(shape, t.shape);
+        public void serialize(TensorSpec t, JsonGenerator g, SerializerProvider p) throws IOException {
+            g.writeStartObject();
+            g.writeStringField("name", t.name());
+            g.writeStringField("dtype", t.elementType().displayName());
+            long[] shape = t.shape();
+            g.writeFieldName("shape");
+            g.writeArray(shape, 0, shape.length);
+            g.writeEndObject();
+        }
+    }
+
+    /** Reads what {@link TensorWriter} writes, and the dtype names of manifests written before it. */
+    private static final class TensorReader extends JsonDeserializer<TensorSpec> {
+        @Override
+        public TensorSpec deserialize(JsonParser p, DeserializationContext c) throws IOException {
+            JsonNode n = p.readValueAsTree();
+            JsonNode name = n.get("name");
+            JsonNode dtype = n.get("dtype");
+            JsonNode shape = n.get("shape");
+            if (name == null || !name.isTextual() || dtype == null || !dtype.isTextual() || shape == null
+                    || !shape.isArray()) {
+                throw JsonMappingException.from(p, "a tensor needs a name, a dtype and a shape: " + n);
+            }
+            long[] dims = new long[shape.size()];
+            for (int i = 0; i < dims.length; i++) {
+                if (!shape.get(i).canConvertToLong() || !shape.get(i).isIntegralNumber()) {
+                    throw JsonMappingException.from(p, "tensor '" + name.asText() + "' has a bad shape " + shape);
+                }
+                dims[i] = shape.get(i).asLong();
+            }
+            ElementType type = elementType(dtype.asText()).orElseThrow(() -> JsonMappingException.from(p,
+                    "tensor '" + name.asText() + "' has an unknown dtype '" + dtype.asText() + "'"));
+            return new TensorSpec(name.asText(), type, dims);
         }
 
-        @Override
-        public int hashCode() {
-            return Objects.hash(name, dtype, java.util.Arrays.hashCode(shape));
-        }
-
-        @Override
-        public String toString() {
-            return name + ":" + dtype + java.util.Arrays.toString(shape);
+        /** A display name, or what TrtTypes wrote before element types: {@code fp8}, {@code typeN} (TensorRT's N). */
+        static Optional<ElementType> elementType(String dtype) {
+            Optional<ElementType> t = ElementType.parse(dtype);
+            if (t.isEmpty() && dtype.matches("type[0-9]{1,3}")) {
+                return TrtTypes.elementType(Integer.parseInt(dtype.substring(4)));
+            }
+            return t;
         }
     }
 
@@ -161,7 +207,7 @@ public record PlanManifest(
         }
         if (!computeCapability.equals(cc)) {
             return "plan was built for " + gpuName + " (compute capability " + computeCapability + ") but this GPU is "
-                    + gpu + " (compute capability " + cc + "); rebuild it on this GPU or with --hardware-compatibility";
+                    + gpu + " (compute capability " + cc + "); rebuild it on this GPU or with a hardware compatibility level";
         }
         return null;
     }

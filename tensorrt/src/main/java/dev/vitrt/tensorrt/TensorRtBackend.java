@@ -5,6 +5,7 @@ import static dev.vitrt.tensorrt.Cuda.check;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.TensorSpec;
@@ -26,6 +27,7 @@ import org.bytedeco.cuda.cudart.cudaDeviceProp;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.tensorrt.global.nvinfer;
+import org.bytedeco.tensorrt.global.nvinfer.DataType;
 import org.bytedeco.tensorrt.global.nvinfer.LayerInformationFormat;
 import org.bytedeco.tensorrt.global.nvinfer.OptProfileSelector;
 import org.bytedeco.tensorrt.global.nvinfer.TensorIOMode;
@@ -84,14 +86,16 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
         List<TensorSpec> out = new ArrayList<>();
         for (int i = 0; i < engine.getNbIOTensors(); i++) {
             String name = engine.getIOTensorName(i);
-            String dtype = TrtTypes.name(engine.getTensorDataType(name));
-            if (!dtype.equals("float32")) {
-                throw new BackendException(plan + ": tensor '" + name + "' is " + dtype + "; VitRT runs plans with "
+            DataType trtType = engine.getTensorDataType(name);
+            ElementType dtype = TrtTypes.elementType(trtType.value).orElse(null);
+            if (dtype != ElementType.FLOAT32) {
+                throw new BackendException(plan + ": tensor '" + name + "' is "
+                        + (dtype != null ? dtype : "TensorRT type " + trtType.value) + "; VitRT runs plans with "
                         + "float32 inputs and outputs (the default of build-engine)");
             }
             long[] shape = TrtTypes.dims(engine.getTensorShape(name));
             boolean isInput = engine.getTensorIOMode(name).value == TensorIOMode.kINPUT.value;
-            (isInput ? in : out).add(new TensorSpec(name, "float", shape, null));
+            (isInput ? in : out).add(new TensorSpec(name, dtype, shape));
             if (isInput) {
                 maxShapes.put(name, TrtTypes.dims(engine.getProfileShape(name, 0, OptProfileSelector.kMAX)));
             }
@@ -404,10 +408,10 @@ public final class TensorRtBackend implements Backend, LayerProfiling {
             times.close();
             throw e;
         }
-        Set<String> types = switch (manifest.precision()) {
-            case "fp16" -> Set.of("float16");
-            case "int8" -> Set.of("int8");
-            default -> Set.of("float");
+        Set<ElementType> types = switch (manifest.precision()) {
+            case "fp16" -> Set.of(ElementType.FLOAT16);
+            case "int8" -> Set.of(ElementType.INT8);
+            default -> Set.of(ElementType.FLOAT32);
         };
         LayerTimeAccumulator acc = new LayerTimeAccumulator();
         return new ProfiledRuns() {

@@ -1,57 +1,58 @@
 package dev.vitrt.tensorrt;
 
+import dev.vitrt.runtime.ElementType;
+import java.util.Optional;
 import org.bytedeco.tensorrt.global.nvinfer.DataType;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
 
-/** Conversions between TensorRT's types and the plain names and arrays VitRT writes in manifests. */
+/**
+ * TensorRT's types at the boundary: its {@code DataType} to and from VitRT's {@link ElementType}, and dimensions to and
+ * from arrays.
+ */
 public final class TrtTypes {
+    /** Element types by TensorRT's {@code DataType} value (NvInferRuntimeBase.h, TensorRT 11). */
+    private static final ElementType[] BY_TRT = {
+        ElementType.FLOAT32,        // kFLOAT = 0
+        ElementType.FLOAT16,        // kHALF = 1
+        ElementType.INT8,           // kINT8 = 2
+        ElementType.INT32,          // kINT32 = 3
+        ElementType.BOOL,           // kBOOL = 4
+        ElementType.UINT8,          // kUINT8 = 5
+        ElementType.FLOAT8_E4M3FN,  // kFP8 = 6: 1 sign, 4 exponent, 3 mantissa bits, bias 7, no infinities
+        ElementType.BFLOAT16,       // kBF16 = 7
+        ElementType.INT64,          // kINT64 = 8
+        ElementType.INT4,           // kINT4 = 9
+        ElementType.FLOAT4_E2M1FN,  // kFP4 = 10: 1 sign, 2 exponent, 1 mantissa bit
+        ElementType.FLOAT8_E8M0FNU, // kE8M0 = 11: unsigned exponent-only scales
+    };
+
     private TrtTypes() {
     }
 
-    /** {@code float32}, {@code float16}, {@code int8}... for a TensorRT data type. */
-    public static String name(DataType t) {
-        int v = t.value;
-        if (v == DataType.kFLOAT.value) {
-            return "float32";
-        } else if (v == DataType.kHALF.value) {
-            return "float16";
-        } else if (v == DataType.kBF16.value) {
-            return "bfloat16";
-        } else if (v == DataType.kINT8.value) {
-            return "int8";
-        } else if (v == DataType.kUINT8.value) {
-            return "uint8";
-        } else if (v == DataType.kINT32.value) {
-            return "int32";
-        } else if (v == DataType.kINT64.value) {
-            return "int64";
-        } else if (v == DataType.kBOOL.value) {
-            return "bool";
-        } else if (v == DataType.kFP8.value) {
-            return "fp8";
-        }
-        return "type" + v;
+    /** The element type of a TensorRT data type. */
+    public static ElementType elementType(DataType t) {
+        return elementType(t.value).orElseThrow(() -> new IllegalArgumentException("TensorRT data type " + t
+                + " (" + t.value + ") is newer than this VitRT"));
     }
 
-    /** Bytes per element of a data type name written by {@link #name}. */
-    public static int bytes(String dtype) {
-        switch (dtype) {
-            case "float32":
-            case "int32":
-                return 4;
-            case "float16":
-            case "bfloat16":
-                return 2;
-            case "int64":
-                return 8;
-            case "int8":
-            case "uint8":
-            case "bool":
-            case "fp8":
-                return 1;
-            default:
-                throw new IllegalArgumentException("unsupported tensor type " + dtype);
+    /** The element type of TensorRT's {@code DataType} value {@code value}, empty for a value it does not define. */
+    public static Optional<ElementType> elementType(int value) {
+        return value >= 0 && value < BY_TRT.length ? Optional.of(BY_TRT[value]) : Optional.empty();
+    }
+
+    /** TensorRT's data type for an element type, empty for one TensorRT has no type for ({@code float64}...). */
+    public static Optional<DataType> dataType(ElementType t) {
+        for (int v = 0; v < BY_TRT.length; v++) {
+            if (BY_TRT[v] == t) {
+                int value = v;
+                for (DataType d : DataType.values()) {
+                    if (d.value == value) {
+                        return Optional.of(d);
+                    }
+                }
+            }
         }
+        return Optional.empty();
     }
 
     /** Dimensions as an array; dynamic ones are -1. */

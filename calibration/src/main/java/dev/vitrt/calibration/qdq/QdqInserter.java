@@ -179,6 +179,10 @@ public final class QdqInserter {
         }
         out.addAllInitializer(newInits);
         removeDead(out);
+        if (plan.target() == QdqTarget.ORT) {
+            AveragePoolAsConv.apply(out, this::fresh);
+            GroupedConvSplit.apply(out, this::fresh);
+        }
         ModelProto.Builder mb = model.toBuilder().setGraph(out);
         return OnnxModels.withMetadata(mb, OnnxModels.metadata(model).withQdq(plan.target().id())).build();
     }

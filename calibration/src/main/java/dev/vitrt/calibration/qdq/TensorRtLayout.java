@@ -17,7 +17,10 @@ import java.util.Map;
  * recalibrating: int32 bias DequantizeLinear nodes are folded into float32 bias initializers (TensorRT dequantizes
  * activation types only), uint8 activations with zero point 128 become int8 with zero point 0 (the same grid),
  * non-negative ones (uint8, zero point 0) int8 with zero point 0 and twice the step over the same threshold, and those
- * bounded below (uint8, zero point z) int8 with zero point 0 over the larger side. The extra Q/DQ pairs on Conv outputs stay; TensorRT fuses them into the convolution's INT8 output.
+ * bounded below (uint8, zero point z) int8 with zero point 0 over the larger side. The extra Q/DQ pairs on Conv
+ * outputs stay; TensorRT fuses them into the convolution's INT8 output. The rewrites for ONNX Runtime's kernels are
+ * undone: pools made depthwise convolutions are pools again ({@link AveragePoolAsConv}), grouped convolutions split
+ * per group are grouped again ({@link GroupedConvSplit}).
  */
 public final class TensorRtLayout {
     private TensorRtLayout() {
@@ -31,7 +34,10 @@ public final class TensorRtLayout {
 
     /** The TensorRT form of {@code model}; a graph already in that form comes back unchanged in meaning. */
     public static ModelProto fromOrt(ModelProto model) {
-        GraphProto g = model.getGraph();
+        GraphProto.Builder plain = model.getGraph().toBuilder();
+        AveragePoolAsConv.revert(plain);
+        GroupedConvSplit.revert(plain);
+        GraphProto g = plain.build();
         Map<String, TensorProto> inits = new HashMap<>();
         g.getInitializerList().forEach(t -> inits.put(t.getName(), t));
         GraphProto.Builder out = g.toBuilder().clearNode();

@@ -26,6 +26,11 @@ class OrtFusionTest {
 
     /** Operator counts of the graph ONNX Runtime optimizes {@code m} into. */
     private Map<String, Integer> optimizedOps(ModelProto m) throws Exception {
+        return optimizedOps(m, dir);
+    }
+
+    /** Operator counts of the graph ONNX Runtime optimizes {@code m} into, written under {@code dir}. */
+    static Map<String, Integer> optimizedOps(ModelProto m, Path dir) throws Exception {
         Path opt = dir.resolve("opt.onnx");
         OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "vitrt-test");
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {

@@ -74,4 +74,31 @@ class TensorRtLayoutTest {
             }
         }
     }
+
+    @Test
+    void onnxRuntimeKernelRewritesAreUndoneForTensorRt() {
+        ModelProto fp32 = new TinyModel().input("input", 1, 64, 24, 24)
+                .weight("m.conv.weight", 64, 32, 3, 3).weight("m.conv.bias", 64).weight("m.fc.weight", 16, 64, 1, 1)
+                .node("Conv", "m.conv/Conv", TinyModel.of("input", "m.conv.weight", "m.conv.bias"), TinyModel.of("c"),
+                        "group", 2, "kernel_shape", new long[] {3, 3}, "pads", new long[] {1, 1, 1, 1})
+                .shape("c", 1, 64, 24, 24)
+                .node("Relu", "m.act/Relu", TinyModel.of("c"), TinyModel.of("r")).shape("r", 1, 64, 24, 24)
+                .node("AveragePool", "m.pool/AveragePool", TinyModel.of("r"), TinyModel.of("p"),
+                        "kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2})
+                .node("Conv", "m.fc/Conv", TinyModel.of("p", "m.fc.weight"), TinyModel.of("logits"))
+                .output("logits", 1, 16, 12, 12).build();
+        ModelProto ort = QdqPlacementTest.quantize(fp32, QdqOptions.defaults());
+        assertEquals(1, ops(ort, "Split"), "the ORT layout splits the grouped convolution");
+        assertEquals(0, ops(ort, "AveragePool"), "and runs the pool as a convolution");
+        ModelProto trt = TensorRtLayout.fromOrt(ort);
+        assertEquals(0, ops(trt, "Split") + ops(trt, "Concat"));
+        assertEquals(1, ops(trt, "AveragePool"));
+        assertEquals(2, ops(trt, "Conv"));
+        assertEquals(2, trt.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Conv"))
+                .mapToLong(n -> dev.vitrt.models.onnx.OnnxTensors.intAttr(n, "group", 1)).max().orElseThrow());
+    }
+
+    private static long ops(ModelProto m, String op) {
+        return m.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals(op)).count();
+    }
 }

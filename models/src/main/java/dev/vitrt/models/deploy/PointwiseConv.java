@@ -1,6 +1,6 @@
 package dev.vitrt.models.deploy;
 
-import dev.vitrt.models.graph.DType;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.models.graph.Graph;
 import dev.vitrt.models.graph.Initializer;
 import dev.vitrt.models.graph.Node;
@@ -47,7 +47,7 @@ record PointwiseConv(Node node, Initializer weight, Initializer bias, long strid
 
     private static Initializer floatConstant(Graph g, String name) {
         Initializer i = g.initializers.get(name);
-        return i != null && i.dtype() == DType.FLOAT && i.floats() != null ? i : null;
+        return i != null && i.dtype() == ElementType.FLOAT32 && i.floats() != null ? i : null;
     }
 
     int out() {

@@ -1,6 +1,6 @@
 package dev.vitrt.models.deploy;
 
-import dev.vitrt.models.graph.DType;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.models.graph.Graph;
 import dev.vitrt.models.graph.GraphIndex;
 import dev.vitrt.models.graph.Initializer;
@@ -292,7 +292,7 @@ public final class ResidualMerge implements GraphPass {
 
     private static void putValue(Graph g, String name, long[] shape) {
         Tensor old = g.values.get(name);
-        g.values.put(name, new Tensor(name, old != null ? old.dtype() : DType.FLOAT, shape));
+        g.values.put(name, new Tensor(name, old != null ? old.dtype() : ElementType.FLOAT32, shape));
     }
 
     private static float[] toFloats(double[] d) {

@@ -1,5 +1,6 @@
 package dev.vitrt.models.graph;
 
+import dev.vitrt.runtime.ElementType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class Graph {
     }
 
     /** Element type of any named value (input, initializer, intermediate), or null if unknown. */
-    public DType dtypeOf(String tensor) {
+    public ElementType dtypeOf(String tensor) {
         Initializer init = initializers.get(tensor);
         if (init != null) {
             return init.dtype();

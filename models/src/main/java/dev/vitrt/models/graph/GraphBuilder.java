@@ -1,5 +1,6 @@
 package dev.vitrt.models.graph;
 
+import dev.vitrt.runtime.ElementType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,7 +94,7 @@ public final class GraphBuilder {
 
     // ---------------------------------------------------------------- inputs, outputs, constants
 
-    public Tensor input(String name, DType dtype, long... shape) {
+    public Tensor input(String name, ElementType dtype, long... shape) {
         Tensor t = new Tensor(name, dtype, shape);
         graph.inputs.add(t);
         return t;
@@ -135,7 +136,7 @@ public final class GraphBuilder {
             throw new IllegalStateException("duplicate initializer " + name);
         }
         graph.initializers.put(name, Initializer.ofFloats(name, shape, data));
-        return new Tensor(name, DType.FLOAT, shape);
+        return new Tensor(name, ElementType.FLOAT32, shape);
     }
 
     /** An int64 constant (shapes, axes), shared by value across the graph. */
@@ -144,7 +145,7 @@ public final class GraphBuilder {
         return constants.computeIfAbsent(key, k -> {
             String name = "const_i64_" + constants.size();
             graph.initializers.put(name, Initializer.ofLongs(name, new long[] {values.length}, values.clone()));
-            return new Tensor(name, DType.INT64, values.length);
+            return new Tensor(name, ElementType.INT64, values.length);
         });
     }
 
@@ -154,19 +155,19 @@ public final class GraphBuilder {
         return constants.computeIfAbsent(key, k -> {
             String name = "const_f32_" + constants.size();
             graph.initializers.put(name, Initializer.ofFloats(name, new long[0], new float[] {value}));
-            return new Tensor(name, DType.FLOAT);
+            return new Tensor(name, ElementType.FLOAT32);
         });
     }
 
     // ---------------------------------------------------------------- the generic node
 
     /** Adds a node with one output of the given type and shape. */
-    public Tensor op(String opType, Map<String, Object> attrs, DType outType, long[] outShape, Tensor... inputs) {
-        return ops(opType, attrs, new DType[] {outType}, new long[][] {outShape}, inputs)[0];
+    public Tensor op(String opType, Map<String, Object> attrs, ElementType outType, long[] outShape, Tensor... inputs) {
+        return ops(opType, attrs, new ElementType[] {outType}, new long[][] {outShape}, inputs)[0];
     }
 
     /** Adds a node with several outputs. A null input is an omitted optional input. */
-    public Tensor[] ops(String opType, Map<String, Object> attrs, DType[] outTypes, long[][] outShapes, Tensor... inputs) {
+    public Tensor[] ops(String opType, Map<String, Object> attrs, ElementType[] outTypes, long[][] outShapes, Tensor... inputs) {
         String name = nodeName(opType);
         List<String> in = new ArrayList<>();
         for (Tensor t : inputs) {
@@ -275,8 +276,8 @@ public final class GraphBuilder {
         return binary("Pow", a, b);
     }
 
-    public Tensor cast(Tensor x, DType to) {
-        return op("Cast", attrs("to", (long) to.onnxCode), to, x.shape(), x);
+    public Tensor cast(Tensor x, ElementType to) {
+        return op("Cast", attrs("to", (long) to.onnxCode()), to, x.shape(), x);
     }
 
     // ---------------------------------------------------------------- linear algebra
@@ -377,7 +378,7 @@ public final class GraphBuilder {
         }
         Tensor target = patchTargets.computeIfAbsent(ref.name() + "/" + ph + "x" + pw, k -> {
             Tensor columns = div(shapeSlice(ref, 3, 4), constLongs(pw));
-            return op("Concat", attrs("axis", 0L), DType.INT64, new long[] {6}, constLongs(0, 0, -1, ph), columns,
+            return op("Concat", attrs("axis", 0L), ElementType.INT64, new long[] {6}, constLongs(0, 0, -1, ph), columns,
                     constLongs(pw));
         });
         return op("Reshape", null, x.dtype(), new long[] {x.dim(0), x.dim(1), nh, ph, nw, pw}, x, target);
@@ -414,7 +415,7 @@ public final class GraphBuilder {
             throw new IllegalArgumentException("split sizes " + Arrays.toString(sizes) + " do not add up to " + x.dim(a));
         }
         long[][] shapes = new long[sizes.length][];
-        DType[] types = new DType[sizes.length];
+        ElementType[] types = new ElementType[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
             shapes[i] = x.shape();
             shapes[i][a] = sizes[i];
@@ -538,13 +539,13 @@ public final class GraphBuilder {
     public Tensor shapeSlice(Tensor x, int start, int end) {
         long[] out = {end - start};
         if (start == 0 && end == x.rank()) {
-            return op("Shape", null, DType.INT64, out, x);
+            return op("Shape", null, ElementType.INT64, out, x);
         }
         if (graph.opset >= 15) {
-            return op("Shape", attrs("start", start == 0 ? null : (long) start, "end", (long) end), DType.INT64, out, x);
+            return op("Shape", attrs("start", start == 0 ? null : (long) start, "end", (long) end), ElementType.INT64, out, x);
         }
-        Tensor shape = op("Shape", null, DType.INT64, new long[] {x.rank()}, x);
-        return op("Slice", null, DType.INT64, out, shape, constLongs(start), constLongs(end), constLongs(0));
+        Tensor shape = op("Shape", null, ElementType.INT64, new long[] {x.rank()}, x);
+        return op("Slice", null, ElementType.INT64, out, shape, constLongs(start), constLongs(end), constLongs(0));
     }
 
     /**
@@ -574,7 +575,7 @@ public final class GraphBuilder {
         }
         // sizes must include the batch, so it is computed at run time from the input's shape
         Tensor batchAndChannels = shapeSlice(x, 0, 2);
-        Tensor sizes = op("Concat", attrs("axis", 0L), DType.INT64, new long[] {4}, batchAndChannels, constLongs(outH, outW));
+        Tensor sizes = op("Concat", attrs("axis", 0L), ElementType.INT64, new long[] {4}, batchAndChannels, constLongs(outH, outW));
         return op("Resize", a, x.dtype(), out, x, null, null, sizes);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vitrt.models.graph;
 
+import dev.vitrt.runtime.ElementType;
 import java.util.Arrays;
 
 /**
@@ -8,10 +9,10 @@ import java.util.Arrays;
  */
 public final class Tensor {
     private final String name;
-    private final DType dtype;
+    private final ElementType dtype;
     private final long[] shape;
 
-    public Tensor(String name, DType dtype, long... shape) {
+    public Tensor(String name, ElementType dtype, long... shape) {
         this.name = name;
         this.dtype = dtype;
         this.shape = shape.clone();
@@ -21,7 +22,7 @@ public final class Tensor {
         return name;
     }
 
-    public DType dtype() {
+    public ElementType dtype() {
         return dtype;
     }
 

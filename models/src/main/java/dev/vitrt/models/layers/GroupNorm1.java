@@ -1,6 +1,6 @@
 package dev.vitrt.models.layers;
 
-import dev.vitrt.models.graph.DType;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.models.graph.GraphBuilder;
 import dev.vitrt.models.graph.Tensor;
 import dev.vitrt.models.weights.Params;
@@ -53,6 +53,6 @@ public final class GroupNorm1 {
         if (!g.graph().initializers.containsKey(name)) {
             return g.initializer(name, new long[] {1}, new float[] {value});
         }
-        return new Tensor(name, DType.FLOAT, 1);
+        return new Tensor(name, ElementType.FLOAT32, 1);
     }
 }

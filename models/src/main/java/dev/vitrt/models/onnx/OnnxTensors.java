@@ -1,5 +1,6 @@
 package dev.vitrt.models.onnx;
 
+import dev.vitrt.runtime.ElementType;
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
@@ -65,7 +66,7 @@ public final class OnnxTensors {
             }
         } else {
             throw new IllegalArgumentException("initializer '" + t.getName() + "' has element type "
-                    + TensorProto.DataType.forNumber(t.getDataType()) + ", expected float or float16");
+                    + ElementType.displayNameOfOnnx(t.getDataType()) + ", expected float32 or float16");
         }
         return out;
     }

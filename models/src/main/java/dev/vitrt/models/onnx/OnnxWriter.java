@@ -5,7 +5,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import dev.vitrt.models.graph.DType;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.models.graph.Graph;
 import dev.vitrt.models.graph.Initializer;
 import dev.vitrt.models.graph.Node;
@@ -119,7 +119,7 @@ public final class OnnxWriter {
         }
         return OnnxMl.ValueInfoProto.newBuilder().setName(t.name())
                 .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-                        .setElemType(t.dtype().onnxCode).setShape(shape)))
+                        .setElemType(t.dtype().onnxCode()).setShape(shape)))
                 .build();
     }
 
@@ -169,13 +169,13 @@ public final class OnnxWriter {
     }
 
     static TensorProto tensor(Initializer init) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(init.name()).setDataType(init.dtype().onnxCode);
+        TensorProto.Builder t = TensorProto.newBuilder().setName(init.name()).setDataType(init.dtype().onnxCode());
         for (long d : init.shape()) {
             t.addDims(d);
         }
-        ByteBuffer buf = ByteBuffer.allocate((int) (init.numel() * init.dtype().bytes)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.allocate((int) (init.numel() * init.dtype().bytes())).order(ByteOrder.LITTLE_ENDIAN);
         switch (init.dtype()) {
-            case FLOAT -> buf.asFloatBuffer().put(init.floats());
+            case FLOAT32 -> buf.asFloatBuffer().put(init.floats());
             case FLOAT16 -> {
                 for (float f : init.floats()) {
                     buf.putShort(Float16.fromFloat(f));
@@ -193,7 +193,7 @@ public final class OnnxWriter {
         return t.setRawData(UnsafeByteOperations.unsafeWrap(buf.array())).build();
     }
 
-    static boolean isFloat(DType d) {
-        return d == DType.FLOAT || d == DType.FLOAT16;
+    static boolean isFloat(ElementType d) {
+        return d == ElementType.FLOAT32 || d == ElementType.FLOAT16;
     }
 }

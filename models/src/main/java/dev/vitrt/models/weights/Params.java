@@ -122,8 +122,8 @@ public final class Params {
             StateDict.Entry e = checkpoint.get(key);
             if (e == null && checkpoint.skippedDtype(key) != null) {
                 throw new IllegalArgumentException("checkpoint " + checkpoint.source() + " key '" + key + "' is stored"
-                        + " as " + checkpoint.skippedDtype(key) + ", an unsupported dtype for weights (F32, F16, BF16"
-                        + " and F64 are loaded)");
+                        + " as " + checkpoint.skippedDtype(key) + ", an unsupported dtype for weights (float32,"
+                        + " float16, bfloat16 and float64 are loaded)");
             }
             if (e == null) {
                 throw new IllegalArgumentException("checkpoint " + checkpoint.source() + " is missing key '" + key

@@ -1,5 +1,6 @@
 package dev.vitrt.models.weights;
 
+import dev.vitrt.runtime.ElementType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitrt.models.onnx.Float16;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads safetensors checkpoints (8-byte little-endian header length, JSON header, raw little-endian data).
@@ -32,8 +34,18 @@ import java.util.Map;
  */
 public final class SafeTensors {
     private static final long MAX_HEADER = 100L << 20;
-    /** The dtypes loaded (as float32). */
-    public static final List<String> LOADED = List.of("F32", "F16", "BF16", "F64");
+    /** safetensors' dtype names (the format's spec) and the element types they store. */
+    private static final Map<String, ElementType> DTYPES = Map.ofEntries(
+            Map.entry("BOOL", ElementType.BOOL), Map.entry("U8", ElementType.UINT8), Map.entry("I8", ElementType.INT8),
+            Map.entry("F8_E5M2", ElementType.FLOAT8_E5M2), Map.entry("F8_E4M3", ElementType.FLOAT8_E4M3FN),
+            Map.entry("I16", ElementType.INT16), Map.entry("U16", ElementType.UINT16),
+            Map.entry("F16", ElementType.FLOAT16), Map.entry("BF16", ElementType.BFLOAT16),
+            Map.entry("I32", ElementType.INT32), Map.entry("U32", ElementType.UINT32),
+            Map.entry("F32", ElementType.FLOAT32), Map.entry("F64", ElementType.FLOAT64),
+            Map.entry("I64", ElementType.INT64), Map.entry("U64", ElementType.UINT64));
+    /** The element types loaded (as float32). */
+    public static final Set<ElementType> LOADED = Set.of(ElementType.FLOAT32, ElementType.FLOAT16,
+            ElementType.BFLOAT16, ElementType.FLOAT64);
 
     private SafeTensors() {
     }
@@ -83,7 +95,8 @@ public final class SafeTensors {
     }
 
     /** One header entry, checked on its own: dtype, shape, offsets and their agreement. */
-    private record Slot(String key, String dtype, int width, long[] shape, long numel, long begin, long end) {
+    private record Slot(String key, String dtype, ElementType type, long[] shape, long numel, long begin,
+                        long end) {
     }
 
     private static Slot slot(Path file, String key, JsonNode info) throws IOException {
@@ -119,19 +132,17 @@ public final class SafeTensors {
             throw new IOException("tensor '" + key + "' has data_offsets " + offsets + " that end before they begin"
                     + " in " + file);
         }
-        int width = switch (dtype) {
-            case "F64", "I64", "U64" -> 8;
-            case "F32", "I32", "U32" -> 4;
-            case "F16", "BF16", "I16", "U16" -> 2;
-            case "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2" -> 1;
-            default -> throw new IOException("tensor '" + key + "' has unknown dtype '" + dtype + "' in " + file);
-        };
+        ElementType type = DTYPES.get(dtype);
+        if (type == null) {
+            throw new IOException("tensor '" + key + "' has unknown dtype '" + dtype + "' in " + file);
+        }
+        int width = type.bytes();
         if (numel > Long.MAX_VALUE / width || end - begin != numel * width) {
             throw new IOException("tensor '" + key + "' has " + (end - begin) + " bytes in " + file + ", expected "
                     + (numel > Long.MAX_VALUE / width ? "more" : Long.toString(numel * width)) + " for " + dtype + " "
                     + Arrays.toString(shape));
         }
-        return new Slot(key, dtype, width, shape, numel, begin, end);
+        return new Slot(key, dtype, type, shape, numel, begin, end);
     }
 
     /** The tensors must tile the data section: no overlap, no hole, nothing past its end. */
@@ -161,8 +172,8 @@ public final class SafeTensors {
     }
 
     private static void readTensor(FileChannel ch, long dataStart, Slot s, StateDict dict) throws IOException {
-        if (!LOADED.contains(s.dtype())) {
-            dict.skip(s.key(), s.dtype()); // integer buffers (num_batches_tracked) carry nothing the graph needs
+        if (!LOADED.contains(s.type())) {
+            dict.skip(s.key(), s.type()); // integer buffers (num_batches_tracked) carry nothing the graph needs
             return;
         }
         if (s.numel() > Integer.MAX_VALUE - 8) {
@@ -172,14 +183,14 @@ public final class SafeTensors {
         readFully(ch, buf, dataStart + s.begin());
         buf.flip();
         float[] data = new float[(int) s.numel()];
-        switch (s.dtype()) {
-            case "F32" -> buf.asFloatBuffer().get(data);
-            case "F64" -> {
+        switch (s.type()) {
+            case FLOAT32 -> buf.asFloatBuffer().get(data);
+            case FLOAT64 -> {
                 for (int i = 0; i < data.length; i++) {
                     data[i] = (float) buf.getDouble();
                 }
             }
-            case "F16" -> {
+            case FLOAT16 -> {
                 for (int i = 0; i < data.length; i++) {
                     data[i] = Float16.toFloat(buf.getShort());
                 }

@@ -1,5 +1,6 @@
 package dev.vitrt.models.weights;
 
+import dev.vitrt.runtime.ElementType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -31,7 +32,7 @@ public final class StateDict {
 
     private final String source;
     private final Map<String, Entry> tensors = new LinkedHashMap<>();
-    private final Map<String, String> skipped = new LinkedHashMap<>();
+    private final Map<String, ElementType> skipped = new LinkedHashMap<>();
 
     public StateDict(String source) {
         this.source = source;
@@ -56,12 +57,12 @@ public final class StateDict {
     }
 
     /** A tensor of a dtype that is not loaded (integer, boolean, 8-bit float), kept by name for error messages. */
-    public void skip(String key, String dtype) {
+    public void skip(String key, ElementType dtype) {
         skipped.put(key, dtype);
     }
 
-    /** The dtype of a tensor that was not loaded, or null. */
-    public String skippedDtype(String key) {
+    /** The element type of a tensor that was not loaded, or null. */
+    public ElementType skippedDtype(String key) {
         return skipped.get(key);
     }
 

@@ -1,28 +1,31 @@
 package dev.vitrt.models.weights;
 
-import java.util.Locale;
+import dev.vitrt.runtime.ElementType;
 
-/** Element types of PyTorch storages, by the names its pickles use for them. */
+/**
+ * PyTorch storages by the names its pickles use for them, with the element type each holds; PyTorch's dtype names
+ * ({@code torch.float32}) are the display names of {@link ElementType}.
+ */
 enum TorchDType {
-    FLOAT32("FloatStorage", "float32", 4),
-    FLOAT16("HalfStorage", "float16", 2),
-    BFLOAT16("BFloat16Storage", "bfloat16", 2),
-    FLOAT64("DoubleStorage", "float64", 8),
-    INT64("LongStorage", "int64", 8),
-    INT32("IntStorage", "int32", 4),
-    INT16("ShortStorage", "int16", 2),
-    INT8("CharStorage", "int8", 1),
-    UINT8("ByteStorage", "uint8", 1),
-    BOOL("BoolStorage", "bool", 1);
+    FLOAT32("FloatStorage", ElementType.FLOAT32),
+    FLOAT16("HalfStorage", ElementType.FLOAT16),
+    BFLOAT16("BFloat16Storage", ElementType.BFLOAT16),
+    FLOAT64("DoubleStorage", ElementType.FLOAT64),
+    INT64("LongStorage", ElementType.INT64),
+    INT32("IntStorage", ElementType.INT32),
+    INT16("ShortStorage", ElementType.INT16),
+    INT8("CharStorage", ElementType.INT8),
+    UINT8("ByteStorage", ElementType.UINT8),
+    BOOL("BoolStorage", ElementType.BOOL);
 
     final String storageName;
     final String dtypeName;
     final int size;
 
-    TorchDType(String storageName, String dtypeName, int size) {
+    TorchDType(String storageName, ElementType elementType) {
         this.storageName = storageName;
-        this.dtypeName = dtypeName;
-        this.size = size;
+        this.dtypeName = elementType.displayName();
+        this.size = elementType.bytes();
     }
 
     /** The floating-point types the model definitions read (upcast to float32). */
@@ -64,6 +67,6 @@ enum TorchDType {
 
     @Override
     public String toString() {
-        return dtypeName.toLowerCase(Locale.ROOT);
+        return dtypeName;
     }
 }

@@ -1,7 +1,7 @@
 package dev.vitrt.models.zoo;
 
 import dev.vitrt.models.deploy.DeploymentPasses;
-import dev.vitrt.models.graph.DType;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.models.graph.Graph;
 import dev.vitrt.models.graph.GraphBuilder;
 import dev.vitrt.models.graph.MacCounter;
@@ -79,7 +79,7 @@ public final class Exporter {
         g.dynamicSize(o.dynamicSize());
         BlockTable blocks = new BlockTable();
         int batch = o.batch() == 0 ? 1 : o.batch();
-        Tensor input = g.input("input", DType.FLOAT, batch, 3, size.height(), size.width());
+        Tensor input = g.input("input", ElementType.FLOAT32, batch, 3, size.height(), size.width());
         ModelContext ctx = new ModelContext(g, params, blocks, classes);
         List<String> notes = new ArrayList<>();
         List<FeatureMap> features = null;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vitrt.models.OrtTestSupport;
-import dev.vitrt.models.graph.DType;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.models.graph.Graph;
 import dev.vitrt.models.graph.GraphBuilder;
 import dev.vitrt.models.graph.MacCounter;
@@ -27,7 +27,7 @@ class ResidualMergeTest {
     /** x [1, C, 10, 14] (odd after pooling: ceil windows); s = x + fc2(relu(fc1(x))); then {@code reader} and a ReLU. */
     private static Graph residual(Function<GraphBuilder, Function<Tensor, Tensor>> reader, boolean sumIsOutput) {
         GraphBuilder g = new GraphBuilder("t", 17);
-        Tensor x = g.input("input", DType.FLOAT, 1, C, 10, 14);
+        Tensor x = g.input("input", ElementType.FLOAT32, 1, C, 10, 14);
         Tensor h;
         try (var s = g.scope("blocks.0.mlp.fc1")) {
             h = g.conv(x, w(g, "w", HIDDEN, C, 1), w(g, "b", HIDDEN), new int[] {1, 1}, new int[] {0}, null, 1);

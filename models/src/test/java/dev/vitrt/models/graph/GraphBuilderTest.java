@@ -1,5 +1,6 @@
 package dev.vitrt.models.graph;
 
+import dev.vitrt.runtime.ElementType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,14 +15,14 @@ class GraphBuilderTest {
     @Test
     void convAndPoolShapesFollowOnnxArithmetic() {
         GraphBuilder g = new GraphBuilder("t", 17);
-        Tensor x = g.input("input", DType.FLOAT, 2, 3, 224, 224);
+        Tensor x = g.input("input", ElementType.FLOAT32, 2, 3, 224, 224);
         Tensor w = g.initializer("w", s(16, 3, 3, 3), new float[16 * 27]);
         Tensor y = g.conv(x, w, null, new int[] {2, 2}, new int[] {1}, null, 1);
         assertArrayEquals(s(2, 16, 112, 112), y.shape());
         Tensor p = g.averagePool(y, new int[] {2, 2}, new int[] {2, 2}, new int[] {0}, true, false);
         assertArrayEquals(s(2, 16, 56, 56), p.shape());
         // ceil mode on an odd size: PyTorch gives 4 for 7 with k=2 s=2
-        Tensor odd = g.input("odd", DType.FLOAT, 1, 4, 7, 7);
+        Tensor odd = g.input("odd", ElementType.FLOAT32, 1, 4, 7, 7);
         assertArrayEquals(s(1, 4, 4, 4), g.averagePool(odd, new int[] {2, 2}, new int[] {2, 2}, new int[] {0}, true, false).shape());
         assertArrayEquals(s(1, 4, 3, 3), g.maxPool(odd, new int[] {2, 2}, new int[] {2, 2}, new int[] {0}, false).shape());
     }
@@ -29,7 +30,7 @@ class GraphBuilderTest {
     @Test
     void groupedConvChecksChannels() {
         GraphBuilder g = new GraphBuilder("t", 17);
-        Tensor x = g.input("input", DType.FLOAT, 1, 8, 4, 4);
+        Tensor x = g.input("input", ElementType.FLOAT32, 1, 8, 4, 4);
         Tensor w = g.initializer("w", s(8, 2, 3, 3), new float[8 * 18]);
         assertArrayEquals(s(1, 8, 4, 4), g.conv(x, w, null, new int[] {1, 1}, new int[] {1}, null, 4).shape());
         assertThrows(IllegalArgumentException.class, () -> g.conv(x, w, null, new int[] {1, 1}, new int[] {1}, null, 2));
@@ -38,8 +39,8 @@ class GraphBuilderTest {
     @Test
     void matMulBroadcastsLeadingDims() {
         GraphBuilder g = new GraphBuilder("t", 17);
-        Tensor a = g.input("a", DType.FLOAT, 2, 4, 49, 32);
-        Tensor b = g.input("b", DType.FLOAT, 2, 4, 32, 12);
+        Tensor a = g.input("a", ElementType.FLOAT32, 2, 4, 49, 32);
+        Tensor b = g.input("b", ElementType.FLOAT32, 2, 4, 32, 12);
         assertArrayEquals(s(2, 4, 49, 12), g.matMul(a, b).shape());
         Tensor w = g.initializer("w", s(32, 8), new float[256]);
         assertArrayEquals(s(2, 4, 49, 8), g.matMul(a, w).shape());
@@ -49,7 +50,7 @@ class GraphBuilderTest {
     @Test
     void reshapeKeepsBatchAndInfersMinusOne() {
         GraphBuilder g = new GraphBuilder("t", 17);
-        Tensor x = g.input("input", DType.FLOAT, 3, 64, 7, 7);
+        Tensor x = g.input("input", ElementType.FLOAT32, 3, 64, 7, 7);
         Tensor r = g.reshape(x, 3, 2, 32, -1);
         assertArrayEquals(s(3, 2, 32, 49), r.shape());
         Node n = g.graph().nodes.get(g.graph().nodes.size() - 1);
@@ -63,7 +64,7 @@ class GraphBuilderTest {
     @Test
     void nodesAreNamedByScopeAndUnique() {
         GraphBuilder g = new GraphBuilder("t", 17);
-        Tensor x = g.input("input", DType.FLOAT, 1, 4, 2, 2);
+        Tensor x = g.input("input", ElementType.FLOAT32, 1, 4, 2, 2);
         try (var a = g.scope("stages")) {
             try (var b = g.scope("0")) {
                 g.relu(g.relu(x));
@@ -80,13 +81,13 @@ class GraphBuilderTest {
     @Test
     void reductionsUseAttributeOrInputByOpset() {
         GraphBuilder g17 = new GraphBuilder("t", 17);
-        Tensor x = g17.input("input", DType.FLOAT, 2, 8, 3, 3);
+        Tensor x = g17.input("input", ElementType.FLOAT32, 2, 8, 3, 3);
         assertArrayEquals(s(2, 1, 3, 3), g17.reduceMean(x, true, 1).shape());
         assertEquals(1, g17.graph().nodes.get(0).inputs().size());
         assertArrayEquals(s(2, 8, 3), g17.reduceSum(x, false, -1).shape());
         assertEquals(2, g17.graph().nodes.get(1).inputs().size());
         GraphBuilder g18 = new GraphBuilder("t", 18);
-        Tensor y = g18.input("input", DType.FLOAT, 2, 8, 3, 3);
+        Tensor y = g18.input("input", ElementType.FLOAT32, 2, 8, 3, 3);
         g18.reduceMean(y, true, 1);
         assertEquals(2, g18.graph().nodes.get(0).inputs().size());
     }
@@ -94,7 +95,7 @@ class GraphBuilderTest {
     @Test
     void splitConcatAndBroadcast() {
         GraphBuilder g = new GraphBuilder("t", 17);
-        Tensor x = g.input("input", DType.FLOAT, 1, 10, 4, 4);
+        Tensor x = g.input("input", ElementType.FLOAT32, 1, 10, 4, 4);
         Tensor[] parts = g.split(x, 1, 3, 7);
         assertArrayEquals(s(1, 3, 4, 4), parts[0].shape());
         assertArrayEquals(s(1, 7, 4, 4), parts[1].shape());
@@ -107,7 +108,7 @@ class GraphBuilderTest {
     @Test
     void outputRenamesProducer() {
         GraphBuilder g = new GraphBuilder("t", 17);
-        Tensor x = g.input("input", DType.FLOAT, 1, 4);
+        Tensor x = g.input("input", ElementType.FLOAT32, 1, 4);
         Tensor y = g.relu(x);
         g.output(y, "logits");
         assertEquals("logits", g.graph().nodes.get(0).outputs().get(0));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.vitrt.models.graph.DType;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.models.graph.Graph;
 import dev.vitrt.models.graph.GraphBuilder;
 import dev.vitrt.models.graph.Tensor;
@@ -28,7 +28,7 @@ class OnnxWriterTest {
         Params p = new Params(null, 42);
         // give the BatchNorm non-trivial statistics
         ModelContext ctx = new ModelContext(g, p, new BlockTable());
-        Tensor x = g.input("input", DType.FLOAT, 1, 3, 8, 8);
+        Tensor x = g.input("input", ElementType.FLOAT32, 1, 3, 8, 8);
         Tensor y;
         float[] w = p.param("stem.conv.weight", new long[] {4, 3, 3, 3}, Params.Init.FAN_IN);
         long[] c = {4};

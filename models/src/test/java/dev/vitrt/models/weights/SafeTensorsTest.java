@@ -119,8 +119,8 @@ class SafeTensorsTest {
         p.param("fc.weight", new long[] {2}, Params.Init.FAN_IN);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> p.param("fc.bias", new long[] {2}, Params.Init.ZEROS));
-        assertEquals("checkpoint m.safetensors key 'fc.bias' is stored as I64, an unsupported dtype for weights"
-                + " (F32, F16, BF16 and F64 are loaded)", e.getMessage());
+        assertEquals("checkpoint m.safetensors key 'fc.bias' is stored as int64, an unsupported dtype for weights"
+                + " (float32, float16, bfloat16 and float64 are loaded)", e.getMessage());
     }
 
     @Test

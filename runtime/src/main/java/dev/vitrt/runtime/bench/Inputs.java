@@ -3,12 +3,18 @@ package dev.vitrt.runtime.bench;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.io.Npy;
+import dev.vitrt.runtime.preprocess.ImagePreprocessor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 
-/** Benchmark and profiling inputs: seeded standard-normal data (an already normalized image) or an .npy file. */
+/**
+ * Inputs a model runs on when it is timed, profiled, compared or run once: seeded standard-normal data (an already
+ * normalized image), an .npy file, or images through the model's own preprocessing.
+ */
 public final class Inputs {
     /** The most values one Java array holds (a little under 2^31). */
     static final long MAX_VALUES = Integer.MAX_VALUE - 8;
@@ -28,16 +34,16 @@ public final class Inputs {
         long[] shape = spec.concreteShape(batch, size);
         if (shape.length > 0 && fixed[0] > 0 && fixed[0] != batch) {
             throw new IllegalArgumentException("model input '" + spec.name() + "' has a fixed batch of "
-                    + fixed[0] + "; --batch " + batch + " does not fit");
+                    + fixed[0] + "; batch " + batch + " does not fit");
         }
         for (int i = 2; i < fixed.length; i++) {
             if (fixed[i] > 0 && size > 0 && fixed[i] != size) {
                 throw new IllegalArgumentException("model input '" + spec.name() + "' has a fixed size "
-                        + FloatTensor.shapeString(fixed) + "; --input-size " + size + " does not fit");
+                        + FloatTensor.shapeString(fixed) + "; input size " + size + " does not fit");
             }
             if (fixed[i] < 0 && size <= 0) {
                 throw new IllegalArgumentException("model input '" + spec.name() + "' has a dynamic size "
-                        + FloatTensor.shapeString(fixed) + "; give --input-size");
+                        + FloatTensor.shapeString(fixed) + "; give an input size");
             }
         }
         long count;
@@ -56,6 +62,18 @@ public final class Inputs {
             d[i] = (float) r.nextGaussian();
         }
         return new FloatTensor(shape, d);
+    }
+
+    /**
+     * Images as one batch for this input, preprocessed by the model's own eval transform
+     * ({@link ImagePreprocessor#forModel(Map, TensorSpec, Integer)}: the side {@code inputSize} when given, else the
+     * input's fixed side, else the metadata's), and checked to fit the input.
+     */
+    public static FloatTensor fromImages(List<Path> images, Map<String, String> metadata, TensorSpec spec,
+            Integer inputSize) throws IOException {
+        FloatTensor x = ImagePreprocessor.forModel(metadata, spec, inputSize).loadBatch(images);
+        spec.checkShape(x.shape());
+        return x;
     }
 
     /** Reads an .npy input and checks it fits the model input. */

@@ -3,12 +3,19 @@ package dev.vitrt.runtime.classify;
 import dev.vitrt.runtime.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One class of a classifier's answer: its index, its name (null where the model's classes have none), the raw
  * logit and the softmax probability over all classes.
  */
 public record Classification(int index, String name, float logit, double probability) {
+
+    /** {@code 1. class  207  golden retriever   p=0.8123  logit=9.8765}: {@code rank}, then the name padded to 40. */
+    public String describe(int rank) {
+        return String.format(Locale.ROOT, "%d. class %4d  %sp=%.4f  logit=%.4f", rank, index,
+                name == null ? "" : String.format(Locale.ROOT, "%-40s ", name), probability, logit);
+    }
 
     /**
      * The {@code k} most likely classes of row {@code row} of [N, C] logits, most likely first (ties keep the lower

@@ -1,6 +1,8 @@
 package dev.vitrt.runtime.compare;
 
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.TensorSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -120,7 +122,7 @@ public record OutputComparison(double maxAbsDiff, double meanAbsDiff, double med
             StringBuilder s = new StringBuilder();
             for (Output o : outputs) {
                 s.append(o.comparison != null ? o.comparison.describe(o.name, o.shape, actualLabel, referenceLabel)
-                        : "output '" + o.name + "' " + FloatTensor.shapeString(o.shape) + ": FAILED, " + o.problem
+                        : "output '" + o.name + "' " + shown(o.shape) + ": FAILED, " + o.problem
                         + System.lineSeparator());
             }
             return s.append(passed() ? "PASSED: every output within " + tolerance
@@ -243,7 +245,7 @@ public record OutputComparison(double maxAbsDiff, double meanAbsDiff, double med
      */
     public String describe(String output, long[] shape, String actualLabel, String referenceLabel) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "output '%s' %s: %s (%s)%n", output, FloatTensor.shapeString(shape),
+        s.append(String.format(Locale.ROOT, "output '%s' %s: %s (%s)%n", output, shown(shape),
                 passed() ? "PASSED" : "FAILED", tolerance));
         s.append("  abs error: max " + g(maxAbsDiff) + ", mean " + g(meanAbsDiff) + ", median " + g(medianAbsDiff))
                 .append(System.lineSeparator());
@@ -300,5 +302,10 @@ public record OutputComparison(double maxAbsDiff, double meanAbsDiff, double med
         Arrays.sort(v); // NaN sorts last
         int m = v.length / 2;
         return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+    }
+
+    /** A compared tensor as every command shows one: {@code [dtype=float32, shape=(2, 1000)]}. */
+    private static String shown(long[] shape) {
+        return new TensorSpec("", ElementType.FLOAT32, shape).dtypeAndShape();
     }
 }

@@ -1,5 +1,6 @@
 package dev.vitrt.runtime.io;
 
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.runtime.FloatTensor;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -31,14 +33,14 @@ public final class Npy {
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
-    private static final Map<String, String> DTYPE_NAMES = Map.ofEntries(
-            Map.entry("f2", "float16"), Map.entry("f4", "float32"), Map.entry("f8", "float64"),
-            Map.entry("i1", "int8"), Map.entry("i2", "int16"), Map.entry("i4", "int32"), Map.entry("i8", "int64"),
-            Map.entry("u1", "uint8"), Map.entry("u2", "uint16"), Map.entry("u4", "uint32"), Map.entry("u8", "uint64"),
-            Map.entry("b1", "bool"));
+    private static final String FLOAT32_DESCR = ElementType.FLOAT32.numpyDescr().orElseThrow();
 
     /** What an .npy header declares. */
     public record Header(String descr, boolean fortranOrder, long[] shape, int dataOffset) {
+        /** The element type {@code descr} names, or empty for a NumPy type VitRT has no name for. */
+        public Optional<ElementType> elementType() {
+            return ElementType.fromNumpyDescr(descr);
+        }
     }
 
     private Npy() {
@@ -114,11 +116,10 @@ public final class Npy {
      */
     public static FloatTensor readData(InputStream in, Header h, String source) throws IOException {
         String order = h.descr.substring(0, 1);
-        String kind = h.descr.substring(1);
-        if (!kind.equals("f4")) {
-            String name = DTYPE_NAMES.getOrDefault(kind, h.descr);
-            throw new IOException(source + ": dtype " + name + " ('" + h.descr + "') is not supported; expected"
-                    + " float32 (in numpy: x.astype(np.float32))");
+        ElementType type = h.elementType().orElse(null);
+        if (type != ElementType.FLOAT32) {
+            throw new IOException(source + ": dtype " + (type != null ? type : h.descr) + " ('" + h.descr
+                    + "') is not supported; expected float32 (in numpy: x.astype(np.float32))");
         }
         if (h.fortranOrder) {
             throw new IOException(source + ": Fortran-ordered array; expected C order (in numpy: "
@@ -234,7 +235,7 @@ public final class Npy {
         if (shape.length == 1) {
             dims.append(',');
         }
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+        String dict = "{'descr': '" + FLOAT32_DESCR + "', 'fortran_order': False, 'shape': (" + dims + "), }";
         int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
         int padded = (unpadded + 63) / 64 * 64;
         String text = dict + " ".repeat(padded - unpadded) + "\n";

@@ -11,6 +11,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.TensorSpec;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -35,7 +35,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * (ONNX Runtime's {@code Run} is); a read-write lock keeps {@link #close} from freeing the session under a running call.
  */
 public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
-    private static final String PROVIDER_PREFIX = "ONNX_TENSOR_ELEMENT_DATA_TYPE_";
 
     private final OrtEnvironment env;
     private final Path model;
@@ -114,17 +113,25 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
         List<TensorSpec> out = new ArrayList<>();
         for (Map.Entry<String, NodeInfo> e : info.entrySet()) {
             if (e.getValue().getInfo() instanceof TensorInfo t) {
-                String type = t.onnxType.name();
-                if (type.startsWith(PROVIDER_PREFIX)) {
-                    type = type.substring(PROVIDER_PREFIX.length());
-                }
-                out.add(new TensorSpec(e.getKey(), type.toLowerCase(Locale.ROOT), t.getShape(), t.getDimensionNames()));
-            } else {
-                out.add(new TensorSpec(e.getKey(), "non-tensor", new long[0], new String[0]));
+                out.add(new TensorSpec(e.getKey(), elementType(t.onnxType), t.getShape(), t.getDimensionNames()));
+            } else { // a sequence or map: VitRT feeds and reads tensors only
+                out.add(new TensorSpec(e.getKey(), ElementType.UNDEFINED, new long[0], new String[0]));
             }
         }
         return List.copyOf(out);
     }
+
+    /**
+     * The element type of ONNX Runtime's Java enum, named {@code ONNX_TENSOR_ELEMENT_DATA_TYPE_} + ONNX's name (its
+     * {@code value} is the Java API's own numbering, not ONNX's code).
+     */
+    static ElementType elementType(TensorInfo.OnnxTensorType t) {
+        String name = t.name();
+        return ElementType.parse(name.startsWith(ORT_TYPE_PREFIX) ? name.substring(ORT_TYPE_PREFIX.length()) : name)
+                .orElse(ElementType.UNDEFINED); // a type newer than this VitRT
+    }
+
+    private static final String ORT_TYPE_PREFIX = "ONNX_TENSOR_ELEMENT_DATA_TYPE_";
 
     @Override
     public String name() {
@@ -395,8 +402,9 @@ public final class OnnxRuntimeBackend implements Backend, LayerProfiling {
                 if (t == null) {
                     throw new IllegalArgumentException("missing input '" + spec.name() + "' " + spec);
                 }
-                if (!spec.elementType().equals("float")) {
-                    throw new IllegalArgumentException("input '" + spec.name() + "' is " + spec.elementType()
+                if (spec.elementType() != ElementType.FLOAT32) {
+                    throw new IllegalArgumentException("input '" + spec.name() + "' is "
+                            + (spec.elementType() == ElementType.UNDEFINED ? "not a tensor of a known type" : spec.elementType())
                             + "; VitRT feeds float32 inputs only");
                 }
                 spec.checkShape(t.shape());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.runtime.profile.LayerTime;
 import dev.vitrt.runtime.profile.LayerTimings;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Reads ONNX Runtime's profiler output (a Chrome-trace JSON array). Each executed node yields three {@code Node}
@@ -31,7 +33,7 @@ public final class OrtProfileParser {
     private record Span(long start, long end) {
     }
 
-    private record Kernel(String node, String op, long ts, long dur, List<String> types) {
+    private record Kernel(String node, String op, long ts, long dur, List<ElementType> types) {
     }
 
     private OrtProfileParser() {
@@ -80,7 +82,7 @@ public final class OrtProfileParser {
         long keptStart = kept.get(0).start;
         Map<String, double[]> sums = new LinkedHashMap<>(); // node -> [total us]
         Map<String, String> ops = new LinkedHashMap<>();
-        TreeSet<String> types = new TreeSet<>();
+        Set<ElementType> types = EnumSet.noneOf(ElementType.class);
         kernels.sort((a, b) -> Long.compare(a.ts, b.ts));
         for (Kernel k : kernels) {
             if (k.ts < keptStart || !inside(kept, k.ts)) {
@@ -115,13 +117,16 @@ public final class OrtProfileParser {
         return found >= 0 && ts <= spans.get(found).end;
     }
 
-    /** Element types from {@code input_type_shape}: a list of single-key objects {type: [dims]}. */
-    private static List<String> types(JsonNode list) {
-        List<String> out = new ArrayList<>();
+    /**
+     * Element types from {@code input_type_shape}: a list of single-key objects {type: [dims]}, the type in ONNX's
+     * lower-case names ({@code float}, {@code float16}); names this VitRT does not know are left out.
+     */
+    private static List<ElementType> types(JsonNode list) {
+        List<ElementType> out = new ArrayList<>();
         if (list.isArray()) {
             for (JsonNode entry : list) {
                 for (Iterator<String> it = entry.fieldNames(); it.hasNext(); ) {
-                    out.add(it.next());
+                    ElementType.parse(it.next()).ifPresent(out::add);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.vitrt.runtime.profile;
 
+import dev.vitrt.runtime.ElementType;
 import java.util.List;
 import java.util.Set;
 
@@ -10,11 +11,11 @@ import java.util.Set;
  * @param runs          how many profiled runs the means are over
  * @param profiledRunMs mean wall time of one profiled run as the backend's own trace measured it (NaN if unknown);
  *                      it includes the profiler's own cost, so it is context, not the latency to report
- * @param elementTypes  tensor element types seen on layer inputs (e.g. {@code float}, {@code float16}, {@code int8})
+ * @param elementTypes  tensor element types seen on layer inputs (e.g. {@code float32}, {@code float16}, {@code int8})
  * @param profilerCostMs what the backend's profiler adds to each layer's reported time, per run, already taken out
  *                      of the layer times (measured by the backend); NaN when the backend does not measure it
  */
-public record LayerTimings(List<LayerTime> layers, int runs, double profiledRunMs, Set<String> elementTypes,
+public record LayerTimings(List<LayerTime> layers, int runs, double profiledRunMs, Set<ElementType> elementTypes,
                            double profilerCostMs) {
     public LayerTimings {
         layers = List.copyOf(layers);
@@ -22,7 +23,7 @@ public record LayerTimings(List<LayerTime> layers, int runs, double profiledRunM
     }
 
     /** Timings whose profiler cost is not known. */
-    public LayerTimings(List<LayerTime> layers, int runs, double profiledRunMs, Set<String> elementTypes) {
+    public LayerTimings(List<LayerTime> layers, int runs, double profiledRunMs, Set<ElementType> elementTypes) {
         this(layers, runs, profiledRunMs, elementTypes, Double.NaN);
     }
 

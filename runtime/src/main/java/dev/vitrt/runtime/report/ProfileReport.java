@@ -1,5 +1,6 @@
 package dev.vitrt.runtime.report;
 
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.bench.GpuTiming;
 import dev.vitrt.runtime.bench.LatencyStats;
@@ -73,6 +74,6 @@ public record ProfileReport(String model, String backend, String device, String 
         if (quantized) {
             return "int8";
         }
-        return layers.elementTypes().contains("float16") ? "fp16" : "fp32";
+        return layers.elementTypes().contains(ElementType.FLOAT16) ? "fp16" : "fp32";
     }
 }

@@ -88,13 +88,13 @@ class OutputComparisonTest {
     void describeNamesTheOutputAndWhere() {
         OutputComparison c = OutputComparison.of(t(new long[] {1, 3}, 1, 2, 3), t(new long[] {1, 3}, 1, 2, 3.5f));
         String d = c.describe("logits", new long[] {1, 3}, "A", "B");
-        assertTrue(d.startsWith("output 'logits' (1, 3): FAILED (atol 0, rtol 0)"), d);
+        assertTrue(d.startsWith("output 'logits' [dtype=float32, shape=(1, 3)]: FAILED (atol 0, rtol 0)"), d);
         assertTrue(d.contains("1 of 3 elements (33.33%) outside |A-B| <= atol + rtol*|B|;"
                 + " worst at (0, 2): A 3.5, B 3.0"),
                 d);
         String ok = OutputComparison.of(t(new long[] {2}, 1, 2), t(new long[] {2}, 1, 2)).describe("y",
                 new long[] {2}, "A", "B");
-        assertTrue(ok.startsWith("output 'y' (2,): PASSED") && !ok.contains("worst"), ok);
+        assertTrue(ok.startsWith("output 'y' [dtype=float32, shape=(2,)]: PASSED") && !ok.contains("worst"), ok);
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vitrt.runtime.Backend;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.profile.LayerTime;
@@ -49,7 +50,8 @@ class OnnxRuntimeBackendTest {
             assertEquals("onnxruntime", b.name());
             TensorSpec in = b.singleInput();
             assertEquals("input", in.name());
-            assertEquals("float", in.elementType());
+            assertEquals(ElementType.FLOAT32, in.elementType());
+            assertEquals("input [dtype=float32, shape=(batch, 3, 16, 16)]", in.toString());
             assertArrayEquals(new long[] {-1, 3, 16, 16}, in.shape());
             assertEquals("batch", in.dimNames()[0]);
             assertArrayEquals(new long[] {-1, 10}, b.outputs().get(0).shape());
@@ -87,7 +89,7 @@ class OnnxRuntimeBackendTest {
         try (Backend b = OnnxRuntimeBackend.open(model, BackendOptions.defaults())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> b.run(FloatTensor.zeros(1, 3, 32, 32)));
-            assertEquals("input 'input': shape (1, 3, 32, 32) does not fit the model's (?, 3, 16, 16)", e.getMessage());
+            assertEquals("input 'input': shape (1, 3, 32, 32) does not fit the model's (batch, 3, 16, 16)", e.getMessage());
             assertTrue(assertThrows(IllegalArgumentException.class,
                     () -> b.run(Map.of("image", FloatTensor.zeros(1, 3, 16, 16)))).getMessage()
                     .startsWith("unknown input 'image'"));
@@ -127,6 +129,8 @@ class OnnxRuntimeBackendTest {
             assertTrue(t.totalMs() > 0 && t.totalMs() <= t.profiledRunMs() * 1.01,
                     "kernel sum " + t.totalMs() + " within run " + t.profiledRunMs());
             assertTrue(t.opTypes().contains("Conv") || t.opTypes().contains("FusedConv"), t.opTypes().toString());
+            assertTrue(t.elementTypes().contains(ElementType.FLOAT32), "ONNX Runtime's profile names its types as ONNX"
+                    + " does: " + t.elementTypes());
             for (LayerTime l : t.layers()) {
                 assertFalse(l.name().endsWith("_kernel_time"));
                 assertFalse(l.name().startsWith(ProfilerProbe.PREFIX), "the probe runs in its own session");

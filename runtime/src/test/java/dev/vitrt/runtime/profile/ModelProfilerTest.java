@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vitrt.runtime.BackendOptions;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.Progress;
 import dev.vitrt.runtime.bench.Inputs;
@@ -53,7 +54,7 @@ class ModelProfilerTest {
     @Test
     void profilerCostComesOutOfEveryLayerButNeverBelowZero() {
         LayerTimings t = new LayerTimings(List.of(new LayerTime("a/Conv", "Conv", 0.5),
-                new LayerTime("b/Reshape", "Reshape", 0.002)), 10, 1.0, Set.of("float"));
+                new LayerTime("b/Reshape", "Reshape", 0.002)), 10, 1.0, Set.of(ElementType.FLOAT32));
         assertFalse(t.net());
         LayerTimings n = t.lessProfilerCost(0.004);
         assertTrue(n.net());

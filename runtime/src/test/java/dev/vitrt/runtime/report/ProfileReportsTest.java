@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.runtime.bench.GpuTiming;
 import dev.vitrt.runtime.bench.LatencyStats;
 import dev.vitrt.runtime.profile.BlockProfile;
@@ -103,9 +104,9 @@ class ProfileReportsTest {
 
     @Test
     void guessesPrecision() {
-        LayerTimings fp32 = new LayerTimings(List.of(new LayerTime("a", "Conv", 1)), 1, 1, Set.of("float"));
-        LayerTimings int8 = new LayerTimings(List.of(new LayerTime("a", "QLinearConv", 1)), 1, 1, Set.of("float"));
-        LayerTimings fp16 = new LayerTimings(List.of(new LayerTime("a", "Conv", 1)), 1, 1, Set.of("float16"));
+        LayerTimings fp32 = new LayerTimings(List.of(new LayerTime("a", "Conv", 1)), 1, 1, Set.of(ElementType.FLOAT32));
+        LayerTimings int8 = new LayerTimings(List.of(new LayerTime("a", "QLinearConv", 1)), 1, 1, Set.of(ElementType.FLOAT32));
+        LayerTimings fp16 = new LayerTimings(List.of(new LayerTime("a", "Conv", 1)), 1, 1, Set.of(ElementType.FLOAT16));
         assertEquals("fp32", ProfileReport.precisionOf(Map.of(), fp32));
         assertEquals("int8", ProfileReport.precisionOf(Map.of(), int8));
         assertEquals("fp16", ProfileReport.precisionOf(Map.of(), fp16));

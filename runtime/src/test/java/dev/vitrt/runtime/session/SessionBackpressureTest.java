@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vitrt.runtime.Backend;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import java.nio.file.Path;
@@ -92,12 +93,12 @@ class SessionBackpressureTest {
 
         @Override
         public List<TensorSpec> inputs() {
-            return List.of(new TensorSpec("x", "float", new long[] {-1, 1}, new String[2]));
+            return List.of(new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 1}, new String[2]));
         }
 
         @Override
         public List<TensorSpec> outputs() {
-            return List.of(new TensorSpec("y", "float", new long[] {-1, 1}, new String[2]));
+            return List.of(new TensorSpec("y", ElementType.FLOAT32, new long[] {-1, 1}, new String[2]));
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.vitrt.engine.int8;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.vitrt.runtime.ElementType;
 import dev.vitrt.calibration.Calibration;
 import dev.vitrt.calibration.data.CalibrationData;
 import dev.vitrt.calibration.data.CalibrationSources;
@@ -56,7 +57,8 @@ public final class TensorRtQdq {
     public static Result fromQdqGraph(ModelProto m, String source) {
         if (!hasQdq(m)) {
             throw new IllegalArgumentException(source + " has no QuantizeLinear/DequantizeLinear nodes: INT8 needs the"
-                    + " Q/DQ graph from `vitrt calibrate`, or --calib-data DIR|FILE.npy|synthetic to calibrate here");
+                    + " Q/DQ graph from `vitrt calibrate`, or calibration data (a folder of images, an .npy file or synthetic) to"
+                    + " calibrate here");
         }
         String target = OnnxModels.metadata(m).qdqTarget().orElse(null);
         String note;
@@ -86,7 +88,7 @@ public final class TensorRtQdq {
                                    Integer inputSize, Int8Calibration c, Progress progress) throws IOException {
         if (hasQdq(fp32)) {
             throw new IllegalArgumentException(source + " is already quantized (it holds Q/DQ nodes); build it without"
-                    + " --calib-data");
+                    + " calibration data");
         }
         Map<String, String> meta = OnnxModels.metadata(fp32).asMap();
         long[] sampleShape = CalibrationSources.sampleShape(inputName, inputShape, meta, inputSize);
@@ -129,8 +131,8 @@ public final class TensorRtQdq {
                 }
                 if (zp.getDataType() != TensorProto.DataType.INT8_VALUE) {
                     throw new IllegalArgumentException(where + ": zero point '" + zp.getName() + "' is "
-                            + typeName(zp.getDataType()) + "; TensorRT needs int8 zero points of 0 (make the graph with"
-                            + " `vitrt calibrate --target tensorrt`)");
+                            + ElementType.displayNameOfOnnx(zp.getDataType()) + "; TensorRT needs int8 zero points of 0"
+                            + " (calibrate for QdqTarget.TENSORRT)");
                 }
                 if (!allZero(zp)) {
                     throw new IllegalArgumentException(where + ": zero point '" + zp.getName() + "' is not 0;"
@@ -140,9 +142,10 @@ public final class TensorRtQdq {
             if (n.getOpType().equals("DequantizeLinear")) {
                 TensorProto x = inits.get(n.getInput(0));
                 if (x != null && x.getDataType() != TensorProto.DataType.INT8_VALUE) {
-                    throw new IllegalArgumentException(where + ": dequantizes " + typeName(x.getDataType())
-                            + " initializer '" + x.getName() + "'; TensorRT dequantizes int8 only (keep biases in"
-                            + " float: `vitrt calibrate --target tensorrt`)");
+                    throw new IllegalArgumentException(where + ": dequantizes "
+                            + ElementType.displayNameOfOnnx(x.getDataType()) + " initializer '" + x.getName()
+                            + "'; TensorRT dequantizes int8 only (keep biases in float: calibrate for"
+                            + " QdqTarget.TENSORRT)");
                 }
             }
         }
@@ -164,10 +167,5 @@ public final class TensorRtQdq {
             }
         }
         return true;
-    }
-
-    private static String typeName(int onnxType) {
-        TensorProto.DataType t = TensorProto.DataType.forNumber(onnxType);
-        return t == null ? "type " + onnxType : t.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,42 +1,53 @@
 package dev.vitrt.engine.triton;
 
-import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.vitrt.runtime.ElementType;
 
-/** Triton's tensor data types ({@code TYPE_FP32}...) and where they come from: ONNX element types, manifest names. */
+/**
+ * Triton's tensor data types, as {@code model_config.proto}'s {@code DataType} names them ({@code TYPE_FP32}...), with
+ * the element type each stands for: the translation at the Triton boundary.
+ */
 public enum TritonDataType {
-    TYPE_BOOL, TYPE_UINT8, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64, TYPE_FP16, TYPE_BF16, TYPE_FP32, TYPE_FP64;
+    TYPE_BOOL(1, ElementType.BOOL),
+    TYPE_UINT8(2, ElementType.UINT8),
+    TYPE_UINT16(3, ElementType.UINT16),
+    TYPE_UINT32(4, ElementType.UINT32),
+    TYPE_UINT64(5, ElementType.UINT64),
+    TYPE_INT8(6, ElementType.INT8),
+    TYPE_INT16(7, ElementType.INT16),
+    TYPE_INT32(8, ElementType.INT32),
+    TYPE_INT64(9, ElementType.INT64),
+    TYPE_FP16(10, ElementType.FLOAT16),
+    TYPE_FP32(11, ElementType.FLOAT32),
+    TYPE_FP64(12, ElementType.FLOAT64),
+    /** Triton's BYTES: ONNX string tensors. */
+    TYPE_STRING(13, ElementType.STRING),
+    TYPE_BF16(14, ElementType.BFLOAT16);
 
-    /** The Triton type of an ONNX {@code TensorProto.DataType} value; {@code what} names the tensor in errors. */
-    public static TritonDataType ofOnnx(int elemType, String what) {
-        return switch (elemType) {
-            case TensorProto.DataType.BOOL_VALUE -> TYPE_BOOL;
-            case TensorProto.DataType.UINT8_VALUE -> TYPE_UINT8;
-            case TensorProto.DataType.INT8_VALUE -> TYPE_INT8;
-            case TensorProto.DataType.INT16_VALUE -> TYPE_INT16;
-            case TensorProto.DataType.INT32_VALUE -> TYPE_INT32;
-            case TensorProto.DataType.INT64_VALUE -> TYPE_INT64;
-            case TensorProto.DataType.FLOAT16_VALUE -> TYPE_FP16;
-            case TensorProto.DataType.BFLOAT16_VALUE -> TYPE_BF16;
-            case TensorProto.DataType.FLOAT_VALUE -> TYPE_FP32;
-            case TensorProto.DataType.DOUBLE_VALUE -> TYPE_FP64;
-            default -> throw new IllegalArgumentException(what + ": ONNX element type " + elemType
-                    + " has no Triton equivalent");
-        };
+    private final int protoValue;
+    private final ElementType elementType;
+
+    TritonDataType(int protoValue, ElementType elementType) {
+        this.protoValue = protoValue;
+        this.elementType = elementType;
     }
 
-    /** The Triton type of a plan manifest's dtype name ({@code float32}, {@code float16}, ...). */
-    public static TritonDataType ofManifest(String dtype, String what) {
-        return switch (dtype) {
-            case "bool" -> TYPE_BOOL;
-            case "uint8" -> TYPE_UINT8;
-            case "int8" -> TYPE_INT8;
-            case "int32" -> TYPE_INT32;
-            case "int64" -> TYPE_INT64;
-            case "float16" -> TYPE_FP16;
-            case "bfloat16" -> TYPE_BF16;
-            case "float32" -> TYPE_FP32;
-            default -> throw new IllegalArgumentException(what + ": tensor type '" + dtype
-                    + "' has no Triton equivalent");
-        };
+    /** The value of this name in {@code model_config.proto}'s {@code DataType}. */
+    public int protoValue() {
+        return protoValue;
+    }
+
+    /** The element type Triton's type holds. */
+    public ElementType elementType() {
+        return elementType;
+    }
+
+    /** Triton's type for an element type; {@code what} names the tensor in the error when Triton has none. */
+    public static TritonDataType of(ElementType t, String what) {
+        for (TritonDataType d : values()) {
+            if (d.elementType == t) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException(what + ": element type " + t + " has no Triton equivalent");
     }
 }

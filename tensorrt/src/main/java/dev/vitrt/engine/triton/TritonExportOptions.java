@@ -26,16 +26,16 @@ public record TritonExportOptions(String name, Integer maxBatch, int instances, 
 
     public TritonExportOptions {
         if (name != null) {
-            TritonModelConfig.checkName(name, "--name");
+            TritonModelConfig.checkName(name, "name");
         }
         if (maxBatch != null && maxBatch < 0) {
-            throw new IllegalArgumentException("--max-batch must be >= 0, got " + maxBatch);
+            throw new IllegalArgumentException("maxBatch must be >= 0, got " + maxBatch);
         }
         if (instances < 1) {
-            throw new IllegalArgumentException("--instances must be >= 1, got " + instances);
+            throw new IllegalArgumentException("instances must be >= 1, got " + instances);
         }
         if (maxQueueDelayMicros < 0) {
-            throw new IllegalArgumentException("--max-queue-delay-us must be >= 0, got " + maxQueueDelayMicros);
+            throw new IllegalArgumentException("maxQueueDelayMicros must be >= 0, got " + maxQueueDelayMicros);
         }
         preferredBatchSizes = preferredBatchSizes == null ? null : List.copyOf(preferredBatchSizes);
     }

@@ -5,8 +5,7 @@ import dev.vitrt.models.onnx.OnnxModels;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.engine.triton.TritonModelConfig.DynamicBatching;
 import dev.vitrt.engine.triton.TritonModelConfig.InstanceGroup;
 import dev.vitrt.engine.triton.TritonModelConfig.Kind;
@@ -18,9 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /**
@@ -36,10 +34,6 @@ public final class TritonExporter {
     private TritonExporter() {
     }
 
-    /** One tensor as the source describes it: dims with -1 for dynamic. */
-    private record SourceTensor(String name, TritonDataType type, long[] shape) {
-    }
-
     /** The configuration for an ONNX graph file. */
     public static TritonModelConfig configForOnnx(Path onnx, TritonExportOptions options) throws IOException {
         return configForOnnx(onnx, onnx.getFileName().toString(), options);
@@ -49,24 +43,14 @@ public final class TritonExporter {
     public static TritonModelConfig configForOnnx(Path onnx, String origin, TritonExportOptions options)
             throws IOException {
         ModelProto m = OnnxModels.read(onnx);
-        Set<String> initializers = new HashSet<>();
         for (TensorProto t : m.getGraph().getInitializerList()) {
-            initializers.add(t.getName());
             if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
                 throw new IOException(onnx + ": initializer '" + t.getName() + "' keeps its data in an external file;"
                         + " triton-export copies one self-contained model.onnx");
             }
         }
-        List<SourceTensor> in = new ArrayList<>();
-        for (ValueInfoProto v : m.getGraph().getInputList()) {
-            if (!initializers.contains(v.getName())) { // old opsets list initializers as inputs too
-                in.add(onnxTensor(v, onnx, "input"));
-            }
-        }
-        List<SourceTensor> out = new ArrayList<>();
-        for (ValueInfoProto v : m.getGraph().getOutputList()) {
-            out.add(onnxTensor(v, onnx, "output"));
-        }
+        List<TensorSpec> in = checked(OnnxModels.inputs(m, onnx.toString()), onnx, "input");
+        List<TensorSpec> out = checked(OnnxModels.outputs(m, onnx.toString()), onnx, "output");
         if (in.isEmpty() || out.isEmpty()) {
             throw new IOException(onnx + ": graph has no inputs or no outputs");
         }
@@ -74,7 +58,7 @@ public final class TritonExporter {
         String name = options.name() != null ? options.name() : model != null ? model : stem(onnx);
         if (options.name() == null) {
             TritonModelConfig.checkName(name, onnx + ": the model name from " + (model != null
-                    ? "the graph's vitrt.model metadata" : "the file name") + " (give --name)");
+                    ? "the graph's vitrt.model metadata" : "the file name") + " (give a name)");
         }
 
         boolean batchable = batchable(in, out);
@@ -83,24 +67,16 @@ public final class TritonExporter {
         List<String> comments = List.of("written by vitrt triton-export from " + origin
                 + (model != null ? " (model " + model + ")" : ""));
         return assemble(name, Platform.ONNXRUNTIME_ONNX, maxBatch, in, out,
-                preferred(options, maxBatch, 0), options, kind, comments);
+                preferred(options, maxBatch, 0), options, kind, comments, onnx.toString());
     }
 
     /** The configuration for a TensorRT plan described by its manifest. */
     public static TritonModelConfig configForPlan(Path plan, PlanManifest manifest, TritonExportOptions options) {
         if (options.kind() == Kind.KIND_CPU) {
-            throw new IllegalArgumentException(plan + ": a TensorRT plan runs on a GPU only; use --instance-kind gpu");
+            throw new IllegalArgumentException(plan + ": a TensorRT plan runs on a GPU only; use kind KIND_GPU");
         }
-        List<SourceTensor> in = new ArrayList<>();
-        for (PlanManifest.Tensor t : manifest.inputs()) {
-            in.add(new SourceTensor(t.name(), TritonDataType.ofManifest(t.dtype(), plan + ": input '" + t.name() + "'"),
-                    checkedShape(t, PlanManifest.pathFor(plan), "input")));
-        }
-        List<SourceTensor> out = new ArrayList<>();
-        for (PlanManifest.Tensor t : manifest.outputs()) {
-            out.add(new SourceTensor(t.name(), TritonDataType.ofManifest(t.dtype(), plan + ": output '" + t.name() + "'"),
-                    checkedShape(t, PlanManifest.pathFor(plan), "output")));
-        }
+        List<TensorSpec> in = checked(manifest.inputs(), PlanManifest.pathFor(plan), "input");
+        List<TensorSpec> out = checked(manifest.outputs(), PlanManifest.pathFor(plan), "output");
         if (in.isEmpty() || out.isEmpty()) {
             throw new IllegalArgumentException(PlanManifest.pathFor(plan) + ": manifest lists no inputs or no outputs");
         }
@@ -113,12 +89,12 @@ public final class TritonExporter {
         int maxBatch = resolveMaxBatch(options, batchable, batchable ? range.max() : 0, in, plan);
         if (maxBatch > 0) {
             if (maxBatch > range.max()) {
-                throw new IllegalArgumentException("--max-batch " + maxBatch + " is above the plan's largest batch "
-                        + range.max() + " (profile " + range + "); rebuild with a larger --batch or lower --max-batch");
+                throw new IllegalArgumentException("maxBatch " + maxBatch + " is above the plan's largest batch "
+                        + range.max() + " (profile " + range + "); rebuild it with a larger batch range or a lower maxBatch");
             }
             if (range.min() > 1) {
                 throw new IllegalArgumentException(plan + ": the plan's profile " + range
-                        + " starts above 1 but Triton sends batches of 1 to max_batch_size; rebuild with --batch 1:"
+                        + " starts above 1 but Triton sends batches of 1 to max_batch_size; rebuild it with batch range 1:"
                         + range.opt() + ":" + range.max());
             }
         }
@@ -126,7 +102,7 @@ public final class TritonExporter {
                 : manifest.model() != null && !manifest.model().isBlank() ? manifest.model() : stem(plan);
         if (options.name() == null) {
             TritonModelConfig.checkName(name, PlanManifest.pathFor(plan) + ": the model name from " + (manifest.model()
-                    != null && !manifest.model().isBlank() ? "the manifest" : "the file name") + " (give --name)");
+                    != null && !manifest.model().isBlank() ? "the manifest" : "the file name") + " (give a name)");
         }
         List<String> comments = List.of(
                 "written by vitrt triton-export from " + plan.getFileName() + " (model " + manifest.model() + ", "
@@ -136,7 +112,7 @@ public final class TritonExporter {
                         + manifest.hardwareCompatibility() + "): serve it with a Triton release built on that TensorRT");
         int opt = range != null ? range.opt() : 0;
         return assemble(name, Platform.TENSORRT_PLAN, maxBatch, in, out, preferred(options, maxBatch, opt),
-                options, Kind.KIND_GPU, comments);
+                options, Kind.KIND_GPU, comments, plan.toString());
     }
 
     /**
@@ -188,29 +164,45 @@ public final class TritonExporter {
         public Path modelFile() {
             return modelDirectory.resolve(Integer.toString(version)).resolve(config.platform().fileName());
         }
+
+        /**
+         * What was written, in one line: {@code wrote DIR/NAME/config.pbtxt and DIR/NAME/1/model.onnx (version 1,
+         * 0.1 MB): platform onnxruntime_onnx, max_batch_size 8, dynamic batching (...), 1 x KIND_CPU}.
+         */
+        public String describe() throws IOException {
+            DynamicBatching db = config.dynamicBatching();
+            return String.format(Locale.ROOT, "wrote %s%s (version %d, %.1f MB): platform %s, max_batch_size %d%s, %d x %s",
+                    configChanged ? modelDirectory.resolve("config.pbtxt") + " and " : "", modelFile(), version,
+                    Files.size(modelFile()) / 1e6, config.platform().id(), config.maxBatchSize(), db == null ? ""
+                            : ", dynamic batching (preferred " + db.preferredBatchSizes() + ", max delay "
+                            + db.maxQueueDelayMicros() + " us)",
+                    config.instances().count(), config.instances().kind());
+        }
     }
 
-    private static TritonModelConfig assemble(String name, Platform platform, int maxBatch, List<SourceTensor> in,
-                                              List<SourceTensor> out, List<Integer> preferred,
-                                              TritonExportOptions options, Kind kind, List<String> comments) {
+    private static TritonModelConfig assemble(String name, Platform platform, int maxBatch, List<TensorSpec> in,
+                                              List<TensorSpec> out, List<Integer> preferred,
+                                              TritonExportOptions options, Kind kind, List<String> comments,
+                                              String source) {
         DynamicBatching db = maxBatch > 0 ? new DynamicBatching(preferred, options.maxQueueDelayMicros()) : null;
-        return new TritonModelConfig(name, platform, maxBatch, tritonTensors(in, maxBatch), tritonTensors(out, maxBatch),
-                db, new InstanceGroup(options.instances(), kind), comments);
+        return new TritonModelConfig(name, platform, maxBatch, tritonTensors(in, maxBatch, source + ": input"),
+                tritonTensors(out, maxBatch, source + ": output"), db, new InstanceGroup(options.instances(), kind),
+                comments);
     }
 
-    private static List<TritonTensor> tritonTensors(List<SourceTensor> ts, int maxBatch) {
+    private static List<TritonTensor> tritonTensors(List<TensorSpec> ts, int maxBatch, String role) {
         List<TritonTensor> out = new ArrayList<>();
-        for (SourceTensor t : ts) {
+        for (TensorSpec t : ts) {
             long[] dims = maxBatch > 0 ? Arrays.copyOfRange(t.shape(), 1, t.shape().length) : t.shape();
-            out.add(new TritonTensor(t.name(), t.type(), dims));
+            out.add(new TritonTensor(t.name(), TritonDataType.of(t.elementType(), role + " '" + t.name() + "'"), dims));
         }
         return out;
     }
 
     /** Every input and output has a dynamic dimension 0: Triton may batch along it. */
-    private static boolean batchable(List<SourceTensor> in, List<SourceTensor> out) {
-        for (List<SourceTensor> ts : List.of(in, out)) {
-            for (SourceTensor t : ts) {
+    private static boolean batchable(List<TensorSpec> in, List<TensorSpec> out) {
+        for (List<TensorSpec> ts : List.of(in, out)) {
+            for (TensorSpec t : ts) {
                 if (t.shape().length == 0 || t.shape()[0] >= 0) {
                     return false;
                 }
@@ -220,13 +212,13 @@ public final class TritonExporter {
     }
 
     private static int resolveMaxBatch(TritonExportOptions options, boolean batchable, int dflt,
-                                       List<SourceTensor> in, Path source) {
+                                       List<TensorSpec> in, Path source) {
         if (!batchable) {
             if (options.maxBatch() != null && options.maxBatch() > 0) {
-                SourceTensor t = in.get(0);
-                throw new IllegalArgumentException(source + ": --max-batch " + options.maxBatch()
+                TensorSpec t = in.get(0);
+                throw new IllegalArgumentException(source + ": maxBatch " + options.maxBatch()
                         + " needs a dynamic batch dimension but input '" + t.name() + "' has shape "
-                        + Arrays.toString(t.shape()) + " (export the model without a fixed --batch)");
+                        + Arrays.toString(t.shape()) + " (export the model with a dynamic batch)");
             }
             return 0;
         }
@@ -241,7 +233,7 @@ public final class TritonExporter {
         if (options.preferredBatchSizes() != null) {
             for (int p : options.preferredBatchSizes()) {
                 if (p < 1 || p > maxBatch) {
-                    throw new IllegalArgumentException("--preferred-batch " + p + " is outside 1.." + maxBatch
+                    throw new IllegalArgumentException("preferredBatchSizes " + p + " is outside 1.." + maxBatch
                             + " (the max batch)");
                 }
             }
@@ -257,33 +249,17 @@ public final class TritonExporter {
         return List.copyOf(p);
     }
 
-    private static long[] checkedShape(PlanManifest.Tensor t, Path manifest, String role) {
-        for (long d : t.shape()) {
-            if (d < 1 && d != -1) {
-                throw new IllegalArgumentException(manifest + ": " + role + " '" + t.name() + "' has shape "
-                        + Arrays.toString(t.shape()) + "; dimensions are 1 or more, or -1 for a dynamic one");
+    /** The tensors, each checked to have dimensions of 1 or more, or -1 for a dynamic one. */
+    private static List<TensorSpec> checked(List<TensorSpec> tensors, Path source, String role) {
+        for (TensorSpec t : tensors) {
+            for (long d : t.shape()) {
+                if (d < 1 && d != -1) {
+                    throw new IllegalArgumentException(source + ": " + role + " '" + t.name() + "' has shape "
+                            + Arrays.toString(t.shape()) + "; dimensions are 1 or more, or -1 for a dynamic one");
+                }
             }
         }
-        return t.shape();
-    }
-
-    private static SourceTensor onnxTensor(ValueInfoProto v, Path onnx, String role) {
-        String what = onnx + ": " + role + " '" + v.getName() + "'";
-        if (!v.getType().hasTensorType()) {
-            throw new IllegalArgumentException(what + " is not a tensor");
-        }
-        TensorShapeProto shape = v.getType().getTensorType().getShape();
-        long[] dims = new long[shape.getDimCount()];
-        for (int i = 0; i < dims.length; i++) {
-            TensorShapeProto.Dimension d = shape.getDim(i);
-            if (d.hasDimValue() && d.getDimValue() < 1) {
-                throw new IllegalArgumentException(what + " has dimension " + d.getDimValue() + " at " + i
-                        + "; dimensions are 1 or more, or symbolic");
-            }
-            dims[i] = d.hasDimValue() ? d.getDimValue() : -1;
-        }
-        return new SourceTensor(v.getName(), TritonDataType.ofOnnx(v.getType().getTensorType().getElemType(), what),
-                dims);
+        return tensors;
     }
 
     private static String stem(Path p) {

@@ -62,7 +62,7 @@ public final class TritonRepository {
                                      boolean newVersion) throws IOException {
         Path repo = repository.toAbsolutePath().normalize();
         if (Files.exists(repo) && !Files.isDirectory(repo)) {
-            throw new IOException("--repository is not a directory: " + repository);
+            throw new IOException("repository is not a directory: " + repository);
         }
         Files.createDirectories(repo);
         Path target = repo.resolve(config.name());
@@ -71,7 +71,7 @@ public final class TritonRepository {
         if (exists && !newVersion) {
             throw new FileAlreadyExistsException(target + " already exists" + (versions.isEmpty() ? ""
                     : " (versions " + versions.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")")
-                    + "; pass --force to add it as version " + next(versions));
+                    + "; pass newVersion to add it as version " + next(versions));
         }
         if (exists && !Files.isDirectory(target)) {
             throw new IOException(target + " is not a model directory");

@@ -4,6 +4,7 @@ import dev.vitrt.runtime.BuildListener;
 import static org.bytedeco.tensorrt.global.nvinfer.createInferBuilder;
 import static org.bytedeco.tensorrt.global.nvonnxparser.createParser;
 
+import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.io.AtomicFiles;
 import dev.vitrt.tensorrt.PlanManifest;
 import dev.vitrt.tensorrt.TensorRtAvailability;
@@ -245,12 +246,12 @@ public final class EngineBuilder {
         }
     }
 
-    private static List<PlanManifest.Tensor> tensors(INetworkDefinition network, boolean inputs) {
-        List<PlanManifest.Tensor> out = new ArrayList<>();
+    private static List<TensorSpec> tensors(INetworkDefinition network, boolean inputs) {
+        List<TensorSpec> out = new ArrayList<>();
         int n = inputs ? network.getNbInputs() : network.getNbOutputs();
         for (int i = 0; i < n; i++) {
             ITensor t = inputs ? network.getInput(i) : network.getOutput(i);
-            out.add(new PlanManifest.Tensor(t.getName(), TrtTypes.name(t.getType()), TrtTypes.dims(t.getDimensions())));
+            out.add(new TensorSpec(t.getName(), TrtTypes.elementType(t.getType()), TrtTypes.dims(t.getDimensions())));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.vitrt.engine.trt;
 
+import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.Precision;
 import dev.vitrt.models.onnx.OnnxModels;
 
@@ -9,7 +10,6 @@ import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.engine.precision.Fp16Lowering;
 import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.Progress;
-import dev.vitrt.tensorrt.PlanManifest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
         switch (o.precision()) {
             case FP16:
                 if (original.hasQdq()) {
-                    throw new IllegalArgumentException(onnx + " holds Q/DQ (INT8) nodes; build it with --precision int8");
+                    throw new IllegalArgumentException(onnx + " holds Q/DQ (INT8) nodes; build it with precision int8");
                 }
                 Fp16Lowering.Result r = Fp16Lowering.lower(model);
                 model = r.model();
@@ -72,9 +72,9 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
                 if (calibration != null) {
                     if (original.inputs().size() != 1) {
                         throw new IllegalArgumentException(onnx + " has " + original.inputs().size() + " inputs;"
-                                + " --calib-data calibrates models with one image input");
+                                + " calibration data calibrates models with one image input");
                     }
-                    PlanManifest.Tensor in = original.inputs().get(0);
+                    TensorSpec in = original.inputs().get(0);
                     q = TensorRtQdq.calibrate(model, onnx.toString(), in.name(), in.shape(), o.inputSize(),
                             calibration, progress);
                 } else {
@@ -89,14 +89,14 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
             }
             default:
                 if (original.hasQdq()) {
-                    throw new IllegalArgumentException(onnx + " holds Q/DQ (INT8) nodes; build it with --precision int8");
+                    throw new IllegalArgumentException(onnx + " holds Q/DQ (INT8) nodes; build it with precision int8");
                 }
                 break;
         }
         byte[] bytes = model.toByteArray();
         GraphInfo info = GraphInfo.of(model, name);
         Map<String, long[][]> profile = new LinkedHashMap<>();
-        for (PlanManifest.Tensor in : info.inputs()) {
+        for (TensorSpec in : info.inputs()) {
             profile.put(in.name(), shapes(onnx, in, o));
         }
         checkStrides(onnx, info, profile);
@@ -108,8 +108,8 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
         return ModelProto.parseFrom(bytes);
     }
 
-    /** {min, opt, max} shapes of one input: the batch range on a dynamic dim 0, --input-size's range on dynamic H, W. */
-    static long[][] shapes(Path onnx, PlanManifest.Tensor in, BuildOptions o) {
+    /** {min, opt, max} shapes of one input: the batch range on a dynamic dim 0, the input sizes' range on dynamic H, W. */
+    static long[][] shapes(Path onnx, TensorSpec in, BuildOptions o) {
         long[] dims = in.shape();
         if (dims.length == 0) {
             return new long[][] {dims, dims, dims};
@@ -124,7 +124,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
         }
         if (dims[0] != -1 && (o.batch().min() != dims[0] || o.batch().max() != dims[0])) {
             throw new IllegalArgumentException(onnx + ": input '" + in.name() + "' has a fixed batch of " + dims[0]
-                    + ", so --batch must be " + dims[0] + " (got " + o.batch() + "); export with a dynamic batch");
+                    + ", so the batch range must be " + dims[0] + " (got " + o.batch() + "); export with a dynamic batch");
         }
         SizeRange sizes = o.sizes();
         for (int i = 1; i < dims.length; i++) {
@@ -132,7 +132,7 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
             if (dims[i] == -1) {
                 if (!spatial || sizes == null) {
                     throw new IllegalArgumentException(onnx + ": input '" + in.name() + "' has a dynamic dimension "
-                            + i + " " + Arrays.toString(dims) + (spatial ? "; pass --input-size (N, HxW or MIN:OPT:MAX)"
+                            + i + " " + Arrays.toString(dims) + (spatial ? "; give the input sizes (N, HxW or MIN:OPT:MAX)"
                             : "; TensorRT profiles here only cover the batch and spatial dimensions"));
                 }
                 for (int k = 0; k < 3; k++) {
@@ -142,8 +142,8 @@ public record PreparedGraph(byte[] bytes, String sha256, GraphInfo info, Map<Str
                 long want = i == 2 ? sizes.min().height() : sizes.min().width();
                 if (!sizes.isFixed() || dims[i] != want) {
                     throw new IllegalArgumentException(onnx + ": input '" + in.name() + "' is fixed at " + dims[2] + "x"
-                            + dims[3] + " pixels but --input-size is " + sizes + "; export the model at that size, or "
-                            + "with --dynamic-size for a range");
+                            + dims[3] + " pixels but the input sizes are " + sizes + "; export the model at that size, or "
+                            + "with a dynamic size for a range");
                 }
             }
         }

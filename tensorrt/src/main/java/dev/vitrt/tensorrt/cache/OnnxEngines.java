@@ -1,5 +1,6 @@
 package dev.vitrt.tensorrt.cache;
 
+import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.engine.trt.GraphInfo;
 import dev.vitrt.models.onnx.OnnxModels;
@@ -7,7 +8,6 @@ import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BackendOptions;
 import dev.vitrt.runtime.BatchRange;
 import dev.vitrt.runtime.Precision;
-import dev.vitrt.tensorrt.PlanManifest;
 import dev.vitrt.tensorrt.TensorRtBackend;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -67,7 +67,7 @@ public final class OnnxEngines {
             }
             if (batch == null) {
                 batch = new BatchRange(1, 1, 1);
-                for (PlanManifest.Tensor t : g.inputs()) {
+                for (TensorSpec t : g.inputs()) {
                     if (t.shape().length > 0 && t.shape()[0] > 0) {
                         int n = (int) t.shape()[0];
                         batch = new BatchRange(n, n, n);

@@ -1,5 +1,7 @@
 package dev.vitrt.engine.triton;
 
+import dev.vitrt.runtime.ElementType;
+import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 class TritonExporterTest {
@@ -91,7 +94,7 @@ class TritonExporterTest {
 
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(onnx,
                 tmp.resolve("repo2"), new TritonExportOptions(null, 4, 1, null, null, 100, false)));
-        assertTrue(ex.getMessage().contains("--max-batch 4 needs a dynamic batch dimension"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("maxBatch 4 needs a dynamic batch dimension"), ex.getMessage());
         assertFalse(Files.exists(tmp.resolve("repo2/fixed")));
     }
 
@@ -133,10 +136,10 @@ class TritonExporterTest {
                 .writeFor(dyn);
         IllegalArgumentException over = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(dyn,
                 repo, new TritonExportOptions("d", 64, 1, null, null, 100, false)));
-        assertTrue(over.getMessage().contains("above the plan's largest batch 16"), over.getMessage());
+        assertTrue(over.getMessage().contains("maxBatch 64 is above the plan's largest batch 16"), over.getMessage());
         IllegalArgumentException cpu = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(dyn,
                 repo, new TritonExportOptions("d", null, 1, TritonModelConfig.Kind.KIND_CPU, null, 100, false)));
-        assertTrue(cpu.getMessage().contains("GPU only"), cpu.getMessage());
+        assertTrue(cpu.getMessage().contains("GPU only; use kind KIND_GPU"), cpu.getMessage());
 
         Path min2 = tmp.resolve("min2.plan");
         Files.write(min2, planBytes(8));
@@ -144,7 +147,7 @@ class TritonExporterTest {
                 .writeFor(min2);
         IllegalArgumentException min = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(min2,
                 repo, TritonExportOptions.defaults()));
-        assertTrue(min.getMessage().contains("rebuild with --batch 1:4:8"), min.getMessage());
+        assertTrue(min.getMessage().contains("rebuild it with batch range 1:4:8"), min.getMessage());
         assertTree(repo, "fixed4/config.pbtxt", "fixed4/1/model.plan", "fixed4/1/model.plan.json");
     }
 
@@ -164,7 +167,7 @@ class TritonExporterTest {
         TritonExporter.export(onnx, repo, TritonExportOptions.defaults());
         FileAlreadyExistsException refused = assertThrows(FileAlreadyExistsException.class,
                 () -> TritonExporter.export(onnx, repo, new TritonExportOptions(null, 2, 1, null, null, 100, false)));
-        assertTrue(refused.getMessage().contains("(versions 1); pass --force to add it as version 2"),
+        assertTrue(refused.getMessage().contains("(versions 1); pass newVersion to add it as version 2"),
                 refused.getMessage());
         assertEquals(8L, Pbtxt.parse(Files.readString(repo.resolve("tiny_mlp/config.pbtxt")))
                 .get("max_batch_size").get(0));
@@ -219,8 +222,8 @@ class TritonExporterTest {
         for (String bad : new String[] {"..", ".", "../escape", "quote\"d", "new\nline", ".hidden", ""}) {
             Path plan = tmp.resolve("p.plan");
             Files.write(plan, planBytes(64));
-            new PlanManifest(PlanManifest.FORMAT, bad, "fp32", List.of(new PlanManifest.Tensor("input", "float32",
-                    new long[] {-1, 3, 8, 8})), List.of(new PlanManifest.Tensor("logits", "float32", new long[] {-1, 2})),
+            new PlanManifest(PlanManifest.FORMAT, bad, "fp32", List.of(new TensorSpec("input", ElementType.FLOAT32,
+                    new long[] {-1, 3, 8, 8})), List.of(new TensorSpec("logits", ElementType.FLOAT32, new long[] {-1, 2})),
                     new BatchRange(1, 1, 4), "10.15.1", "gpu", "9.0", "none", "ab".repeat(32), "x.onnx",
                     Map.of(), "2025-01-01T00:00:00Z").writeFor(plan);
             if (bad.isEmpty()) {
@@ -244,6 +247,33 @@ class TritonExporterTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new TritonExportOptions("a\"b", null, 1, null, null, 100,
                 false));
+    }
+
+    /** A Java caller sees the options' parameter names, never triton-export's flags (the CLI translates). */
+    @Test
+    void messagesNameTheOptionsParameters() throws IOException {
+        Path onnx = write(TinyGraphs.mlp(), "mlp.onnx");
+        Path repo = tmp.resolve("repo");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TritonExporter.export(onnx,
+                repo, new TritonExportOptions(null, null, 1, null, List.of(9), 100, false)));
+        assertEquals("preferredBatchSizes 9 is outside 1..8 (the max batch)", e.getMessage());
+        for (Executable bad : List.<Executable>of(
+                () -> new TritonExportOptions(null, -1, 1, null, null, 100, false),
+                () -> new TritonExportOptions(null, null, 0, null, null, 100, false),
+                () -> new TritonExportOptions(null, null, 1, null, null, -1, false),
+                () -> new TritonExportOptions("a b", null, 1, null, null, 100, false))) {
+            String m = assertThrows(IllegalArgumentException.class, bad).getMessage();
+            assertTrue(m.matches("(maxBatch|instances|maxQueueDelayMicros|name) .*"), m);
+        }
+        Path bare = write(graph("bad name", TensorProto.DataType.FLOAT_VALUE, new long[] {-1, 3}, new long[] {-1, 3}),
+                "g.onnx");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TritonExporter.export(bare, repo, TritonExportOptions.defaults()));
+        assertTrue(e.getMessage().contains("(give a name)") && !e.getMessage().contains("--"), e.getMessage());
+        Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+        IOException io = assertThrows(IOException.class,
+                () -> TritonExporter.export(onnx, notADirectory, TritonExportOptions.defaults()));
+        assertEquals("repository is not a directory: " + notADirectory, io.getMessage());
     }
 
     @Test
@@ -277,7 +307,7 @@ class TritonExporterTest {
                 "zero.onnx");
         e = assertThrows(IllegalArgumentException.class,
                 () -> TritonExporter.export(onnx, tmp.resolve("repo"), TritonExportOptions.defaults()));
-        assertTrue(e.getMessage().contains("input 'input' has dimension 0 at 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("input 'input' has shape [-1, 0, 4]"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> new TritonTensor("x", TritonDataType.TYPE_FP32, new long[] {3, -2}));
     }
@@ -427,7 +457,8 @@ class TritonExporterTest {
 
     private static PlanManifest manifest(long[] in, long[] out, BatchRange batch, String dtype) {
         return new PlanManifest(PlanManifest.FORMAT, "mobilevitv2_050", dtype.equals("float16") ? "fp16" : "fp32",
-                List.of(new PlanManifest.Tensor("input", dtype, in)), List.of(new PlanManifest.Tensor("logits", dtype, out)),
+                List.of(new TensorSpec("input", ElementType.parse(dtype, "dtype"), in)),
+                List.of(new TensorSpec("logits", ElementType.parse(dtype, "dtype"), out)),
                 batch, "11.2.1", "NVIDIA H200", "9.0", "none", "ab".repeat(32), "mvit.onnx",
                 Map.of("vitrt.model", "mobilevitv2_050"), "2025-01-01T00:00:00Z");
     }

@@ -1,5 +1,7 @@
 package dev.vitrt.engine.trt;
 
+import dev.vitrt.runtime.ElementType;
+import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.Precision;
 import dev.vitrt.runtime.BatchRange;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -23,7 +25,7 @@ class PreparedGraphTest {
 
     @Test
     void batchRangeGoesOnDynamicDimZeroAndInputSizeOnDynamicSpatialDims() {
-        PlanManifest.Tensor in = new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, -1, -1});
+        TensorSpec in = new TensorSpec("input", ElementType.FLOAT32, new long[] {-1, 3, -1, -1});
         long[][] s = PreparedGraph.shapes(Path.of("m.onnx"), in, opts(Precision.FP32, "1:8:32", 256));
         assertArrayEquals(new long[] {1, 3, 256, 256}, s[0]);
         assertArrayEquals(new long[] {8, 3, 256, 256}, s[1]);
@@ -32,7 +34,7 @@ class PreparedGraphTest {
 
     @Test
     void heightAndWidthRangesGoOnDynamicSpatialDims() {
-        PlanManifest.Tensor in = new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, -1, -1});
+        TensorSpec in = new TensorSpec("input", ElementType.FLOAT32, new long[] {-1, 3, -1, -1});
         BuildOptions o = new BuildOptions(Precision.FP16, BatchRange.parse("1:2:4"), null, 1024, 3, null, "none", false,
                 SizeRange.parse("512x512:800x1344:1024x2048"));
         long[][] s = PreparedGraph.shapes(Path.of("m.onnx"), in, o);
@@ -46,12 +48,12 @@ class PreparedGraphTest {
                 () -> SizeRange.parse("512x512:400x800:1024x1024"));
         assertTrue(e.getMessage().contains("MIN <= OPT <= MAX"), e.getMessage());
         // a fixed-size graph takes its own size only
-        PlanManifest.Tensor fixed = new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, 512, 640});
+        TensorSpec fixed = new TensorSpec("input", ElementType.FLOAT32, new long[] {-1, 3, 512, 640});
         assertArrayEquals(new long[] {2, 3, 512, 640}, PreparedGraph.shapes(Path.of("m.onnx"), fixed,
                 new BuildOptions(Precision.FP16, BatchRange.parse("2"), null, 1024, 3, null, "none", false,
                         SizeRange.parse("512x640")))[1]);
         e = assertThrows(IllegalArgumentException.class, () -> PreparedGraph.shapes(Path.of("m.onnx"), fixed, o));
-        assertTrue(e.getMessage().contains("fixed at 512x640") && e.getMessage().contains("--dynamic-size"),
+        assertTrue(e.getMessage().contains("fixed at 512x640") && e.getMessage().contains("with a dynamic size"),
                 e.getMessage());
     }
 
@@ -69,15 +71,15 @@ class PreparedGraphTest {
 
     @Test
     void inconsistentShapesAreClearErrors() {
-        PlanManifest.Tensor fixedBatch = new PlanManifest.Tensor("input", "float32", new long[] {1, 3, 224, 224});
+        TensorSpec fixedBatch = new TensorSpec("input", ElementType.FLOAT32, new long[] {1, 3, 224, 224});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PreparedGraph.shapes(Path.of("m.onnx"), fixedBatch, opts(Precision.FP32, "1:8:32", null)));
-        assertTrue(e.getMessage().contains("fixed batch of 1"), e.getMessage());
-        PlanManifest.Tensor dynHw = new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, -1, -1});
+        assertTrue(e.getMessage().contains("fixed batch of 1, so the batch range must be 1"), e.getMessage());
+        TensorSpec dynHw = new TensorSpec("input", ElementType.FLOAT32, new long[] {-1, 3, -1, -1});
         e = assertThrows(IllegalArgumentException.class,
                 () -> PreparedGraph.shapes(Path.of("m.onnx"), dynHw, opts(Precision.FP32, "1", null)));
-        assertTrue(e.getMessage().contains("--input-size"), e.getMessage());
-        PlanManifest.Tensor fixed = new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, 224, 224});
+        assertTrue(e.getMessage().contains("give the input sizes (N, HxW or MIN:OPT:MAX)"), e.getMessage());
+        TensorSpec fixed = new TensorSpec("input", ElementType.FLOAT32, new long[] {-1, 3, 224, 224});
         e = assertThrows(IllegalArgumentException.class,
                 () -> PreparedGraph.shapes(Path.of("m.onnx"), fixed, opts(Precision.FP32, "1", 256)));
         assertTrue(e.getMessage().contains("fixed at 224"), e.getMessage());
@@ -90,7 +92,7 @@ class PreparedGraphTest {
         PreparedGraph fp16 = PreparedGraph.prepare(onnx, opts(Precision.FP16, "1:2:4", null));
         assertEquals(1, fp16.notes().size());
         assertTrue(fp16.info().metadata().get("vitrt.precision").equals("fp16"));
-        assertEquals("float32", fp16.info().inputs().get(0).dtype(), "inputs stay float32");
+        assertEquals(ElementType.FLOAT32, fp16.info().inputs().get(0).elementType(), "inputs stay float32");
         assertEquals(64, fp16.sha256().length());
         PreparedGraph fp32 = PreparedGraph.prepare(onnx, opts(Precision.FP32, "1:2:4", null));
         assertTrue(!fp32.sha256().equals(fp16.sha256()));

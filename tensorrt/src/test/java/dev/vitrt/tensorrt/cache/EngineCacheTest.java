@@ -1,5 +1,7 @@
 package dev.vitrt.tensorrt.cache;
 
+import dev.vitrt.runtime.ElementType;
+import dev.vitrt.runtime.TensorSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -67,8 +69,8 @@ class EngineCacheTest {
 
     static PlanManifest manifest(String precision, EngineFactory.Target t) {
         return new PlanManifest(PlanManifest.FORMAT, "tiny", precision,
-                List.of(new PlanManifest.Tensor("input", "float32", new long[] {-1, 3, 16, 16})),
-                List.of(new PlanManifest.Tensor("logits", "float32", new long[] {-1, 10})),
+                List.of(new TensorSpec("input", ElementType.FLOAT32, new long[] {-1, 3, 16, 16})),
+                List.of(new TensorSpec("logits", ElementType.FLOAT32, new long[] {-1, 10})),
                 new BatchRange(1, 1, 1), t.tensorRtVersion(), t.gpuName(), t.computeCapability(), "none",
                 "ab".repeat(32), "tiny.onnx", Map.of(), "2026-01-01T00:00:00Z");
     }
@@ -170,6 +172,23 @@ class EngineCacheTest {
         assertTrue(cache.obtain(onnx, FP16, 0, BuildListener.NONE).built(), "an unreadable manifest is rebuilt");
         assertEquals(7, f.builds.get());
         assertFalse(cache.obtain(onnx, FP16, 0, BuildListener.NONE).built());
+    }
+
+    @Test
+    void entriesWrittenBeforeTensorSpecsStillLoad(@TempDir Path dir) throws Exception {
+        Path onnx = graph(dir, "tiny.onnx", "graph A");
+        CountingFactory f = new CountingFactory();
+        EngineCache cache = new EngineCache(dir, f);
+        Path plan = cache.obtain(onnx, FP16, 0, BuildListener.NONE).plan();
+        String old; // fp16, TensorRT 11.2.1 on an H100 (compute capability 9.0), as H100 here
+        try (var in = EngineCacheTest.class.getResourceAsStream("/manifests/format1-38993a4.plan.json")) {
+            old = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Files.writeString(PlanManifest.pathFor(plan), old);
+        assertFalse(cache.obtain(onnx, FP16, 0, BuildListener.NONE).built(), "an entry of the previous VitRT loads");
+        Files.writeString(PlanManifest.pathFor(plan), old.replace("\"fp8\"", "\"float9\""));
+        assertTrue(cache.obtain(onnx, FP16, 0, BuildListener.NONE).built(), "a dtype it cannot read is rebuilt");
+        assertEquals(2, f.builds.get());
     }
 
     @Test

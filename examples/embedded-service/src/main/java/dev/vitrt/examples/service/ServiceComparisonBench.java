@@ -110,7 +110,7 @@ public final class ServiceComparisonBench {
                 parts.stream().mapToDouble(LoadGenerator.Result::requestsPerSecond).toArray());
     }
 
-    /** The item shape from {@code /health}'s input description, e.g. {@code input: (?, 3, 256, 256) float}. */
+    /** The item shape from {@code /health}'s input description, e.g. {@code input [dtype=float32, shape=(batch, 3, 256, 256)]}. */
     static long[] itemShape(String input) {
         String dims = input.substring(input.indexOf('(') + 1, input.indexOf(')'));
         String[] d = dims.split(",");
