@@ -302,7 +302,8 @@ public final class BlockCoverageBench {
         return m.toBuilder().clearMetadataProps().setGraph(g).build();
     }
 
-    private static ValueInfoProto floatValue(String name, long[] shape) {
+    /** A float32 graph input or output of this static shape. */
+    static ValueInfoProto floatValue(String name, long[] shape) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (long d : shape) {
             s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));

@@ -5,9 +5,6 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -171,17 +168,9 @@ public final class ProfilerCostBench {
             }
             g.addNode(n);
         }
-        g.addInput(value("x0", c.shape())).addOutput(value("x" + NODES, c.shape()));
+        g.addInput(BlockCoverageBench.floatValue("x0", c.shape()))
+                .addOutput(BlockCoverageBench.floatValue("x" + NODES, c.shape()));
         return ModelProto.newBuilder().setIrVersion(8).setGraph(g)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).build().toByteArray();
-    }
-
-    private static ValueInfoProto value(String name, long[] shape) {
-        TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-        for (long d : shape) {
-            s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s))).build();
     }
 }
