@@ -1,5 +1,6 @@
 package dev.vitrt.cli;
 
+import dev.vitrt.models.zoo.ExportOptions;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -17,6 +18,8 @@ final class Bounds {
     static final int MAX_BATCH = 1024;
     /** Largest image side: the zoo's models run at 224-512; 4096 is far beyond any of them. */
     static final int MAX_INPUT_SIZE = 4096;
+    /** Most calibration samples: TensorRT's and ModelOpt's examples calibrate on 500-1000 images. */
+    static final int MAX_SAMPLES = 65536;
 
     private Bounds() {
     }
@@ -56,6 +59,22 @@ final class Bounds {
         @Override
         public Integer convert(String value) {
             return range(value, 1, 256, "threads");
+        }
+    }
+
+    /** An ONNX opset the exporter makes: {@value ExportOptions#MIN_OPSET} to {@value ExportOptions#MAX_OPSET}. */
+    static final class Opset implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return range(value, ExportOptions.MIN_OPSET, ExportOptions.MAX_OPSET, null);
+        }
+    }
+
+    /** Calibration samples: 1 to {@value #MAX_SAMPLES} (calibrators use hundreds; more only costs time and memory). */
+    static final class Samples implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return range(value, 1, MAX_SAMPLES, "samples");
         }
     }
 

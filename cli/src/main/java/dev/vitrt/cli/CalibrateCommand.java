@@ -84,6 +84,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         QdqOptions layout = new QdqOptions(QdqTarget.parse(target), new NodeFilter(exclude));
+        CalibrationSources.check(data); // before the export
         Path dataFile = data.equals(CalibrationSources.SYNTHETIC) ? null : Path.of(data);
         CommandFiles.create().readsModel("MODEL", model).reads("--weights", checkpoint.weights).reads("--data", dataFile)
                 .writes("--output", output).writes("--cache", cache).check();

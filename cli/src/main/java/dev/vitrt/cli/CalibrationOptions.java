@@ -17,7 +17,7 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class CalibrationOptions {
     @Option(names = "--samples", paramLabel = "N", defaultValue = "64",
-            converter = Bounds.Positive.class, description = "Calibration samples (default ${DEFAULT-VALUE}).")
+            converter = Bounds.Samples.class, description = "Calibration samples (default ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--method", paramLabel = "METHOD", defaultValue = "mse",

@@ -51,10 +51,36 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
                 return "unknown option '" + (arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg) + "'" + hint;
             }
             if (!u.getCommandLine().getSubcommands().isEmpty()) {
-                return "unknown command '" + arg + "'" + hint;
+                return "unknown command '" + arg + "'" + (close.isEmpty() || !nearMiss(arg, close.get(0)) ? ""
+                        : hint);
             }
         }
         return ex.getMessage();
+    }
+
+    /**
+     * Whether {@code typed} is a slip of {@code name}: picocli ranks every command, so a word like none of them still
+     * gets a "closest" one ({@code nosuch}: reproduce); only a prefix or a few edits away is worth suggesting.
+     */
+    static boolean nearMiss(String typed, String name) {
+        if (typed.length() >= 2 && name.startsWith(typed)) {
+            return true;
+        }
+        int[] row = new int[name.length() + 1];
+        for (int j = 0; j <= name.length(); j++) {
+            row[j] = j;
+        }
+        for (int i = 1; i <= typed.length(); i++) { // Levenshtein distance, one row at a time
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= name.length(); j++) {
+                int above = row[j];
+                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1),
+                        diagonal + (typed.charAt(i - 1) == name.charAt(j - 1) ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[name.length()] <= Math.max(1, name.length() / 3);
     }
 
     /** {@code vitrt: error: } or {@code vitrt CMD: error: }, the same for usage and execution errors. */

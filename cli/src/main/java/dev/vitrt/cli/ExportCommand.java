@@ -61,7 +61,7 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Fixed batch size (default: dynamic batch).")
     Integer batch;
 
-    @Option(names = "--opset", paramLabel = "N", defaultValue = "17", description = "ONNX opset (13-21, default ${DEFAULT-VALUE}).")
+    @Option(names = "--opset", paramLabel = "N", defaultValue = "17", converter = Bounds.Opset.class, description = "ONNX opset (13-21, default ${DEFAULT-VALUE}).")
     int opset;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the random weights (default ${DEFAULT-VALUE}).")

@@ -25,11 +25,12 @@ final class LabelledData {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    /** A usage error when neither a folder nor a CSV is given. */
-    void checkGiven() {
+    /** A usage error when neither a folder nor a CSV is given; one line at once when either is missing. */
+    void check() throws IOException {
         if (data == null && labelsCsv == null) {
             throw new ParameterException(spec.commandLine(), "give --data DIR (class subfolders) or --labels-csv FILE");
         }
+        new Validation.Data(data, labelsCsv, null).check();
     }
 
     /** The files read: {@code --labels-csv} and {@code --class-names}. */

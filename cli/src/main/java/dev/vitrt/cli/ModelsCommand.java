@@ -12,9 +12,11 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code vitrt models}: the zoo with parameter counts (as timm counts them) and GMACs at the default size. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "List the model zoo: name, family, parameters, GMACs and default input size.")
@@ -29,7 +31,8 @@ public final class ModelsCommand implements Callable<Integer> {
             + " with the evaluation settings each puts in an exported graph, and where timm publishes the weights.")
     boolean tags;
 
-    @Option(names = "--family", description = "Only models of this family (e.g. nextvit, mobilevitv2, resnet).")
+    @Option(names = "--family", converter = FamilyConverter.class,
+            description = "Only models of this family (e.g. nextvit, mobilevitv2, resnet).")
     String family;
 
     @Spec
@@ -50,6 +53,18 @@ public final class ModelsCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** A family of the zoo, else a usage error that lists them. */
+    static final class FamilyConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            List<String> families = Zoo.all().stream().map(ZooEntry::family).distinct().toList();
+            if (!families.contains(value)) {
+                throw new TypeConversionException("unknown family '" + value + "'; the zoo's: " + String.join(", ", families));
+            }
+            return value;
+        }
     }
 
     private void listTags(PrintWriter out, ArrayNode arr) {

@@ -2,6 +2,7 @@ package dev.vitrt.cli;
 
 import dev.vitrt.engine.triton.TritonExportOptions;
 import dev.vitrt.engine.triton.TritonExporter;
+import dev.vitrt.engine.triton.TritonRepository;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
@@ -56,6 +57,12 @@ public final class TritonExportCommand implements Callable<Integer> {
             file = Path.of(model);
         } else {
             if (!model.endsWith(".onnx")) {
+                try { // a zoo model's name is known before minutes of export
+                    TritonRepository.checkWritable(repository, options.name() != null ? options.name() : model,
+                            options.newVersion());
+                } catch (FileAlreadyExistsException ex) {
+                    throw TritonOptions.WORDS.reword(ex);
+                }
                 System.err.println("exporting " + model + " to ONNX...");
                 origin = "zoo model " + model;
             }

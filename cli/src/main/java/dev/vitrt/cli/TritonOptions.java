@@ -34,7 +34,7 @@ final class TritonOptions {
             description = "Where instances run (default gpu for plans, cpu for ONNX graphs; plans run on gpu only).")
     String instanceKind;
 
-    @Option(names = "--preferred-batch", paramLabel = "N", split = ",",
+    @Option(names = "--preferred-batch", paramLabel = "N", split = ",", converter = Bounds.Positive.class,
             description = "Preferred batch sizes of the dynamic batcher (default: the plan's opt batch and the max).")
     List<Integer> preferredBatch;
 
@@ -54,6 +54,14 @@ final class TritonOptions {
     TritonExportOptions toOptions() {
         if (maxQueueDelayMicros < 0) {
             throw usage("--max-queue-delay-us must be >= 0, got " + maxQueueDelayMicros);
+        }
+        if (maxBatch != null && preferredBatch != null) { // both flags: a usage error (with the model's max: exit 1)
+            for (int b : preferredBatch) {
+                if (b > maxBatch) {
+                    throw usage(maxBatch == 0 ? "--preferred-batch needs batching: --max-batch 0 turns it off"
+                            : "--preferred-batch " + b + " is outside 1.." + maxBatch + " (--max-batch)");
+                }
+            }
         }
         if (name != null) {
             try {

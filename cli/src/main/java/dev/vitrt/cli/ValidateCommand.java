@@ -52,7 +52,7 @@ final class ValidateCommand implements Callable<Integer> {
             description = "INT8 calibration data (default: --calib-samples images of --data, not scored then).")
     String calibData;
 
-    @Option(names = "--calib-samples", paramLabel = "N", defaultValue = "64", converter = Bounds.Positive.class,
+    @Option(names = "--calib-samples", paramLabel = "N", defaultValue = "64", converter = Bounds.Samples.class,
             description = "INT8 calibration samples (default ${DEFAULT-VALUE}).")
     int calibSamples;
 
@@ -81,7 +81,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Validation.Options options = options();
-        images.checkGiven();
+        images.check();
         if (checkpoint.weights != null && ModelFiles.isPlan(model)) {
             throw new ParameterException(spec.commandLine(), "--weights applies to zoo models, not to a plan");
         }

@@ -1,6 +1,7 @@
 package dev.vitrt.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,25 @@ class BoundedOptionsTest {
                 + " for option '--batch': 99999999999 is too large (see --help)");
         usage(CliRun.of("profile", "mobilevitv2_050", "--input-size", "100000"), "vitrt profile: error: Invalid value"
                 + " for option '--input-size': 100000; give 1 to 4096 pixels (see --help)");
+    }
+
+    @Test
+    void opsetsSamplesFamiliesAndPreferredBatchesAreUsageErrors() {
+        usage(CliRun.of("export", "mobilevitv2_050", "--opset", "12", "-o", "m.onnx"), "vitrt export: error: Invalid"
+                + " value for option '--opset': 12; give 13 to 21 (see --help)");
+        usage(CliRun.of("calibrate", "mobilevitv2_050", "--data", "synthetic", "--samples", "100000000", "-o",
+                "q.onnx"), "vitrt calibrate: error: Invalid value for option '--samples': 100000000; give 1 to 65536"
+                + " samples (see --help)");
+        CliRun family = CliRun.of("models", "--family", "nosuch");
+        assertEquals(2, family.exit(), family.err());
+        assertTrue(family.oneLineError() && family.err().contains("unknown family 'nosuch'; the zoo's: ")
+                && family.err().contains("nextvit") && family.err().contains("mobilevitv2"), family.err());
+        assertEquals("", family.out(), "nothing listed");
+        usage(CliRun.of("triton-export", "m.onnx", "--repository", "r", "--preferred-batch", "0"),
+                "vitrt triton-export: error: Invalid value for option '--preferred-batch' (N): 0; give 1 or"
+                        + " more (see --help)");
+        usage(CliRun.of("triton-export", "m.onnx", "--repository", "r", "--preferred-batch", "9", "--max-batch",
+                "8"), "vitrt triton-export: error: --preferred-batch 9 is outside 1..8 (--max-batch) (see --help)");
     }
 
     private static void usage(CliRun r, String expected) {

@@ -109,7 +109,7 @@ class CalibrateCommandTest {
 
         CliRun r = CliRun.of("calibrate", model.toString(), "--data", "synthetic", "--samples", "0", "-o", out.toString());
         assertEquals(2, r.exit());
-        assertEquals("vitrt calibrate: error: Invalid value for option '--samples': 0; give 1 or more (see --help)",
+        assertEquals("vitrt calibrate: error: Invalid value for option '--samples': 0; give 1 to 65536 samples (see --help)",
                 r.err().strip());
 
         Path empty = Files.createDirectory(dir.resolve("empty"));
@@ -119,6 +119,11 @@ class CalibrateCommandTest {
         assertTrue(r.err().strip().startsWith("vitrt calibrate: error: calibration data folder"), r.err());
         assertTrue(r.err().contains("1 unreadable"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+
+        // checked before the zoo model is exported (it was refused only after the export)
+        r = CliRun.of("calibrate", "mobilevitv2_050", "--data", dir.resolve("no-such").toString(), "-o", out.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.oneLineError() && r.err().contains("is neither a folder, an .npy file nor 'synthetic'"), r.err());
 
         // a cache from another model
         Path other = write(tinyModel(2), "other.onnx");

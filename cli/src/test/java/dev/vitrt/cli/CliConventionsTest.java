@@ -37,6 +37,11 @@ class CliConventionsTest {
         CliRun qq = CliRun.of("qq");
         assertEquals(2, qq.exit());
         assertTrue(qq.err().startsWith("vitrt: error: unknown command 'qq'"), qq.err());
+        // picocli ranks every command, so a word like none of them got one anyway ("did you mean 'reproduce'?")
+        CliRun nosuch = CliRun.of("nosuch");
+        assertEquals("vitrt: error: unknown command 'nosuch' (see --help)", nosuch.err().strip());
+        CliRun prefix = CliRun.of("calib");
+        assertTrue(prefix.err().contains("did you mean 'calibrate'?"), prefix.err());
     }
 
     @Test

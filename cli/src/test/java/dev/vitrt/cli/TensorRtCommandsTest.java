@@ -125,7 +125,7 @@ class TensorRtCommandsTest {
         CliRun r = CliRun.of("build-engine", tiny.toString(), "--precision", "int8", "--calib-data",
                 "synthetic", "--samples", "0", "-o", plan);
         assertEquals(2, r.exit(), r.err());
-        assertTrue(r.err().contains("Invalid value for option '--samples': 0; give 1 or more"), r.err());
+        assertTrue(r.err().contains("Invalid value for option '--samples': 0; give 1 to 65536 samples"), r.err());
         r = CliRun.of("build-engine", tiny.toString(), "--precision", "int8", "--calib-data",
                 "synthetic", "--method", "median", "-o", plan);
         assertEquals(2, r.exit(), r.err());

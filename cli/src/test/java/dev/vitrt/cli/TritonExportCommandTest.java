@@ -80,8 +80,12 @@ class TritonExportCommandTest {
         Path reference = Files.createFile(tmp.resolve("reference"));
         // the zoo export is a private temporary file; the repository's copy must have the umask's mode
         assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(model));
-        assertEquals(1, run("triton-export", "mobilevitv2_050", "--input-size", "64", "--repository", repo.toString()));
-        assertTrue(err.toString().contains("pass --force to add it as version 2"), err.toString());
+        CliRun again = CliRun.of("triton-export", "mobilevitv2_050", "--input-size", "64", "--repository",
+                repo.toString());
+        assertEquals(1, again.exit());
+        // refused before the export (the zoo name is the model's name), in one line
+        assertTrue(again.oneLineError() && again.err().contains("(version 1); pass --force to add it as version 2"),
+                again.err());
         assertEquals(0, run("triton-export", "mobilevitv2_050", "--input-size", "64", "--repository", repo.toString(),
                 "--force"), err.toString());
         assertTrue(Files.isRegularFile(repo.resolve("mobilevitv2_050/2/model.onnx")));

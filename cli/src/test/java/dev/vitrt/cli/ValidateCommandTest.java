@@ -112,8 +112,14 @@ class ValidateCommandTest {
     @Test
     void badFoldersAndLabelsEndInOneLine() throws IOException {
         Path model = tiny();
+        // checked before the zoo model is exported (it was refused only after the export)
+        CliRun r = CliRun.of("validate", "mobilevitv2_050", "--data", dir.resolve("no-such").toString());
+        assertEquals(1, r.exit());
+        assertEquals("vitrt validate: error: no such image folder: " + dir.resolve("no-such"), r.err().strip());
+        r = CliRun.of("validate", "mobilevitv2_050", "--labels-csv", dir.resolve("no.csv").toString());
+        assertTrue(r.oneLineError() && r.err().contains("no such labels CSV"), r.err());
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        CliRun r = CliRun.of("validate", model.toString(), "--data", empty.toString());
+        r = CliRun.of("validate", model.toString(), "--data", empty.toString());
         assertEquals(1, r.exit());
         assertTrue(r.oneLineError() && r.err().contains("is empty"), r.err());
         Path flat = Files.createDirectories(dir.resolve("flat"));

@@ -24,6 +24,9 @@ public record ExportOptions(InputSize size, int batch, int opset, Path weights, 
                             boolean preferEma, boolean allowNonFinite, List<Integer> features, boolean dynamicSize,
                             boolean deploymentPasses) {
     public static final int DEFAULT_OPSET = 17;
+    /** The opsets exports are made and tested for: 13 (per-channel Q/DQ) to 21. */
+    public static final int MIN_OPSET = 13;
+    public static final int MAX_OPSET = 21;
 
     public ExportOptions {
         size = size == null ? InputSize.DEFAULT : size;

@@ -168,8 +168,9 @@ public final class Exporter {
         if (o.batch() < 0) {
             throw new IllegalArgumentException("batch must be at least 1, got " + o.batch());
         }
-        if (o.opset() < 13 || o.opset() > 21) {
-            throw new IllegalArgumentException("opset must be between 13 and 21, got " + o.opset());
+        if (o.opset() < ExportOptions.MIN_OPSET || o.opset() > ExportOptions.MAX_OPSET) {
+            throw new IllegalArgumentException("opset must be between " + ExportOptions.MIN_OPSET + " and "
+                    + ExportOptions.MAX_OPSET + ", got " + o.opset());
         }
         InputSize size = o.size().or(InputSize.square(e.inputSize()));
         for (int side : new int[] {size.height(), size.width()}) {

@@ -47,9 +47,11 @@ public final class ProfileReports {
                                 + " runtime's own time outside layers)%n", r.layerScale(),
                         Math.max(0, r.outsideLayersMs())));
             } else {
-                sb.append(String.format(Locale.ROOT, "%-22s %6s %10.3f %10s %6.1f%% (end-to-end mean minus the blocks)%n",
+                // below zero, the layers ran slower in the profiled runs than whole plain runs did: say so, do not hide it
+                sb.append(String.format(Locale.ROOT, "%-22s %6s %10.3f %10s %6.1f%% (end-to-end mean minus the blocks%s)%n",
                         "runtime outside layers", "", r.outsideLayersMs(), "",
-                        100 * r.outsideLayersMs() / r.latency().mean()));
+                        100 * r.outsideLayersMs() / r.latency().mean(), r.outsideLayersMs() >= 0 ? "" : "; below 0:"
+                                + " layers took longer while profiled than whole plain runs, beyond the probe's estimate"));
                 sb.append(String.format(Locale.ROOT, "  (layer times from profiled runs, less the profiler's own cost"
                         + " of %.1f us per layer, measured each run on a probe graph of no-work nodes)%n",
                         1000 * r.profilerCostMs()));

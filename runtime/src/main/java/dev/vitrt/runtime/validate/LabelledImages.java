@@ -43,6 +43,22 @@ public final class LabelledImages {
     }
 
     /**
+     * The cheap check both readers start with, for callers to run before minutes of other work (exporting a model):
+     * {@code csv} (may be null) is a file, else {@code folder} is a folder (with a CSV it is only the root its
+     * relative paths resolve against: they are checked as they are read).
+     *
+     * @throws IOException naming the missing file or folder
+     */
+    public static void check(Path csv, Path folder) throws IOException {
+        if (csv != null && !Files.isRegularFile(csv)) {
+            throw new IOException("no such labels CSV: " + csv);
+        }
+        if (csv == null && (folder == null || !Files.isDirectory(folder))) {
+            throw new IOException("no such image folder: " + folder);
+        }
+    }
+
+    /**
      * Reads an image folder: {@code dir/<class>/.../image.jpg}.
      *
      * @param classes the model's number of classes; labels must fall in {@code [0, classes)}
@@ -52,9 +68,7 @@ public final class LabelledImages {
      * @throws IllegalArgumentException when a class folder's name is not a class of the model
      */
     public static LabelledImages fromFolder(Path dir, int classes, ClassNames names) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("no such image folder: " + dir);
-        }
+        check(null, dir);
         List<Path> children;
         try (Stream<Path> s = Files.list(dir)) {
             children = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
@@ -100,9 +114,7 @@ public final class LabelledImages {
      * @throws IllegalArgumentException naming the line when a row has no label or one outside the model's classes
      */
     public static LabelledImages fromCsv(Path csv, Path root, int classes, ClassNames names) throws IOException {
-        if (!Files.isRegularFile(csv)) {
-            throw new IOException("no such labels CSV: " + csv);
-        }
+        check(csv, root);
         Path base = root != null ? root : csv.toAbsolutePath().getParent();
         ClassRule rule = new ClassRule(classes, names);
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);

@@ -56,8 +56,9 @@ public final class ValidationReports {
         }
         ValidationReport.Throughput t = r.throughput();
         sb.append(String.format(Locale.ROOT, "%nend to end %.1f images/s (%.1f s, batch %d); decode+preprocess %.1f"
-                        + " images/s on %d workers; models waited for images %.0f%% of the time%n",
+                        + " images/s on %d worker%s; models waited for images %.0f%% of the time%n",
                 t.endToEndImagesPerSecond(), t.seconds(), r.batch(), t.decodeImagesPerSecond(), r.workers(),
+                r.workers() == 1 ? "" : "s",
                 100 * t.inputWaitShare()));
         return sb.toString();
     }

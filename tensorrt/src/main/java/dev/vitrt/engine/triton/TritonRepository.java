@@ -53,6 +53,23 @@ public final class TritonRepository {
     }
 
     /**
+     * Whether a model {@code name} can be written to {@code repository}, checked before any export: it is not there
+     * yet, or {@code newVersion} adds the next version.
+     *
+     * @throws FileAlreadyExistsException when the model exists and {@code newVersion} is false
+     */
+    public static void checkWritable(Path repository, String name, boolean newVersion) throws IOException {
+        Path target = repository.toAbsolutePath().normalize().resolve(name);
+        if (Files.exists(target) && !newVersion) {
+            TreeSet<Integer> versions = Files.isDirectory(target) ? versions(target) : new TreeSet<>();
+            throw new FileAlreadyExistsException(target + " already exists" + (versions.isEmpty() ? ""
+                    : " (version" + (versions.size() == 1 ? " " : "s ")
+                    + versions.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")")
+                    + "; pass newVersion to add it as version " + next(versions));
+        }
+    }
+
+    /**
      * Writes the model: a new model directory, or (with {@code newVersion}) the next version of an existing model.
      *
      * @param extras more files for the version directory: {source, name in the version directory}
@@ -65,14 +82,10 @@ public final class TritonRepository {
             throw new IOException("repository is not a directory: " + repository);
         }
         Files.createDirectories(repo);
+        checkWritable(repo, config.name(), newVersion);
         Path target = repo.resolve(config.name());
         boolean exists = Files.exists(target);
         TreeSet<Integer> versions = exists ? versions(target) : new TreeSet<>();
-        if (exists && !newVersion) {
-            throw new FileAlreadyExistsException(target + " already exists" + (versions.isEmpty() ? ""
-                    : " (versions " + versions.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")")
-                    + "; pass newVersion to add it as version " + next(versions));
-        }
         if (exists && !Files.isDirectory(target)) {
             throw new IOException(target + " is not a model directory");
         }

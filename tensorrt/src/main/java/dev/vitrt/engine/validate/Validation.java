@@ -52,6 +52,11 @@ public final class Validation {
             }
         }
 
+        /** Fails at once, naming it, when the folder or the CSV is missing (before a model is exported). */
+        public void check() throws IOException {
+            LabelledImages.check(labelsCsv, folder);
+        }
+
         /** The folder's images with labels checked against a model with {@code classes} classes. */
         public LabelledImages open(int classes) throws IOException {
             return labelsCsv != null ? LabelledImages.fromCsv(labelsCsv, folder, classes, classNames)

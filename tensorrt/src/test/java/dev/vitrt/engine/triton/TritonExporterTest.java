@@ -167,7 +167,7 @@ class TritonExporterTest {
         TritonExporter.export(onnx, repo, TritonExportOptions.defaults());
         FileAlreadyExistsException refused = assertThrows(FileAlreadyExistsException.class,
                 () -> TritonExporter.export(onnx, repo, new TritonExportOptions(null, 2, 1, null, null, 100, false)));
-        assertTrue(refused.getMessage().contains("(versions 1); pass newVersion to add it as version 2"),
+        assertTrue(refused.getMessage().contains("(version 1); pass newVersion to add it as version 2"),
                 refused.getMessage());
         assertEquals(8L, Pbtxt.parse(Files.readString(repo.resolve("tiny_mlp/config.pbtxt")))
                 .get("max_batch_size").get(0));
