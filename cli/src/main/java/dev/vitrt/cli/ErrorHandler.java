@@ -1,6 +1,7 @@
 package dev.vitrt.cli;
 
 import dev.vitrt.models.weights.NonFiniteWeightsException;
+import dev.vitrt.models.zoo.UnknownModelException;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -26,6 +27,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
             ex.printStackTrace(err);
         }
         err.flush();
+        if (causedBy(ex, UnknownModelException.class)) {
+            return EXIT_USAGE; // a mistyped model name is a bad argument, like a mistyped option
+        }
         return cmd.getCommandSpec().exitCodeOnExecutionException(); // 1 unless a command says otherwise (compare: 2)
     }
 
@@ -50,12 +54,13 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
             if (arg.startsWith("-")) {
                 return "unknown option '" + (arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg) + "'" + hint;
             }
-            if (!u.getCommandLine().getSubcommands().isEmpty()) {
-                return "unknown command '" + arg + "'" + (close.isEmpty() || !nearMiss(arg, close.get(0)) ? ""
-                        : hint);
+            if (u.getCommandLine().getSubcommands().isEmpty()) {
+                return "unexpected argument '" + arg + "'"; // picocli: "Unmatched argument at index 1: 'x'"
             }
+            return "unknown command '" + arg + "'" + (close.isEmpty() || !nearMiss(arg, close.get(0)) ? "" : hint);
         }
-        return ex.getMessage();
+        // picocli starts some messages with its own "Error: " (mutually exclusive options): the prefix says it already
+        return ex.getMessage().startsWith("Error: ") ? ex.getMessage().substring("Error: ".length()) : ex.getMessage();
     }
 
     /**

@@ -83,7 +83,7 @@ public final class Main implements Callable<Integer> {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("0", "done");
         m.put("1", "failed: one line on stderr says why (--verbose adds the stack trace)");
-        m.put("2", "usage error: an unknown command or option, a bad or missing value");
+        m.put("2", "usage error: an unknown command, option or model name, a bad or missing value");
         m.put("130", "interrupted by Ctrl-C (143: by SIGTERM); temporary files are removed");
         return m;
     }

@@ -42,6 +42,14 @@ class CliConventionsTest {
         assertEquals("vitrt: error: unknown command 'nosuch' (see --help)", nosuch.err().strip());
         CliRun prefix = CliRun.of("calib");
         assertTrue(prefix.err().contains("did you mean 'calibrate'?"), prefix.err());
+        // picocli's own wordings in ours: no "Unmatched argument at index 1", no "error: Error:"
+        CliRun extra = CliRun.of("models", "extra");
+        assertEquals(2, extra.exit());
+        assertEquals("vitrt models: error: unexpected argument 'extra' (see --help)", extra.err().strip());
+        CliRun both = CliRun.of("infer", "m.onnx", "--input", "x.npy", "--image", "y.png");
+        assertEquals(2, both.exit());
+        assertTrue(both.oneLineError() && both.err().startsWith("vitrt infer: error: --input")
+                && both.err().contains("mutually exclusive"), both.err());
     }
 
     @Test

@@ -71,7 +71,7 @@ class ZooCommandsTest {
     void badInputIsOneLineWithNoOutputLeft() throws Exception {
         Path out = dir.resolve("x.onnx");
         CliRun unknown = CliRun.of("export", "nextvit_smal", "-o", out.toString());
-        assertEquals(1, unknown.exit());
+        assertEquals(2, unknown.exit(), "a mistyped model name is a usage error");
         assertTrue(unknown.oneLineError() && unknown.err().contains("unknown model 'nextvit_smal'")
                 && unknown.err().contains("nextvit_small"), unknown.err());
 

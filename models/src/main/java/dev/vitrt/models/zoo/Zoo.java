@@ -86,7 +86,7 @@ public final class Zoo {
             PretrainedTag t = TAGS.get(name);
             if (t == null) {
                 List<String> known = tags(bare.name()).stream().map(PretrainedTag::tag).toList();
-                throw new IllegalArgumentException("unknown pretrained tag '" + name.substring(dot + 1) + "' of "
+                throw new UnknownModelException("unknown pretrained tag '" + name.substring(dot + 1) + "' of "
                         + bare.name() + (known.isEmpty() ? " (it has none)" : "; its tags: " + String.join(", ", known)));
             }
             return bare.withTag(t);
@@ -94,7 +94,7 @@ public final class Zoo {
         ZooEntry e = ENTRIES.get(name);
         if (e == null) {
             String hint = closest(name);
-            throw new IllegalArgumentException("unknown model '" + name + "'" + (hint == null ? "" : " (did you mean '"
+            throw new UnknownModelException("unknown model '" + name + "'" + (hint == null ? "" : " (did you mean '"
                     + hint + "'?)") + "; `vitrt models` lists them");
         }
         return e;
