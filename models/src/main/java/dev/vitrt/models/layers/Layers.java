@@ -55,20 +55,25 @@ public final class Layers {
     }
 
     /**
+     * A linear layer's timm parameters at {@code prefix} ({@code weight} [out, in], {@code bias} [out] or null), with
+     * a BatchNorm {@code before} it (may be null) folded in: {weight, bias}.
+     */
+    private static float[][] linearParams(Params p, String prefix, int out, int in, boolean bias, BnAffine before) {
+        float[] w = p.param(prefix + ".weight", new long[] {out, in}, Init.FAN_IN);
+        float[] b = bias ? p.param(prefix + ".bias", new long[] {out}, Init.ZEROS) : null;
+        return before == null ? new float[][] {w, b} : Folding.foldBefore(w, b, out, in, before);
+    }
+
+    /**
      * Linear layer at {@code prefix} (PyTorch layout: weight [out, in]) applied to the last dimension of {@code x};
      * optional BatchNorm {@code before} over the input features is folded. 2-D inputs become Gemm, higher ranks
      * MatMul + Add with the weight stored transposed.
      */
     public static Tensor linear(ModelContext ctx, Tensor x, String prefix, int out, boolean bias, BnAffine before) {
-        Params p = ctx.params();
         int in = (int) x.dim(-1);
-        float[] w = p.param(prefix + ".weight", new long[] {out, in}, Init.FAN_IN);
-        float[] b = bias ? p.param(prefix + ".bias", new long[] {out}, Init.ZEROS) : null;
-        if (before != null) {
-            float[][] f = Folding.foldBefore(w, b, out, in, before);
-            w = f[0];
-            b = f[1];
-        }
+        float[][] wb = linearParams(ctx.params(), prefix, out, in, bias, before);
+        float[] w = wb[0];
+        float[] b = wb[1];
         GraphBuilder g = ctx.g();
         try (var s = g.absoluteScope(prefix)) {
             if (x.rank() == 2) {
@@ -89,15 +94,10 @@ public final class Layers {
      */
     public static Tensor linearAsConv(ModelContext ctx, Tensor x, String prefix, int out, boolean bias, BnAffine before,
                                       BnAffine after) {
-        Params p = ctx.params();
         int in = (int) x.dim(1);
-        float[] w = p.param(prefix + ".weight", new long[] {out, in}, Init.FAN_IN);
-        float[] b = bias ? p.param(prefix + ".bias", new long[] {out}, Init.ZEROS) : null;
-        if (before != null) {
-            float[][] f = Folding.foldBefore(w, b, out, in, before);
-            w = f[0];
-            b = f[1];
-        }
+        float[][] wb = linearParams(ctx.params(), prefix, out, in, bias, before);
+        float[] w = wb[0];
+        float[] b = wb[1];
         if (after != null) {
             float[][] f = Folding.foldAfter(w, b, out, after);
             w = f[0];
