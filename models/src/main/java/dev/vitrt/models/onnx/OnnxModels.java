@@ -42,7 +42,10 @@ public final class OnnxModels {
             }
             return m;
         } catch (InvalidProtocolBufferException e) {
-            throw new IOException(onnx + ": not an ONNX model (" + e.getMessage() + ")", e);
+            // protobuf's own text runs to three sentences; the one line says what it means (--verbose has the rest)
+            String why = String.valueOf(e.getMessage()).contains("ended unexpectedly") ? "the file ends early, truncated?"
+                    : "protobuf parsing failed";
+            throw new IOException(onnx + ": not an ONNX model (" + why + ")", e);
         }
     }
 

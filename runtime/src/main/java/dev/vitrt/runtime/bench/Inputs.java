@@ -4,7 +4,10 @@ import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.TensorSpec;
 import dev.vitrt.runtime.io.Npy;
 import dev.vitrt.runtime.preprocess.ImagePreprocessor;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -78,12 +81,15 @@ public final class Inputs {
 
     /** Reads an .npy input and checks it fits the model input. */
     public static FloatTensor fromNpy(Path file, TensorSpec spec) throws IOException {
-        FloatTensor t = Npy.read(file);
-        try {
-            spec.checkShape(t.shape());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage());
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            Npy.Header h = Npy.readHeader(in, file.toString());
+            h.requireFloat32C(file.toString());
+            try { // before the data is allocated
+                spec.checkShape(h.shape());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage());
+            }
+            return Npy.readData(in, h, file.toString());
         }
-        return t;
     }
 }

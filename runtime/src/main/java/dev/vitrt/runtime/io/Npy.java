@@ -41,6 +41,22 @@ public final class Npy {
         public Optional<ElementType> elementType() {
             return ElementType.fromNumpyDescr(descr);
         }
+
+        /**
+         * Fails unless the data is float32 in C order, what {@link #readData} reads: a caller checks it with the
+         * shape, before it spends memory on the data.
+         */
+        public void requireFloat32C(String source) throws IOException {
+            ElementType type = elementType().orElse(null);
+            if (type != ElementType.FLOAT32) {
+                throw new IOException(source + ": dtype " + (type != null ? type : descr) + " ('" + descr
+                        + "') is not supported; expected float32 (in numpy: x.astype(np.float32))");
+            }
+            if (fortranOrder) {
+                throw new IOException(source + ": Fortran-ordered array; expected C order (in numpy: "
+                        + "np.ascontiguousarray(x))");
+            }
+        }
     }
 
     private Npy() {
@@ -116,15 +132,7 @@ public final class Npy {
      */
     public static FloatTensor readData(InputStream in, Header h, String source) throws IOException {
         String order = h.descr.substring(0, 1);
-        ElementType type = h.elementType().orElse(null);
-        if (type != ElementType.FLOAT32) {
-            throw new IOException(source + ": dtype " + (type != null ? type : h.descr) + " ('" + h.descr
-                    + "') is not supported; expected float32 (in numpy: x.astype(np.float32))");
-        }
-        if (h.fortranOrder) {
-            throw new IOException(source + ": Fortran-ordered array; expected C order (in numpy: "
-                    + "np.ascontiguousarray(x))");
-        }
+        h.requireFloat32C(source);
         long count;
         try {
             count = FloatTensor.elementCount(h.shape);

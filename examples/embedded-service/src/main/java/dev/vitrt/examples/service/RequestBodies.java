@@ -147,6 +147,7 @@ final class RequestBodies {
         Npy.Header h;
         try {
             h = Npy.readHeader(in, "body");
+            h.requireFloat32C("body"); // before the memory is taken for it
         } catch (IOException e) {
             throw new HttpError(400, e.getMessage());
         }
