@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import dev.vitrt.benchmark.Machine;
 import dev.vitrt.benchmark.SideBySide;
+import dev.vitrt.runtime.FloatTensor;
 import dev.vitrt.runtime.ort.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -142,18 +143,14 @@ public final class ProfilerCostBench {
     }
 
     private static OnnxTensor input(OrtEnvironment env, Chain c) throws Exception {
-        return OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[(int) elements(c.shape())]), c.shape());
-    }
-
-    private static long elements(long[] shape) {
-        return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        return OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[(int) FloatTensor.elementCount(c.shape())]), c.shape());
     }
 
     private static byte[] model(Chain c) {
         GraphProto.Builder g = GraphProto.newBuilder().setName("profiler_cost");
         TensorProto.Builder k = TensorProto.newBuilder().setName("c").setDataType(TensorProto.DataType.FLOAT_VALUE);
         Arrays.stream(c.constShape()).forEach(k::addDims);
-        float[] ones = new float[(int) elements(c.constShape())];
+        float[] ones = new float[(int) FloatTensor.elementCount(c.constShape())];
         Arrays.fill(ones, 1f);
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * ones.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (float f : ones) {

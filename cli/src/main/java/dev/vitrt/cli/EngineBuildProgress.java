@@ -38,11 +38,6 @@ final class EngineBuildProgress implements BuildListener, AutoCloseable {
         this.ticker.setDaemon(true);
     }
 
-    /** A progress line that shows up only if a build happens (an engine taken from the engine cache shows nothing). */
-    static EngineBuildProgress lazy(PrintStream out, String label) {
-        return new EngineBuildProgress(out, label, false);
-    }
-
     /** Starts the line at the build's first message (TensorRT's messages come from the build's thread). */
     private synchronized void start() {
         if (!started && !done) {

@@ -2,6 +2,7 @@ package dev.vitrt.cli;
 
 import dev.vitrt.models.weights.NonFiniteWeightsException;
 import dev.vitrt.models.zoo.UnknownModelException;
+import dev.vitrt.models.zoo.Zoo;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -71,21 +72,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         if (typed.length() >= 2 && name.startsWith(typed)) {
             return true;
         }
-        int[] row = new int[name.length() + 1];
-        for (int j = 0; j <= name.length(); j++) {
-            row[j] = j;
-        }
-        for (int i = 1; i <= typed.length(); i++) { // Levenshtein distance, one row at a time
-            int diagonal = row[0];
-            row[0] = i;
-            for (int j = 1; j <= name.length(); j++) {
-                int above = row[j];
-                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1),
-                        diagonal + (typed.charAt(i - 1) == name.charAt(j - 1) ? 0 : 1));
-                diagonal = above;
-            }
-        }
-        return row[name.length()] <= Math.max(1, name.length() / 3);
+        return Zoo.editDistance(typed, name) <= Math.max(1, name.length() / 3);
     }
 
     /** {@code vitrt: error: } or {@code vitrt CMD: error: }, the same for usage and execution errors. */

@@ -87,9 +87,7 @@ final class ProfileCommand implements Callable<Integer> {
         if (!trt) {
             System.err.println("vitrt profile: loading the graph into ONNX Runtime (graph optimizations)");
         }
-        try (EngineBuildProgress building = EngineBuildProgress.lazy(System.err, "vitrt profile: building the engine");
-             Backend b = Backends.open(file, choice, run.applyTo(runtime.options()).withBuildListener(building))) {
-            building.close();
+        try (Backend b = BackendChoice.open(file, choice, run.applyTo(runtime.options()), "vitrt profile")) {
             if (run.layers && b instanceof TensorRtBackend engine) {
                 List<String> info = engine.engineLayers(false);
                 System.out.printf(Locale.ROOT, "engine layers (TensorRT IEngineInspector, %d):%n", info.size());

@@ -1,15 +1,10 @@
 package dev.vitrt.calibration.data;
 
 import dev.vitrt.runtime.FloatTensor;
+import dev.vitrt.runtime.io.FileDigests;
 import dev.vitrt.runtime.io.Npy;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** A float32 .npy batch {@code [N, C, H, W]}, already preprocessed into the model's input space. */
 public final class NpyData implements CalibrationData {
@@ -25,7 +20,7 @@ public final class NpyData implements CalibrationData {
             throw new IOException(file + ": expected a float32 batch [N, C, H, W] with N >= 1, got shape "
                     + FloatTensor.shapeString(all.shape()));
         }
-        this.hash = sha256(file);
+        this.hash = FileDigests.sha256(file).substring(0, 16);
     }
 
     @Override
@@ -54,14 +49,5 @@ public final class NpyData implements CalibrationData {
     @Override
     public String describe() {
         return size() + " samples from " + file;
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -33,7 +33,7 @@ final class AveragePoolAsConv {
 
     /** Rewrites the pools of {@code gb} in place; {@code fresh} makes names unused in the graph. */
     static void apply(GraphProto.Builder gb, UnaryOperator<String> fresh) {
-        OnnxGraphIndex ix = OnnxGraphIndex.of(gb);
+        RewriteIndex ix = RewriteIndex.of(gb);
         Map<String, NodeProto> producer = ix.producer();
         Map<String, ValueInfoProto> shapes = ix.shapes();
         for (int i = 0; i < gb.getNodeCount(); i++) {

@@ -37,7 +37,7 @@ final class GroupedConvSplit {
 
     /** Rewrites the grouped convolutions of {@code gb} in place; {@code fresh} makes names unused in the graph. */
     static void apply(GraphProto.Builder gb, UnaryOperator<String> fresh) {
-        OnnxGraphIndex ix = OnnxGraphIndex.of(gb);
+        RewriteIndex ix = RewriteIndex.of(gb);
         Map<NodeProto, List<NodeProto>> replace = new HashMap<>(); // the Q (or Relu's Q) -> its replacement
         Set<NodeProto> drop = new HashSet<>();
         for (NodeProto conv : gb.getNodeList()) {
@@ -51,14 +51,14 @@ final class GroupedConvSplit {
                 drop.add(c.relu);
             }
         }
-        OnnxGraphIndex.replaceNodes(gb, replace, drop);
+        RewriteIndex.replaceNodes(gb, replace, drop);
     }
 
     private record Candidate(NodeProto conv, NodeProto x, NodeProto w, NodeProto b, NodeProto relu, NodeProto q,
                              int groups) {
     }
 
-    private static Candidate candidate(NodeProto conv, OnnxGraphIndex ix) {
+    private static Candidate candidate(NodeProto conv, RewriteIndex ix) {
         Map<String, NodeProto> producer = ix.producer();
         Map<String, TensorProto> inits = ix.inits();
         Set<String> outputs = ix.outputs();
@@ -162,7 +162,7 @@ final class GroupedConvSplit {
      * convolutions well and takes no int8 Split or Concat between a QuantizeLinear and a DequantizeLinear).
      */
     static void revert(GraphProto.Builder gb) {
-        OnnxGraphIndex ix = OnnxGraphIndex.of(gb);
+        RewriteIndex ix = RewriteIndex.of(gb);
         Map<String, NodeProto> producer = ix.producer();
         Map<String, List<NodeProto>> readers = ix.readers();
         Map<String, TensorProto> inits = ix.inits();
@@ -226,7 +226,7 @@ final class GroupedConvSplit {
                     .setOutput(0, concat.getOutput(0)).build());
             replace.put(concat, nodes);
         }
-        OnnxGraphIndex.replaceNodes(gb, replace, drop);
+        RewriteIndex.replaceNodes(gb, replace, drop);
     }
 
     /** A name without the group tag {@link #apply} gave it. */

@@ -23,12 +23,6 @@ import java.util.Set;
 public record QdqPlan(Map<String, List<NodeInput>> activations, List<WeightUse> weights, List<BiasUse> biases,
                       QdqTarget target, Set<String> nonNegative, Map<String, Float> lowerBounds) {
 
-    /** A plan without bounded activations. */
-    public QdqPlan(Map<String, List<NodeInput>> activations, List<WeightUse> weights, List<BiasUse> biases,
-                   QdqTarget target, Set<String> nonNegative) {
-        this(activations, weights, biases, target, nonNegative, Map.of());
-    }
-
     /** Input {@code input} of the node at index {@code node} (in the original graph's node list). */
     public record NodeInput(int node, int input) {
     }

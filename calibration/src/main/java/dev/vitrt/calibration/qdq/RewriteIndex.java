@@ -13,13 +13,14 @@ import java.util.Set;
 
 /**
  * Who produces and who reads each value of an ONNX graph (the protobuf; models' GraphIndex does this for its own
- * Graph), its initializers, known shapes (value_info and graph inputs) and
+ * Graph, runtime's OnnxGraphIndex reads node names and op types from the wire format to fold profiles),
+ * its initializers, known shapes (value_info and graph inputs) and
  * outputs: what the ORT-layout rewrites look up.
  */
-record OnnxGraphIndex(Map<String, NodeProto> producer, Map<String, List<NodeProto>> readers,
+record RewriteIndex(Map<String, NodeProto> producer, Map<String, List<NodeProto>> readers,
                   Map<String, TensorProto> inits, Map<String, ValueInfoProto> shapes, Set<String> outputs) {
 
-    static OnnxGraphIndex of(GraphProto.Builder gb) {
+    static RewriteIndex of(GraphProto.Builder gb) {
         Map<String, NodeProto> producer = new HashMap<>();
         Map<String, List<NodeProto>> readers = new HashMap<>();
         for (NodeProto n : gb.getNodeList()) {
@@ -33,7 +34,7 @@ record OnnxGraphIndex(Map<String, NodeProto> producer, Map<String, List<NodeProt
         gb.getInputList().forEach(v -> shapes.put(v.getName(), v));
         Set<String> outputs = new HashSet<>();
         gb.getOutputList().forEach(v -> outputs.add(v.getName()));
-        return new OnnxGraphIndex(producer, readers, inits, shapes, outputs);
+        return new RewriteIndex(producer, readers, inits, shapes, outputs);
     }
 
     /** The readers of {@code value}, none when nobody reads it. */

@@ -95,7 +95,7 @@ public final class SafeTensors {
     }
 
     /** One header entry, checked on its own: dtype, shape, offsets and their agreement. */
-    private record Slot(String key, String dtype, ElementType type, long[] shape, long numel, long begin,
+    private record Slot(String key, ElementType type, long[] shape, long numel, long begin,
                         long end) {
     }
 
@@ -142,7 +142,7 @@ public final class SafeTensors {
                     + (numel > Long.MAX_VALUE / width ? "more" : Long.toString(numel * width)) + " for " + dtype + " "
                     + Arrays.toString(shape));
         }
-        return new Slot(key, dtype, type, shape, numel, begin, end);
+        return new Slot(key, type, shape, numel, begin, end);
     }
 
     /** The tensors must tile the data section: no overlap, no hole, nothing past its end. */

@@ -19,11 +19,13 @@ enum TorchDType {
     BOOL("BoolStorage", ElementType.BOOL);
 
     final String storageName;
+    final ElementType elementType;
     final String dtypeName;
     final int size;
 
     TorchDType(String storageName, ElementType elementType) {
         this.storageName = storageName;
+        this.elementType = elementType;
         this.dtypeName = elementType.displayName();
         this.size = elementType.bytes();
     }
@@ -34,7 +36,7 @@ enum TorchDType {
     }
 
     boolean floating() {
-        return readable() || this == FLOAT64;
+        return elementType.isFloatingPoint();
     }
 
     static TorchDType ofStorage(String name) {

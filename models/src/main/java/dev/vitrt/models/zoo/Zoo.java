@@ -113,7 +113,8 @@ public final class Zoo {
         return bestD <= Math.max(2, name.length() / 3) ? best : null;
     }
 
-    private static int editDistance(String a, String b) {
+    /** Levenshtein distance: the edits that make {@code a} into {@code b} (for "did you mean" hints). */
+    public static int editDistance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

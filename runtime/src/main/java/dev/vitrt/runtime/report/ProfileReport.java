@@ -38,14 +38,6 @@ public record ProfileReport(String model, String backend, String device, String 
                 inputSize, null);
     }
 
-    /** A report without GPU compute times (a CPU backend). */
-    public ProfileReport(String model, String backend, String device, String precision, int batch, int inputSize,
-                         LatencyStats latency, BlockProfile blocks, double layerScale, double profilerCostMs,
-                         int inputHeight) {
-        this(model, backend, device, precision, batch, inputSize, latency, blocks, layerScale, profilerCostMs,
-                inputHeight, null);
-    }
-
     /** The runtime's own time per run outside layers: end-to-end mean minus the blocks' sum (NaN without blocks). */
     public double outsideLayersMs() {
         return blocks == null ? Double.NaN : latency.mean() - blocks.totalMs();

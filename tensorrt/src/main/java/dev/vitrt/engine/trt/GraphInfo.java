@@ -1,7 +1,7 @@
 package dev.vitrt.engine.trt;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.vitrt.engine.int8.TensorRtQdq;
 import dev.vitrt.models.onnx.OnnxModels;
 import dev.vitrt.runtime.ModelMetadata;
 import dev.vitrt.runtime.TensorSpec;
@@ -25,15 +25,8 @@ public record GraphInfo(String model, List<TensorSpec> inputs, List<TensorSpec> 
 
     public static GraphInfo of(ModelProto m, String fallbackName) {
         ModelMetadata meta = OnnxModels.metadata(m);
-        boolean qdq = false;
-        for (NodeProto n : m.getGraph().getNodeList()) {
-            if (n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear")) {
-                qdq = true;
-                break;
-            }
-        }
         return new GraphInfo(meta.model().orElse(fallbackName), OnnxModels.inputs(m, fallbackName),
-                OnnxModels.outputs(m, fallbackName), meta.asMap(), qdq);
+                OnnxModels.outputs(m, fallbackName), meta.asMap(), TensorRtQdq.hasQdq(m));
     }
 
     /** Hex SHA-256 of bytes. */

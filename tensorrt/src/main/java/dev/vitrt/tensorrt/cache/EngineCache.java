@@ -4,10 +4,10 @@ import dev.vitrt.engine.trt.BuildOptions;
 import dev.vitrt.runtime.BackendException;
 import dev.vitrt.runtime.BuildListener;
 import dev.vitrt.runtime.io.AtomicFiles;
+import dev.vitrt.runtime.io.FileDigests;
 import dev.vitrt.runtime.io.TemporaryFiles;
 import dev.vitrt.tensorrt.PlanManifest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -101,7 +97,7 @@ public final class EngineCache {
      */
     public Entry obtain(Path onnx, BuildOptions o, int deviceId, BuildListener listener)
             throws IOException, BackendException {
-        EngineKey key = EngineKey.of(sha256(onnx), modelName(onnx), o, factory.target(deviceId));
+        EngineKey key = EngineKey.of(FileDigests.sha256(onnx), modelName(onnx), o, factory.target(deviceId));
         Path plan = dir.resolve(key.fileStem() + ".plan");
         if (problem(key, plan) == null) {
             return new Entry(plan, key, false);
@@ -202,14 +198,5 @@ public final class EngineCache {
     static String modelName(Path onnx) {
         String f = onnx.getFileName().toString();
         return f.toLowerCase(Locale.ROOT).endsWith(".onnx") ? f.substring(0, f.length() - 5) : f;
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
